@@ -1,0 +1,30 @@
+"""The application factory: its body is the table of contents of the server."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from app.config import build_config
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(build_config(app.instance_path))
+    app.config.update(overrides or {})
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from app import cli, database, errors, i18n, security
+    from app.api import init_app as init_api
+    from app.services import effects
+    from app.web import init_app as init_web
+
+    database.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    effects.register()
+    init_api(app)
+    init_web(app)
+    cli.init_app(app)
+    return app

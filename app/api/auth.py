@@ -1,0 +1,21 @@
+from flask import jsonify, request
+
+from app.api import bp
+from app.services import auth
+from app.services.errors import InvalidInput
+
+
+@bp.get("/health")
+def health():
+    return jsonify(status="ok")
+
+
+@bp.post("/auth/token")
+def token():
+    body = request.get_json(silent=True) or {}
+    if not isinstance(body.get("username"), str) or not isinstance(body.get("password"), str):
+        raise InvalidInput("username and password are required",
+                           errors=[{"field": f, "message": "required"}
+                                   for f in ("username", "password") if not body.get(f)])
+    user = auth.authenticate(body["username"], body["password"], request.remote_addr)
+    return jsonify(token=auth.issue_token(user), tokenType="Bearer", userId=user.id)

@@ -1,0 +1,55 @@
+from flask import jsonify, request
+
+from app.api import bp
+from app.api import representations as rep
+from app.security import current_actor
+from app.services import cases, instances
+from app.services.errors import InvalidInput
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    if body is None:
+        body = {}
+    if not isinstance(body, dict):
+        raise InvalidInput("the request body must be a JSON object")
+    return body
+
+
+@bp.post("/process-definitions/key/<key>/start")
+def start_instance(key: str):
+    body = _json_body()
+    variables = body.get("variables", {})
+    if not isinstance(variables, dict):
+        raise InvalidInput("variables must be a JSON object",
+                           errors=[{"field": "variables", "message": "expected an object"}])
+    instance = instances.start(key, current_actor(), business_key=body.get("businessKey"),
+                               variables=variables)
+    return jsonify(rep.instance(instance, tasks=instances.open_tasks(instance.id),
+                                case_row=cases.case_of(instance.id))), 201
+
+
+@bp.get("/process-instances")
+def list_instances():
+    args = request.args
+    rows, total = instances.query(
+        key=args.get("key"), state=args.get("state"), business_key=args.get("businessKey"),
+        limit=args.get("limit", 100, type=int), offset=args.get("offset", 0, type=int),
+        viewer=current_actor().user)
+    return jsonify(total=total, items=[rep.instance(i) for i in rows])
+
+
+@bp.get("/process-instances/<int:instance_id>")
+def instance_detail(instance_id: int):
+    instance = instances.viewable(instance_id, current_actor().user)
+    return jsonify(rep.instance(instance, tasks=instances.open_tasks(instance_id),
+                                variables=instances.variables(instance),
+                                case_row=cases.case_of(instance_id)))
+
+
+@bp.get("/cases/<int:instance_id>")
+def case_detail(instance_id: int):
+    instances.viewable(instance_id, current_actor().user)
+    return jsonify(rep.case(cases.case_of(instance_id)))
+
+

@@ -1,0 +1,53 @@
+"""JSON shapes of API resources (camelCase, as Camunda-style clients expect)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.models import Case, HumanTask, ProcessDefinition, ProcessInstance
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def definition(d: ProcessDefinition) -> dict:
+    return {"id": d.id, "key": d.key, "version": d.version, "name": d.name,
+            "sha256": d.sha256, "deployedAt": _iso(d.deployed_at), "deployedBy": d.deployed_by,
+            "forms": sorted(d.forms)}
+
+
+def task(t: HumanTask, *, form: dict | None = None, ui: dict | None = None) -> dict:
+    body = {"id": t.id, "name": t.name, "title": t.title, "processInstanceId": t.instance_id,
+            "assignee": t.assignee_id, "candidateGroups": [t.candidate_role],
+            "candidateDepartment": t.candidate_department_id, "state": t.state,
+            "dueAt": _iso(t.due_at), "createdAt": _iso(t.created_at),
+            "completedAt": _iso(t.completed_at), "formKey": t.form_schema}
+    if form is not None or ui is not None:
+        body.update(formSchema=form, uiSchema=ui, instructions=t.instructions)
+    return body
+
+
+def case(c: Case | None) -> dict | None:
+    if c is None:
+        return None
+    return {"caseNo": c.case_no, "item": c.item.code, "itemName": c.item.name,
+            "applicant": c.applicant_name, "statusCode": c.status_code,
+            "status": c.status_name, "acceptedAt": _iso(c.accepted_at),
+            "deadlineAt": _iso(c.deadline_at), "concludedAt": _iso(c.concluded_at),
+            "decision": c.decision, "overdue": c.overdue, "responsibleUnit": c.responsible_unit,
+            "supplements": c.supplements, "history": c.history}
+
+
+def instance(i: ProcessInstance, *, tasks: list[HumanTask] | None = None,
+             variables: dict | None = None, case_row: Case | None = None) -> dict:
+    body = {"id": i.id, "definitionId": i.definition_id, "key": i.definition.key,
+            "version": i.definition.version, "businessKey": i.business_key, "state": i.state,
+            "startedAt": _iso(i.started_at), "endedAt": _iso(i.ended_at),
+            "nextTimerAt": _iso(i.next_timer_at), "incident": i.incident}
+    if tasks is not None:
+        body["activeTasks"] = [task(t) for t in tasks]
+    if variables is not None:
+        body["variables"] = variables
+    if case_row is not None:
+        body["case"] = case(case_row)
+    return body

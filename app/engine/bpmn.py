@@ -1,0 +1,143 @@
+"""Safe parsing and validation of BPMN documents into SpiffWorkflow specs.
+
+Everything refused here is reported with the file, line and element id it concerns.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+from app.engine.scripting import compile_expression, compile_script
+
+NS = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
+}
+MAX_ELEMENTS = 20_000
+
+
+@dataclass
+class Problem:
+    file: str
+    message: str
+    line: int | None = None
+    element: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "line": self.line, "element": self.element,
+                "message": self.message}
+
+
+@dataclass
+class BpmnInvalid(Exception):
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "; ".join(f"{p.file}:{p.line} {p.element or ''} {p.message}" for p in self.problems)
+
+
+def _hardened_parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           dtd_validation=False, huge_tree=False, remove_pis=True)
+
+
+def parse_xml(data: bytes, filename: str, max_bytes: int) -> etree._ElementTree:
+    """Parse untrusted XML: no DTD, no entities, no network, bounded size."""
+    if len(data) > max_bytes:
+        raise BpmnInvalid([Problem(filename, f"file is larger than {max_bytes} bytes")])
+    if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
+        raise BpmnInvalid([Problem(filename, "DTDs and entity declarations are not allowed")])
+    try:
+        tree = etree.ElementTree(etree.fromstring(data, _hardened_parser()))
+    except etree.XMLSyntaxError as err:
+        raise BpmnInvalid([Problem(filename, f"not well-formed XML: {err.msg}",
+                                   line=err.lineno)]) from None
+    if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
+        raise BpmnInvalid([Problem(filename, "DTDs are not allowed")])
+    if sum(1 for _ in tree.iter()) > MAX_ELEMENTS:
+        raise BpmnInvalid([Problem(filename, f"more than {MAX_ELEMENTS} XML elements")])
+    return tree
+
+
+def _element_id(node) -> str | None:
+    while node is not None:
+        if node.get("id"):
+            return node.get("id")
+        node = node.getparent()
+    return None
+
+
+def _problem(filename: str, node, message: str) -> Problem:
+    return Problem(filename, message, line=node.sourceline, element=_element_id(node))
+
+
+# Element texts that the engine evaluates as Python, and how each is compiled.
+_EXPRESSIONS = (".//bpmn:conditionExpression", ".//bpmn:timeDate", ".//bpmn:timeDuration",
+                ".//bpmn:timeCycle", ".//bpmn:completionCondition", ".//bpmn:loopCardinality",
+                ".//spiffworkflow:messagePayload")
+_SCRIPTS = (".//bpmn:script", ".//spiffworkflow:preScript", ".//spiffworkflow:postScript")
+
+
+def check_code(tree, filename: str) -> list[Problem]:
+    problems = []
+    for xpath, compiler in [(x, compile_expression) for x in _EXPRESSIONS] + \
+                           [(x, compile_script) for x in _SCRIPTS]:
+        for node in tree.iterfind(xpath, NS):
+            if not (node.text or "").strip():
+                continue
+            try:
+                compiler(node.text)
+            except SyntaxError as err:
+                problems.append(_problem(filename, node, f"code does not compile: {err}"))
+    return problems
+
+
+def form_references(tree) -> list[tuple[object, str]]:
+    """(userTask node, form file name) for each form a user task names."""
+    refs = []
+    for task in tree.iterfind(".//bpmn:userTask", NS):
+        for prop in task.iterfind(".//spiffworkflow:property", NS):
+            if prop.get("name") in ("formJsonSchemaFilename", "formUiSchemaFilename"):
+                refs.append((task, prop.get("value") or ""))
+    return refs
+
+
+def check_element_types(tree, filename: str, parser: SpiffBpmnParser) -> list[Problem]:
+    known = set(parser.PARSER_CLASSES) | set(getattr(parser, "OVERRIDE_PARSER_CLASSES", {}))
+    problems = []
+    for process in tree.iterfind(".//bpmn:process", NS):
+        for node in process.iter():
+            tag = node.tag if isinstance(node.tag, str) else ""
+            local = etree.QName(tag).localname if tag else ""
+            is_flow_node = local.endswith(("Task", "Gateway", "Event")) or local in (
+                "task", "subProcess", "callActivity", "transaction")
+            if tag.startswith("{%s}" % NS["bpmn"]) and is_flow_node and tag not in known:
+                problems.append(_problem(filename, node, f"unsupported element bpmn:{local}"))
+    return problems
+
+
+def process_ids(tree) -> list[tuple[str, str]]:
+    """(id, name) of every executable process in the document."""
+    return [(p.get("id"), p.get("name") or p.get("id"))
+            for p in tree.iterfind(".//bpmn:process", NS)
+            if p.get("isExecutable", "true") != "false"]
+
+
+def build_specs(tree, filename: str, process_id: str):
+    """Parse the document into (spec, subprocess_specs), or raise BpmnInvalid."""
+    parser = SpiffBpmnParser()
+    try:
+        parser.add_bpmn_xml(tree, filename)
+        return parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
+    except ValidationException as err:
+        raise BpmnInvalid([Problem(filename, err.message if hasattr(err, "message") else str(err),
+                                   line=getattr(err, "line_number", None) or None,
+                                   element=getattr(err, "id", None) or None)]) from None
+
+
+def validate(tree, filename: str) -> list[Problem]:
+    """Everything we can check without the forms: element types and code."""
+    return check_element_types(tree, filename, SpiffBpmnParser()) + check_code(tree, filename)

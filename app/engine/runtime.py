@@ -1,0 +1,101 @@
+"""Running workflows: create, load, advance, and read what waits on people and clocks."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from app.engine import serializer
+from app.engine.bpmn import build_specs, parse_xml
+from app.engine.scripting import SCRIPT_ENGINE
+
+# SpiffWorkflow's task iterators stop at depth 1000 and then report the workflow as
+# completed. Stop well before that and raise an incident instead.
+MAX_TASK_DEPTH = 900
+_LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+_TIMER_TYPES = ("DurationTimerEventDefinition", "TimeDateEventDefinition",
+                "CycleTimerEventDefinition")
+
+
+class EngineIncident(Exception):
+    """The engine cannot continue safely; the instance must stop for an administrator."""
+
+
+@dataclass(frozen=True)
+class CompiledProcess:
+    spec: object
+    subprocess_specs: dict
+
+
+_cache: dict[str, CompiledProcess] = {}
+_cache_lock = threading.Lock()
+
+
+def compiled(cache_key: str, bpmn_xml: str, filename: str, process_id: str) -> CompiledProcess:
+    """Parse a process version once per worker; versions are immutable, so never invalidate."""
+    hit = _cache.get(cache_key)
+    if hit is not None:
+        return hit
+    tree = parse_xml(bpmn_xml.encode("utf-8"), filename, max_bytes=len(bpmn_xml.encode()) + 1)
+    spec, subprocess_specs = build_specs(tree, filename, process_id)
+    with _cache_lock:
+        return _cache.setdefault(cache_key, CompiledProcess(spec, subprocess_specs))
+
+
+def create(process: CompiledProcess, data: dict) -> BpmnWorkflow:
+    workflow = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=SCRIPT_ENGINE)
+    workflow.task_tree.data.update(data)
+    return workflow
+
+
+def load(text: str, process: CompiledProcess) -> BpmnWorkflow:
+    workflow = serializer.loads(text, process.spec, process.subprocess_specs)
+    workflow.script_engine = SCRIPT_ENGINE
+    return workflow
+
+
+def dump(workflow: BpmnWorkflow) -> str:
+    return serializer.dumps(workflow)
+
+
+def advance(workflow: BpmnWorkflow) -> None:
+    """Run everything that can run now, due timers included, then check the tree is sound.
+
+    do_engine_steps() ends by refreshing timers, so a timer that just became due is READY
+    but has not run: keep stepping until no engine task is ready.
+    """
+    workflow.refresh_timers()
+    workflow.do_engine_steps()
+    while workflow.get_next_task(state=TaskState.READY, manual=False) is not None:
+        workflow.do_engine_steps()
+    check_depth(workflow)
+
+
+def check_depth(workflow: BpmnWorkflow) -> None:
+    for task in workflow.tasks.values():  # a dict, not the depth-capped iterator
+        if task.state & _LIVE and task.depth >= MAX_TASK_DEPTH:
+            raise EngineIncident(
+                f"task tree depth {task.depth} at '{task.task_spec.bpmn_id or task.task_spec.name}'"
+                f" reached the limit of {MAX_TASK_DEPTH}; model the loop as a multi-instance or"
+                " standard loop")
+
+
+def is_finished(workflow: BpmnWorkflow) -> bool:
+    """Completed for real: the engine says so and no task anywhere is still live."""
+    return workflow.is_completed() and not any(t.state & _LIVE for t in workflow.tasks.values())
+
+
+def ready_user_tasks(workflow: BpmnWorkflow) -> list:
+    return workflow.get_tasks(state=TaskState.READY, manual=True)
+
+
+def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
+    """The earliest waiting timer, as an aware UTC datetime."""
+    dues = [TimerEventDefinition.parse_time_or_duration(event.value)
+            for event in workflow.waiting_events()
+            if event.event_type in _TIMER_TYPES and event.value]
+    return min(dues, default=None)

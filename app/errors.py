@@ -1,0 +1,54 @@
+"""One error shape: application/problem+json with a stable code; HTML pages for browsers."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.models import db
+from app.services.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+
+def problem(status: int, code: str, title: str, detail: str, **extra):
+    body = {"type": f"about:blank#{code}", "title": title, "status": status, "code": code,
+            "detail": detail, **{k: v for k, v in extra.items() if v not in (None, [], {})}}
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _render(status: int, code: str, title: str, detail: str, **extra):
+    db.session.rollback()  # nothing half-written
+    if _wants_json():
+        return problem(status, code, title, detail, **extra)
+    return render_template("error.html", status=status, title=title, detail=detail), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(ServiceError)
+    def service_error(err: ServiceError):
+        return _render(err.status, err.code, err.title, err.detail, errors=err.errors, **err.extra)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(err: CSRFError):
+        return _render(400, "csrf_failed", "CSRF check failed", err.description)
+
+    @app.errorhandler(HTTPException)
+    def http_error(err: HTTPException):
+        code = (err.name or "error").lower().replace(" ", "_")
+        return _render(err.code or 500, code, err.name, err.description)
+
+    @app.errorhandler(Exception)
+    def unexpected(err: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _render(500, "internal_error", "Internal server error",
+                       "the server could not complete the request; it has been logged")

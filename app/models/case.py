@@ -1,0 +1,56 @@
+"""The case (办件): one application by one applicant for one item."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import db, utcnow
+from app.models.catalog import Item
+
+# National case-status codes (国标_事项办理状态), see docs in the domain reference.
+STATUS_NAMES = {
+    1: "已接件", 2: "已撤件", 3: "窗口受理", 4: "不受理", 5: "不予受理",
+    6: "补正（开始）", 7: "补正（结束）", 8: "部门受理", 9: "特别程序（开始）",
+    10: "特别程序（结束）", 11: "办结（通过）", 12: "办结（容缺通过）", 13: "办结（不通过）",
+    14: "撤回", 15: "撤销",
+}
+
+
+class Case(db.Model):
+    __tablename__ = "service_case"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_no: Mapped[str | None] = mapped_column(sa.String(40), unique=True)  # 办件编号, at 受理
+    instance_id: Mapped[int] = mapped_column(sa.ForeignKey("process_instance.id"), unique=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("item.id"))
+    applicant_name: Mapped[str] = mapped_column(sa.String(200))
+    applicant_contact: Mapped[dict] = mapped_column(default=dict)  # phone, email, user_id
+    status_code: Mapped[int] = mapped_column(default=1)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    received_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    first_receiver_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))  # 首问
+    accepted_at: Mapped[datetime | None]
+    deadline_at: Mapped[datetime | None]
+    concluded_at: Mapped[datetime | None]
+    decision: Mapped[str | None] = mapped_column(sa.String(32))  # approved / denied / deemed
+    overdue: Mapped[bool] = mapped_column(default=False)
+    responsible_unit: Mapped[str | None] = mapped_column(sa.String(120))  # who bears 超时默认
+    supplements: Mapped[list] = mapped_column(default=list)  # 补正 rounds: started/ended/missing
+    history: Mapped[list] = mapped_column(default=list)  # [{code, at, note}]
+    item: Mapped[Item] = relationship(lazy="joined")
+
+    @property
+    def status_name(self) -> str:
+        return STATUS_NAMES.get(self.status_code, str(self.status_code))
+
+
+class CaseCounter(db.Model):
+    """Per-center, per-day sequence behind case numbers."""
+
+    __tablename__ = "case_counter"
+
+    center_code: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    day: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,80 @@
+"""People and where they sit: departments, staff and their roles."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.models.base import db, utcnow
+
+# Role keys used as BPMN lane names.
+WINDOW_CLERK = "window_clerk"  # 窗口人员
+CHIEF_REPRESENTATIVE = "chief_representative"  # 首席代表 / 首席服务员
+APPROVING_LEADER = "approving_leader"  # 分管领导
+COMMITTEE_MEMBER = "committee_member"  # 审批决策委员会成员
+CENTER_ADMIN = "center_admin"  # 中心管理员
+PROCESS_DESIGNER = "process_designer"  # 流程设计员
+ROLES = (WINDOW_CLERK, CHIEF_REPRESENTATIVE, APPROVING_LEADER, COMMITTEE_MEMBER,
+         CENTER_ADMIN, PROCESS_DESIGNER)
+
+
+class Department(db.Model):  # 部门
+    __tablename__ = "department"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    center_code: Mapped[str] = mapped_column(sa.String(32))
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(120))
+    email: Mapped[str | None] = mapped_column(sa.String(200))
+    phone: Mapped[str | None] = mapped_column(sa.String(32))
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", lazy="selectin", cascade="all, delete-orphan")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, role: str, department_id: int | None = None) -> bool:
+        return any(m.role == role and (department_id is None or m.department_id == department_id)
+                   for m in self.memberships)
+
+    @property
+    def roles(self) -> set[str]:
+        return {m.role for m in self.memberships}
+
+    @property
+    def is_admin(self) -> bool:
+        return self.has_role(CENTER_ADMIN)
+
+
+class Membership(db.Model):
+    """A role held by a user, optionally within one department."""
+
+    __tablename__ = "membership"
+    __table_args__ = (sa.UniqueConstraint("user_id", "role", "department_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(sa.String(40), index=True)
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"))
+    user: Mapped[User] = relationship(back_populates="memberships")

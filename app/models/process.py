@@ -1,0 +1,55 @@
+"""Deployed process versions and the instances running them."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import db, utcnow
+
+RUNNING = "running"
+SUSPENDED = "suspended"
+COMPLETED = "completed"
+TERMINATED = "terminated"
+ERROR = "error"  # an incident stops the instance until an administrator retries it
+INSTANCE_STATES = (RUNNING, SUSPENDED, COMPLETED, TERMINATED, ERROR)
+
+
+class ProcessDefinition(db.Model):
+    """One immutable version of a process: its BPMN and the forms its user tasks use."""
+
+    __tablename__ = "process_definition"
+    __table_args__ = (sa.UniqueConstraint("key", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(100), index=True)  # BPMN process id
+    version: Mapped[int]
+    name: Mapped[str] = mapped_column(sa.String(200))
+    source_name: Mapped[str] = mapped_column(sa.String(200))  # file it came from
+    bpmn_xml: Mapped[str] = mapped_column(sa.Text)
+    forms: Mapped[dict] = mapped_column(default=dict)  # file name -> JSON document
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    deployed_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    deployed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProcessInstance(db.Model):
+    __tablename__ = "process_instance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    definition_id: Mapped[int] = mapped_column(sa.ForeignKey("process_definition.id"), index=True)
+    business_key: Mapped[str | None] = mapped_column(sa.String(100), index=True)
+    state: Mapped[str] = mapped_column(sa.String(16), default=RUNNING, index=True)
+    workflow_json: Mapped[str] = mapped_column(sa.Text, default="")  # engine state without spec
+    serializer_version: Mapped[str] = mapped_column(sa.String(16), default="")
+    next_timer_at: Mapped[datetime | None] = mapped_column(index=True)
+    incident: Mapped[str | None] = mapped_column(sa.Text)
+    started_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    lock_version: Mapped[int] = mapped_column(default=1)
+    definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
+
+    # Every UPDATE checks and bumps lock_version: a writer that lost the race fails loudly.
+    __mapper_args__ = {"version_id_col": lock_version}

@@ -1,0 +1,37 @@
+"""Human tasks, mirrored from the engine after every step."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import db, utcnow
+
+OPEN = "open"
+COMPLETED = "completed"
+CANCELLED = "cancelled"  # removed by the engine (boundary event, terminate)
+
+
+class HumanTask(db.Model):
+    __tablename__ = "human_task"
+    __table_args__ = (sa.Index("ix_human_task_open_role", "state", "candidate_role"),)
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)  # engine task id
+    instance_id: Mapped[int] = mapped_column(sa.ForeignKey("process_instance.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))  # BPMN element id
+    title: Mapped[str] = mapped_column(sa.String(200))
+    lane: Mapped[str | None] = mapped_column(sa.String(100))
+    candidate_role: Mapped[str] = mapped_column(sa.String(40))
+    candidate_department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"))
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    state: Mapped[str] = mapped_column(sa.String(16), default=OPEN)
+    due_at: Mapped[datetime | None]
+    form_schema: Mapped[str | None] = mapped_column(sa.String(200))
+    form_ui_schema: Mapped[str | None] = mapped_column(sa.String(200))
+    instructions: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    claimed_at: Mapped[datetime | None]
+    completed_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    completed_at: Mapped[datetime | None]

@@ -1,0 +1,59 @@
+"""Authentication for pages (session cookie) and the API (bearer token), and CSRF policy."""
+from __future__ import annotations
+
+from flask import Flask, g, request
+from flask_login import current_user
+
+from app.extensions import csrf, login_manager
+from app.models import User, db
+from app.services import auth
+from app.services.actor import Actor
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+PUBLIC_ENDPOINTS = {"api.health", "api.token", "web.login", "static"}
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # checked below, unless bearer auth
+    login_manager.init_app(app)
+    login_manager.login_view = "web.login"
+    csrf.init_app(app)
+    app.before_request(_require_login)
+    app.before_request(_csrf_for_cookie_sessions)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id))
+    return user if user and user.active else None
+
+
+@login_manager.request_loader
+def _load_bearer(req) -> User | None:
+    header = req.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        g.bearer_auth = True
+        return auth.user_for_token(header[7:].strip())
+    return None
+
+
+def _require_login():
+    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+        return None
+    if not current_user.is_authenticated:
+        if request.path.startswith("/api/"):
+            from app.services.errors import Unauthenticated
+            raise Unauthenticated("sign in or send 'Authorization: Bearer <token>'")
+        return login_manager.unauthorized()
+    return None
+
+
+def _csrf_for_cookie_sessions():
+    # A bearer token cannot be sent by another site; a cookie can, so cookie sessions need CSRF.
+    if request.method not in SAFE_METHODS and not g.get("bearer_auth") \
+            and request.endpoint not in ("api.token",):
+        csrf.protect()
+
+
+def current_actor() -> Actor:
+    return Actor.of(current_user._get_current_object(), request.remote_addr)

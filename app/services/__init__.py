@@ -1,0 +1,1 @@
+"""Business logic. Routes and Celery tasks call these; nothing here imports routes."""

@@ -1,0 +1,147 @@
+"""The case record (办件): status codes, case numbers, and the written notices the law requires."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.models import Case, CaseCounter, Item, ProcessInstance, db, utcnow
+from app.services import audit, calendar, notifications, routing
+from app.services.actor import Actor
+from app.services.errors import InvalidInput, NotFound
+
+# 行政复议法 art. 20 (60 days), 行政诉讼法 art. 46 (6 months).
+REMEDY_RIGHTS = ("如不服本决定，可以自收到本决定之日起六十日内依法申请行政复议，"
+                 "或者六个月内依法向人民法院提起行政诉讼。")
+
+
+def item_by_code(code: str) -> Item:
+    item = db.session.scalar(sa.select(Item).where(Item.code == code))
+    if item is None:
+        raise NotFound(f"item {code} is not in the catalog", code="item_not_found")
+    return item
+
+
+def open_case(instance: ProcessInstance, item: Item, applicant: dict, actor: Actor) -> Case:
+    if not str(applicant.get("name", "")).strip():
+        raise InvalidInput("the applicant's name is required",
+                           errors=[{"field": "applicant.name", "message": "required"}])
+    contact = {k: applicant[k] for k in ("phone", "email", "user_id") if applicant.get(k)}
+    case = Case(instance_id=instance.id, item_id=item.id, item=item,
+                applicant_name=applicant["name"].strip(), applicant_contact=contact,
+                received_by=actor.user_id, first_receiver_id=actor.user_id)
+    db.session.add(case)
+    _status(case, 1, actor, "接件")
+    return case
+
+
+def case_of(instance_id: int) -> Case | None:
+    return db.session.scalar(sa.select(Case).where(Case.instance_id == instance_id))
+
+
+def _status(case: Case, code: int, actor: Actor, note: str = "") -> None:
+    case.status_code = code
+    case.history = [*case.history, {"code": code, "at": utcnow().isoformat(), "note": note}]
+    audit.record(actor, "case.status", instance_id=case.instance_id, code=code, note=note)
+
+
+def _local(value: datetime | str) -> str:
+    return calendar.to_local(value).strftime("%Y年%m月%d日 %H:%M")
+
+
+def _tell(case: Case, kind: str, subject: str, body: str) -> None:
+    notifications.tell_applicant(case.applicant_contact, kind, subject, body, case.instance_id)
+
+
+def refused(case: Case, actor: Actor, reasons: str, redirect_to: str = "") -> None:  # 不予受理
+    _status(case, 5, actor, reasons)
+    case.concluded_at, case.decision = utcnow(), "not_accepted"
+    where = f"请向{redirect_to}提出申请。" if redirect_to else ""
+    _tell(case, "not_accepted", "不予受理决定书",
+          f"您申请的「{case.item.name}」不予受理。理由：{reasons}。{where}{REMEDY_RIGHTS}")
+
+
+def needs_supplement(case: Case, actor: Actor, missing: list) -> None:  # 一次性告知
+    names = {m["code"]: m["name"] for m in case.item.materials}
+    listed = "；".join(f"{i}. {names.get(code, code)}" for i, code in enumerate(missing, 1))
+    case.supplements = [*case.supplements, {"started_at": utcnow().isoformat(),
+                                            "ended_at": None, "missing": list(missing)}]
+    _status(case, 6, actor, listed)
+    _tell(case, "missing_materials", "一次性告知书",
+          f"您申请的「{case.item.name}」材料不齐全，请一次性补齐以下全部材料：{listed}。")
+
+
+def supplemented(case: Case, actor: Actor) -> None:
+    rounds = [dict(r) for r in case.supplements]
+    if rounds and rounds[-1]["ended_at"] is None:
+        rounds[-1]["ended_at"] = utcnow().isoformat()
+    case.supplements = rounds
+    _status(case, 7, actor, "补正材料已收齐")
+
+
+def accepted(case: Case, actor: Actor, deadline_at: str) -> None:  # 受理
+    now = utcnow()
+    case.accepted_at, case.deadline_at = now, datetime.fromisoformat(deadline_at)
+    case.case_no = next_case_number(now)
+    _status(case, 3, actor, case.case_no)
+    _tell(case, "accepted", "受理通知书",
+          f"您申请的「{case.item.name}」已于{_local(now)}受理，办件编号 {case.case_no}，"
+          f"承诺时限 {case.item.promised_days} 个工作日，将于{_local(case.deadline_at)}前办结。")
+
+
+def concluded(case: Case, actor: Actor, decision: str, reasons: str = "",
+              legal_basis: str = "") -> None:  # 办结
+    approved = decision in ("approve", "deemed_approved")
+    case.concluded_at, case.decision = utcnow(), decision
+    _status(case, 11 if approved else 13, actor, reasons)
+    if approved:
+        body = f"您申请的「{case.item.name}」（办件编号 {case.case_no}）已办结，决定：准予许可。"
+    else:
+        body = (f"您申请的「{case.item.name}」（办件编号 {case.case_no}）已办结，决定：不予许可。"
+                f"理由：{reasons}。法律依据：{legal_basis}。{REMEDY_RIGHTS}")
+    _tell(case, "concluded", "办结通知", body)
+
+
+def warned(case: Case, actor: Actor) -> None:  # 预警
+    audit.record(actor, "case.warning", instance_id=case.instance_id)
+    _tell_staff(case, "warning", "预警：办件即将到期",
+                f"办件 {case.case_no}「{case.item.name}」将于{_local(case.deadline_at)}到期，请抓紧办理。")
+
+
+def overdue(case: Case, actor: Actor, deemed: bool) -> None:  # 逾期 / 超时默认
+    case.overdue, case.responsible_unit = True, case.item.department.name
+    audit.record(actor, "case.overdue", instance_id=case.instance_id, deemed=deemed,
+                 responsible_unit=case.responsible_unit)
+    if deemed:
+        case.decision = "deemed_approved"
+        _tell_staff(case, "deemed_approved", "超时默认通知书",
+                    f"办件 {case.case_no}「{case.item.name}」已超过承诺时限，按超时默认制视为同意，"
+                    f"由此产生的责任由{case.responsible_unit}承担。")
+    else:
+        _tell_staff(case, "overdue", "逾期：办件已超过承诺时限",
+                    f"办件 {case.case_no}「{case.item.name}」已逾期，已报中心督办。", admins=True)
+
+
+def _tell_staff(case: Case, kind: str, subject: str, body: str, admins: bool = False) -> None:
+    from app.models.identity import APPROVING_LEADER, CENTER_ADMIN, WINDOW_CLERK
+    people = {u.id: u for role in (WINDOW_CLERK, APPROVING_LEADER)
+              for u in routing.holders(role, case.item.department_id)}
+    if admins:
+        people.update({u.id: u for u in routing.holders(CENTER_ADMIN, None)})
+    for user in people.values():
+        notifications.tell_user(user, kind, subject, body, case.instance_id)
+
+
+def next_case_number(now: datetime) -> str:
+    """Center code + local date + a per-day sequence: unique platform-wide (办件编号)."""
+    center = current_app.config["CENTER_CODE"]
+    day = calendar.to_local(now).strftime("%Y%m%d")
+    dialect = sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql
+    db.session.execute(dialect.insert(CaseCounter).values(center_code=center, day=day, last=0)
+                       .on_conflict_do_nothing())
+    last = db.session.scalar(
+        sa.update(CaseCounter).where(CaseCounter.center_code == center, CaseCounter.day == day)
+        .values(last=CaseCounter.last + 1).returning(CaseCounter.last))
+    return f"{center}{day}{last:05d}"

@@ -1,0 +1,61 @@
+"""Functions BPMN scripts may call, and how their effects are persisted after a run.
+
+Scripts run inside the engine, mid-transaction; they only emit effects. The step that ran
+them applies the effects in the same transaction, so a failed step leaves no trace.
+"""
+from __future__ import annotations
+
+from app.engine.scripting import emit, register_function
+from app.models import ProcessInstance, utcnow
+from app.services import calendar, cases
+from app.services.actor import Actor
+from app.services.errors import InvalidInput
+
+
+def now_iso() -> str:
+    return utcnow().isoformat()
+
+
+def add_working_days(start: str, days: float) -> str:
+    return calendar.add_working_days(start, days).isoformat()
+
+
+def working_days_between(start: str, end: str) -> int:
+    return calendar.working_days_between(start, end)
+
+
+def _emitter(kind: str):
+    def effect(*args, **kwargs):
+        emit(kind, args=list(args), kwargs=kwargs)
+    effect.__name__ = kind
+    return effect
+
+
+CASE_EFFECTS = {
+    "case_refused": cases.refused,  # 不予受理
+    "case_needs_supplement": cases.needs_supplement,  # 一次性告知 / 补正开始
+    "case_supplemented": cases.supplemented,  # 补正结束
+    "case_accepted": cases.accepted,  # 受理
+    "case_concluded": cases.concluded,  # 办结
+    "case_warned": cases.warned,  # 预警
+    "case_overdue": cases.overdue,  # 逾期 / 超时默认
+}
+
+
+def register() -> None:
+    for name, function in (("now_iso", now_iso), ("add_working_days", add_working_days),
+                           ("working_days_between", working_days_between)):
+        register_function(name, function)
+    for name in CASE_EFFECTS:
+        register_function(name, _emitter(name))
+
+
+def apply(instance: ProcessInstance, collected: list, actor: Actor) -> None:
+    if not collected:
+        return
+    case = cases.case_of(instance.id)
+    for kind, payload in collected:
+        if case is None:
+            raise InvalidInput(f"{kind}() was called but instance {instance.id} has no case",
+                               code="no_case")
+        CASE_EFFECTS[kind](case, actor, *payload["args"], **payload["kwargs"])

@@ -1,0 +1,99 @@
+"""Starting process instances and reading their state."""
+from __future__ import annotations
+
+import copy
+
+import sqlalchemy as sa
+from SpiffWorkflow.util.task import TaskState
+
+from app.engine import runtime
+from app.models import HumanTask, ProcessDefinition, ProcessInstance, User, db
+from app.models.process import INSTANCE_STATES
+from app.models.task import OPEN
+from app.services import audit, cases, deployment, execution, routing
+from app.services.actor import Actor
+from app.services.errors import Forbidden, InvalidInput
+
+_SEEN = TaskState.COMPLETED | TaskState.READY | TaskState.WAITING | TaskState.STARTED
+
+
+def start(key: str, actor: Actor, *, business_key: str | None = None,
+          variables: dict | None = None) -> ProcessInstance:
+    """Start the latest version of `key`. Variables naming an item open a case (办件)."""
+    variables = copy.deepcopy(variables or {})
+    if not isinstance(variables, dict):
+        raise InvalidInput("variables must be a JSON object")
+    definition = deployment.latest(key)
+    item_code, applicant = variables.pop("item_code", None), variables.pop("applicant", None)
+    item = cases.item_by_code(item_code) if item_code else None
+    if item is not None:
+        variables.update(item.as_process_variables())
+    execution.begin_write()
+    instance = ProcessInstance(definition_id=definition.id, definition=definition,
+                               business_key=business_key, started_by=actor.user_id)
+    db.session.add(instance)
+    db.session.flush()
+    if item is not None:
+        cases.open_case(instance, item, applicant or {}, actor)
+    variables["instance_id"] = instance.id
+    audit.record(actor, "instance.started", instance_id=instance.id, key=key,
+                 version=definition.version, business_key=business_key)
+    workflow = runtime.create(execution.compiled_for(definition), variables)
+    execution.run_and_save(instance, workflow, actor)
+    db.session.commit()
+    return instance
+
+
+def query(*, viewer: User, key: str | None = None, state: str | None = None,
+          business_key: str | None = None, limit: int = 100,
+          offset: int = 0) -> tuple[list[ProcessInstance], int]:
+    if state and state not in INSTANCE_STATES:
+        raise InvalidInput(f"state must be one of {', '.join(INSTANCE_STATES)}")
+    stmt = sa.select(ProcessInstance).join(ProcessDefinition)
+    if not viewer.is_admin:
+        stmt = stmt.where(sa.or_(ProcessInstance.started_by == viewer.id,
+                                 ProcessInstance.id.in_(_involved(viewer))))
+    if key:
+        stmt = stmt.where(ProcessDefinition.key == key)
+    if state:
+        stmt = stmt.where(ProcessInstance.state == state)
+    if business_key:
+        stmt = stmt.where(ProcessInstance.business_key == business_key)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    rows = db.session.scalars(stmt.order_by(ProcessInstance.id.desc())
+                              .limit(min(limit, 500)).offset(offset))
+    return list(rows), total
+
+
+def variables(instance: ProcessInstance) -> dict:
+    """The workflow's data as seen by its most recent tasks (top-level keys merged)."""
+    workflow = runtime.load(instance.workflow_json, execution.compiled_for(instance.definition))
+    if runtime.is_finished(workflow):
+        return dict(workflow.data)
+    merged: dict = {}
+    for task in sorted(workflow.tasks.values(), key=lambda t: t.last_state_change):
+        if task.state & _SEEN:  # later values win
+            merged.update(task.data)
+    return merged
+
+
+def _involved(user: User):
+    return sa.select(HumanTask.instance_id).where(
+        sa.or_(routing.visible_filter(user), HumanTask.completed_by == user.id))
+
+
+def viewable(instance_id: int, user: User) -> ProcessInstance:
+    """The instance, if `user` administers, started, or has or had a task in it."""
+    instance = execution.get_instance(instance_id)
+    if user.is_admin or instance.started_by == user.id:
+        return instance
+    if db.session.scalar(sa.select(sa.literal(1)).where(
+            HumanTask.instance_id == instance_id,
+            sa.or_(routing.visible_filter(user), HumanTask.completed_by == user.id)).limit(1)):
+        return instance
+    raise Forbidden(f"you have no part in process instance {instance_id}", code="not_involved")
+
+
+def open_tasks(instance_id: int) -> list[HumanTask]:
+    return list(db.session.scalars(sa.select(HumanTask).where(
+        HumanTask.instance_id == instance_id, HumanTask.state == OPEN)))

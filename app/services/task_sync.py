@@ -1,0 +1,62 @@
+"""Keeping the human_task table in step with the engine after every step."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from app.engine import runtime
+from app.models import HumanTask, ProcessInstance, db, utcnow
+from app.models.task import CANCELLED, COMPLETED, OPEN
+from app.services import audit, notifications, routing
+from app.services.actor import Actor
+
+
+def sync(instance: ProcessInstance, workflow, actor: Actor, *,
+         completed_task_id: str | None = None) -> None:
+    ready = {str(t.id): t for t in runtime.ready_user_tasks(workflow)} if workflow else {}
+    open_rows = {row.id: row for row in db.session.scalars(
+        sa.select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == OPEN))}
+    now = utcnow()
+    for task_id, row in open_rows.items():
+        if task_id in ready:
+            continue
+        row.completed_at = now
+        if task_id == completed_task_id:
+            row.state, row.completed_by = COMPLETED, actor.user_id
+        else:  # removed by the engine: boundary event, termination, migration
+            row.state = CANCELLED
+            audit.record(actor, "task.cancelled", instance_id=instance.id, task_id=task_id)
+    for task_id, task in ready.items():
+        if task_id not in open_rows:
+            _create(instance, task, actor)
+
+
+def _create(instance: ProcessInstance, task, actor: Actor) -> None:
+    spec = task.task_spec
+    properties = spec.extensions.get("properties", {})
+    role, department_id = routing.route(spec.lane, task.data)
+    row = HumanTask(
+        id=str(task.id), instance_id=instance.id, name=spec.bpmn_id,
+        title=spec.bpmn_name or spec.bpmn_id, lane=spec.lane, candidate_role=role,
+        candidate_department_id=department_id, due_at=_due(task.data),
+        form_schema=properties.get("formJsonSchemaFilename"),
+        form_ui_schema=properties.get("formUiSchemaFilename"),
+        instructions=spec.extensions.get("instructionsForEndUser"))
+    db.session.add(row)
+    audit.record(actor, "task.created", instance_id=instance.id, task_id=row.id,
+                 name=row.name, role=role, department_id=department_id)
+    notifications.tell_candidates(row, "task_assigned", f"新待办：{row.title}",
+                                  f"办件流程 #{instance.id} 有一项新待办「{row.title}」。")
+
+
+def _due(data: dict) -> datetime | None:
+    value = data.get("deadline_at")
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def cancel_all(instance: ProcessInstance, actor: Actor) -> None:
+    sync(instance, None, actor)

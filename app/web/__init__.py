@@ -1,0 +1,9 @@
+"""HTML pages. Sign-in and the inbox; the richer pages build on the same services."""
+from flask import Blueprint, Flask
+
+bp = Blueprint("web", __name__)
+
+
+def init_app(app: Flask) -> None:
+    from app.web import pages  # noqa: F401 - registers routes
+    app.register_blueprint(bp)

@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "web.login"
     csrf.init_app(app)
+    app.before_request(_forget_previous_identity)
     app.before_request(_require_login)
     app.before_request(_csrf_for_cookie_sessions)
 
@@ -35,6 +36,12 @@ def _load_bearer(req) -> User | None:
         g.bearer_auth = True
         return auth.user_for_token(header[7:].strip())
     return None
+
+
+def _forget_previous_identity():
+    # g outlives a request when an app context is already active (workers, tests).
+    g.pop("_login_user", None)
+    g.pop("bearer_auth", None)
 
 
 def _require_login():

@@ -23,7 +23,7 @@ def compiled_for(definition: ProcessDefinition) -> runtime.CompiledProcess:
 
 def begin_write() -> None:
     """On SQLite, make the transaction a write transaction from its first statement."""
-    if db.session.get_bind().dialect.name == "sqlite" and not db.session.in_transaction():
+    if db.session.get_bind().dialect.name == "sqlite" and not db.session().in_transaction():
         db.session.connection(execution_options={"sqlite_immediate": True})
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import sqlalchemy.orm  # noqa: F401
 
 from app import create_app
 from app.models import db
@@ -61,8 +62,9 @@ def session(app):
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
-        scoped = db._make_scoped_session({"bind": connection,
-                                          "join_transaction_mode": "create_savepoint"})
+        # A plain Session: Flask-SQLAlchemy's own ignores `bind` and would use the engine.
+        scoped = sa.orm.scoped_session(sa.orm.sessionmaker(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False))
         original, db.session = db.session, scoped
         try:
             yield scoped

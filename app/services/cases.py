@@ -31,7 +31,8 @@ def open_case(instance: ProcessInstance, item: Item, applicant: dict, actor: Act
     contact = {k: applicant[k] for k in ("phone", "email", "user_id") if applicant.get(k)}
     case = Case(instance_id=instance.id, item_id=item.id, item=item,
                 applicant_name=applicant["name"].strip(), applicant_contact=contact,
-                received_by=actor.user_id, first_receiver_id=actor.user_id)
+                received_by=actor.user_id, first_receiver_id=actor.user_id,
+                history=[], supplements=[])
     db.session.add(case)
     _status(case, 1, actor, "接件")
     return case

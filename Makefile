@@ -1,0 +1,56 @@
+# The two commands: `make run` (a working server on http://127.0.0.1:$(PORT)) and `make test`.
+# Needs only python3 (with venv) and make; everything else goes into .venv.
+
+SHELL := bash
+.SHELLFLAGS := -e -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   := .venv
+PORT   ?= 5000
+export PORT
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+PYTEST := $(VENV)/bin/python -m pytest
+
+.PHONY: help run test install install-test clean
+
+help:
+	@echo "make run    set up (migrate, calendar, processes, demo users) and serve on 127.0.0.1:$(PORT)"
+	@echo "make test   run the tests on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set"
+
+$(VENV)/bin/python:
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "could not create $(VENV); on Debian/Ubuntu: apt-get install -y python3-venv" >&2; exit 1; }
+
+# The stamps are rebuilt only when pyproject.toml is newer than them.
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(VENV)/bin/python -m pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(VENV)/bin/python -m pip install -q -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: $(VENV)/.installed
+	$(VENV)/bin/flask --app app setup
+	$(VENV)/bin/flask --app app run-all
+
+# First pass on SQLite (TEST_DATABASE_URL removed from the environment). When a PostgreSQL URL
+# is given, the PostgreSQL-only tests move to the second pass, which runs the whole suite on it.
+test: $(VENV)/.installed-test
+	@if [ -n "$${TEST_DATABASE_URL:-}" ]; then \
+	  echo "== pass 1/2: SQLite =="; \
+	  env -u TEST_DATABASE_URL $(PYTEST) -m "not postgres"; \
+	  echo "== pass 2/2: PostgreSQL (TEST_DATABASE_URL) =="; \
+	  $(PYTEST); \
+	else \
+	  echo "== SQLite (set TEST_DATABASE_URL to run the PostgreSQL pass too) =="; \
+	  $(PYTEST); \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache

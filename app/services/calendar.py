@@ -80,8 +80,8 @@ def nth_workday_after(start: date, n: int, region: str | None = None) -> date:
 
 
 def to_local(value: str | date | datetime) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
+    if isinstance(value, str):  # a bare date ("2026-03-02") is a calendar day, not a moment
+        value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
     if not isinstance(value, datetime):
         return datetime.combine(value, datetime.min.time(), local_zone())
     if value.tzinfo is None:

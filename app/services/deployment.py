@@ -68,7 +68,8 @@ def _uploaded_forms(files: list[tuple[str, bytes]]) -> dict[str, dict]:
 
 def _check(name: str, data: bytes, available: dict, problems: list) -> _Parsed:
     tree = bpmn.parse_xml(data, name, current_app.config["MAX_BPMN_BYTES"])
-    problems.extend(bpmn.validate(tree, name))
+    found = bpmn.validate(tree, name)
+    problems.extend(found)
     form_names = []
     for node, ref in bpmn.form_references(tree):
         if ref not in available:
@@ -81,7 +82,7 @@ def _check(name: str, data: bytes, available: dict, problems: list) -> _Parsed:
     processes = bpmn.process_ids(tree)
     if not processes:
         problems.append(bpmn.Problem(name, "the document has no executable process"))
-    for process_id, _ in processes:
+    for process_id, _ in processes if not found else ():
         bpmn.build_specs(tree, name, process_id)  # the engine must accept it too
     return _Parsed(name, data.decode("utf-8"), processes, form_names)
 

@@ -1,0 +1,77 @@
+"""Guards around SpiffWorkflow's known pitfalls, and the restricted script sandbox."""
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from app.engine import runtime
+from app.engine.scripting import SCRIPT_ENGINE, collecting_effects
+from app.models import ProcessInstance, db
+from app.services import execution, instances
+from app.services.actor import Actor
+from app.services.errors import EngineFailure
+from tests.conftest import deploy_test_file, headers_for
+
+ACTOR = Actor.system("tests")
+
+
+def test_short_loop_completes(session):
+    deploy_test_file("script_loop.bpmn")
+    instance = instances.start("script_loop", ACTOR, variables={"limit": 50})
+    assert instance.state == "completed"
+    assert instances.variables(instance)["n"] == 50
+
+
+def test_deep_loop_raises_incident_instead_of_reporting_completion(session):
+    """Past ~1000 levels SpiffWorkflow stops seeing tasks and calls the workflow complete."""
+    deploy_test_file("script_loop.bpmn")
+    with pytest.raises(EngineFailure, match="depth"):
+        instances.start("script_loop", ACTOR, variables={"limit": 700})
+    db.session.rollback()
+    assert db.session.query(ProcessInstance).filter_by(state="completed").count() == 0
+
+
+def test_nested_data_is_not_shared_and_dates_decimals_survive(session):
+    deploy_test_file("data_types.bpmn")
+    instance = instances.start("data_types", ACTOR, variables={
+        "cfg": {"level1": {"x": 1}}, "fee": Decimal("12.50"), "due": date(2026, 3, 2)})
+    workflow = runtime.load(instance.workflow_json, execution.compiled_for(instance.definition))
+    assert workflow.task_tree.data["cfg"]["level1"]["x"] == 1  # the start data is untouched
+    [waiting] = runtime.ready_user_tasks(workflow)
+    assert waiting.data["cfg"]["level1"]["x"] == 42
+    assert waiting.data["fee"] == Decimal("25.00") and waiting.data["due"] == date(2026, 3, 2)
+
+
+@pytest.mark.parametrize("script, error", [
+    ("x = open('/etc/passwd').read()", NameError),
+    ("import os", ImportError),
+    ("x = getattr(1, '__class__')", Exception),
+])
+def test_scripts_have_no_dangerous_builtins(script, error):
+    env = SCRIPT_ENGINE.environment
+    with pytest.raises(error), collecting_effects():
+        env.execute(script, {})
+
+
+def test_scripts_cannot_reach_dunder_attributes():
+    with pytest.raises(SyntaxError):
+        SCRIPT_ENGINE.environment.execute("x = ().__class__.__bases__", {})
+
+
+def test_script_results_and_injected_names_are_cleaned_up():
+    context = {"a": 2}
+    SCRIPT_ENGINE.environment.execute("b = a * 3\nc = sorted([3, 1])", context)
+    assert context == {"a": 2, "b": 6, "c": [1, 3]}
+
+
+def test_unexpected_errors_do_not_leak_internals(client, monkeypatch):
+    from app.services import tasks
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("secret connection string postgres://x:y@db")
+
+    monkeypatch.setattr(tasks, "inbox", explode)
+    response = client.get("/api/tasks", headers=headers_for("clerk"))
+    assert response.status_code == 500 and response.json["code"] == "internal_error"
+    assert "secret" not in response.get_data(as_text=True)
+    assert "Traceback" not in response.get_data(as_text=True)

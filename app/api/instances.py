@@ -3,7 +3,7 @@ from flask import jsonify, request
 from app.api import bp
 from app.api import representations as rep
 from app.security import current_actor
-from app.services import cases, instances
+from app.services import cases, instance_admin, instances
 from app.services.errors import InvalidInput
 
 
@@ -53,3 +53,19 @@ def case_detail(instance_id: int):
     return jsonify(rep.case(cases.case_of(instance_id)))
 
 
+
+
+@bp.post("/process-instances/<int:instance_id>/suspend")
+def suspend_instance(instance_id: int):
+    return jsonify(rep.instance(instance_admin.suspend(instance_id, current_actor())))
+
+
+@bp.post("/process-instances/<int:instance_id>/resume")
+def resume_instance(instance_id: int):
+    return jsonify(rep.instance(instance_admin.resume(instance_id, current_actor())))
+
+
+@bp.post("/process-instances/<int:instance_id>/terminate")
+def terminate_instance(instance_id: int):
+    reason = _json_body().get("reason", "")
+    return jsonify(rep.instance(instance_admin.terminate(instance_id, reason, current_actor())))

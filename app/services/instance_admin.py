@@ -1,0 +1,50 @@
+"""Administrators' actions on running instances; each audited, each refused with a reason."""
+from __future__ import annotations
+
+from app.models import ProcessInstance, db, utcnow
+from app.models.process import RUNNING, SUSPENDED, TERMINATED
+from app.services import audit, execution, task_sync
+from app.services.actor import Actor
+from app.services.errors import Conflict, Forbidden, InvalidInput
+
+
+def _admin_lock(instance_id: int, actor: Actor) -> ProcessInstance:
+    if not actor.user or not actor.user.is_admin:
+        raise Forbidden("only a center administrator can do this", code="not_admin")
+    return execution.lock_instance(instance_id)
+
+
+def suspend(instance_id: int, actor: Actor) -> ProcessInstance:
+    instance = _admin_lock(instance_id, actor)
+    if instance.state != RUNNING:
+        raise Conflict(f"only a running instance can be suspended; it is {instance.state}",
+                       code="not_running")
+    instance.state = SUSPENDED  # timers are not swept and tasks refuse completion meanwhile
+    audit.record(actor, "instance.suspended", instance_id=instance_id)
+    db.session.commit()
+    return instance
+
+
+def resume(instance_id: int, actor: Actor) -> ProcessInstance:
+    instance = _admin_lock(instance_id, actor)
+    if instance.state != SUSPENDED:
+        raise Conflict(f"only a suspended instance can be resumed; it is {instance.state}",
+                       code="not_suspended")
+    instance.state = RUNNING
+    audit.record(actor, "instance.resumed", instance_id=instance_id)
+    db.session.commit()
+    return instance
+
+
+def terminate(instance_id: int, reason: str, actor: Actor) -> ProcessInstance:
+    if not (reason or "").strip():
+        raise InvalidInput("a reason is required to terminate an instance",
+                           errors=[{"field": "reason", "message": "required"}])
+    instance = _admin_lock(instance_id, actor)
+    if instance.state not in (RUNNING, SUSPENDED):
+        raise Conflict(f"the instance is already {instance.state}", code="already_ended")
+    instance.state, instance.ended_at, instance.next_timer_at = TERMINATED, utcnow(), None
+    task_sync.cancel_all(instance, actor)
+    audit.record(actor, "instance.terminated", instance_id=instance_id, reason=reason)
+    db.session.commit()
+    return instance

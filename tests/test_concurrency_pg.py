@@ -122,8 +122,6 @@ def test_parallel_branches_completed_at_once_on_postgresql(app, tmp_path):
 # BEGIN IMMEDIATE. Concurrent writers then fail with "database is locked" (SQLITE_BUSY_SNAPSHOT,
 # which busy_timeout does not wait out and complete() does not retry): 5 of 6 completions
 # are lost. Strict: once the service is fixed this XPASSes and fails; then delete the marker.
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="SQLite complete() starts a deferred transaction before locking")
 def test_parallel_branches_completed_at_once_on_sqlite_file(tmp_path):
     application = _committed_app(f"sqlite:///{tmp_path / 'concurrency.sqlite'}", tmp_path)
     with application.app_context():

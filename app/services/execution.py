@@ -22,9 +22,20 @@ def compiled_for(definition: ProcessDefinition) -> runtime.CompiledProcess:
 
 
 def begin_write() -> None:
-    """On SQLite, make the transaction a write transaction from its first statement."""
-    if db.session.get_bind().dialect.name == "sqlite" and not db.session().in_transaction():
-        db.session.connection(execution_options={"sqlite_immediate": True})
+    """On SQLite, hold the write lock from the first statement of the transaction.
+
+    A read transaction (auth, lookups) cannot safely become a writer in WAL mode: it would
+    write from a stale snapshot or fail at once. So end it and begin IMMEDIATE; writers then
+    queue on busy_timeout and each sees the state its predecessor committed.
+    """
+    session = db.session()
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        if session.connection().get_execution_options().get("sqlite_immediate"):
+            return
+        session.commit()
+    session.connection(execution_options={"sqlite_immediate": True})
 
 
 def lock_instance(instance_id: int) -> ProcessInstance:

@@ -9,8 +9,19 @@ from flask.cli import AppGroup
 from app import migrate
 from app.services import calendar, calendar_admin, demo, deployment
 from app.services.actor import Actor
+from app.services.errors import ServiceError
 
-calendar_cli = AppGroup("calendar", help="The working-day calendar (工作日历).")
+class _ServiceGroup(AppGroup):
+    """Shows a service's refusal as a one-line error instead of a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ServiceError as err:
+            raise click.ClickException(err.detail) from None
+
+
+calendar_cli = _ServiceGroup("calendar", help="The working-day calendar (工作日历).")
 
 
 def init_app(app: Flask) -> None:

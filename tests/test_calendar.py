@@ -60,3 +60,8 @@ def test_added_year_starts_from_weekends_only_on_request(session):
 def test_cli_prints_the_deadline_day(app, session):
     result = app.test_cli_runner().invoke(args=["calendar", "add-working-days", "2025-09-26", "5"])
     assert result.output.strip() == "2025-10-10"
+
+
+def test_cli_reports_a_missing_year_plainly(app, session):
+    result = app.test_cli_runner().invoke(args=["calendar", "add-working-days", "2031-05-06", "3"])
+    assert result.exit_code == 1 and "no working-day calendar for 2031" in result.output

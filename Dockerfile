@@ -1,0 +1,34 @@
+# One image for every role: migrate, web (gunicorn), worker and beat (Celery).
+# See docker-compose.yml; all settings come from the environment (.env.example).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    APP_ENV=production \
+    PYTHONPATH=/srv/govflow
+
+WORKDIR /srv/govflow
+
+# Dependencies first, so editing code does not reinstall them.
+COPY pyproject.toml README.md ./
+COPY app ./app
+COPY workers ./workers
+RUN pip install .
+
+# The server runs from this tree (PYTHONPATH): app/config.py finds alembic.ini, migrations/,
+# processes/ and forms/ next to app/, and the templates inside it.
+COPY alembic.ini ./
+COPY migrations ./migrations
+COPY processes ./processes
+COPY forms ./forms
+
+RUN useradd --system --uid 10001 --user-group --create-home --home-dir /home/govflow govflow \
+ && mkdir -p /srv/govflow/instance \
+ && chown govflow:govflow /srv/govflow/instance
+USER govflow
+
+EXPOSE 8000
+# WEB_CONCURRENCY sets gunicorn's worker count (gunicorn reads it itself).
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "app:create_app()"]

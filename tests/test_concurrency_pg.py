@@ -117,11 +117,9 @@ def test_parallel_branches_completed_at_once_on_postgresql(app, tmp_path):
     run_parallel_completions(_committed_app(url, tmp_path))
 
 
-# Known bug, reported: tasks._complete_once reads the task before execution.lock_instance, so
-# the SQLite transaction has already begun deferred and begin_write() cannot make it
-# BEGIN IMMEDIATE. Concurrent writers then fail with "database is locked" (SQLITE_BUSY_SNAPSHOT,
-# which busy_timeout does not wait out and complete() does not retry): 5 of 6 completions
-# are lost. Strict: once the service is fixed this XPASSes and fails; then delete the marker.
+# Each thread reads (the clerk, the task) before it locks, as a request does after auth. This
+# lost 5 of 6 completions ("database is locked": a WAL read snapshot cannot become a writer)
+# until begin_write() ended the read transaction and began IMMEDIATE (commit 0aa31e9).
 def test_parallel_branches_completed_at_once_on_sqlite_file(tmp_path):
     application = _committed_app(f"sqlite:///{tmp_path / 'concurrency.sqlite'}", tmp_path)
     with application.app_context():

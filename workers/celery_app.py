@@ -1,0 +1,53 @@
+"""The Celery application, bound to a Flask app (Flask's documented pattern).
+
+Tasks run inside the Flask app context, so they use the same services and database
+session handling as requests. Nothing relies on broker ETAs: periodic sweeps of the
+database (timers, outbox) find the work, and every task is idempotent, so a task
+delivered twice, or late, does no harm.
+"""
+from __future__ import annotations
+
+import os
+
+from celery import Celery, Task
+from flask import Flask
+
+TIMER_SWEEP = "govflow.sweep_timers"
+OUTBOX_SWEEP = "govflow.sweep_outbox"
+
+
+def make_celery(flask_app: Flask) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with flask_app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(flask_app.name, task_cls=FlaskTask, include=["workers.tasks"])
+    celery_app.conf.update(celery_config(flask_app))
+    celery_app.set_default()
+    flask_app.extensions["celery"] = celery_app
+    return celery_app
+
+
+def celery_config(flask_app: Flask) -> dict:
+    config = flask_app.config
+    timer_every, outbox_every = config["TIMER_SWEEP_SECONDS"], config["OUTBOX_SWEEP_SECONDS"]
+    return {
+        "broker_url": config["CELERY_BROKER_URL"],
+        "broker_connection_retry_on_startup": True,
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "task_ignore_result": True,
+        "task_always_eager": config.get("CELERY_ALWAYS_EAGER", False),
+        "worker_prefetch_multiplier": 1,
+        "timezone": "UTC",
+        "beat_schedule_filename": os.path.join(flask_app.instance_path, "celerybeat-schedule"),
+        "beat_schedule": {
+            # A sweep nobody picked up in time is dropped: the next one finds the same work.
+            "sweep-timers": {"task": TIMER_SWEEP, "schedule": float(timer_every),
+                             "options": {"expires": float(timer_every)}},
+            "sweep-outbox": {"task": OUTBOX_SWEEP, "schedule": float(outbox_every),
+                             "options": {"expires": float(outbox_every)}},
+        },
+    }

@@ -1,0 +1,34 @@
+"""Thin tasks: ids in, a service call, nothing else. Every task is idempotent.
+
+acks_late: a task is acknowledged only after it ran, so a worker that dies mid-task
+leaves it to be delivered again, which the services turn into a no-op when done.
+"""
+from __future__ import annotations
+
+from celery import shared_task
+
+from app.services import notifications, timers
+from app.services.actor import Actor
+from workers.celery_app import OUTBOX_SWEEP, TIMER_SWEEP
+
+
+@shared_task(name=TIMER_SWEEP, acks_late=True)
+def sweep_timers() -> None:
+    for instance_id in timers.due_instance_ids():
+        fire_timer.delay(instance_id)
+
+
+@shared_task(name="govflow.fire_timer", acks_late=True)
+def fire_timer(instance_id: int) -> None:
+    timers.fire(instance_id, Actor.system("timer"))
+
+
+@shared_task(name=OUTBOX_SWEEP, acks_late=True)
+def sweep_outbox() -> None:
+    for notification_id in notifications.due_ids():
+        deliver_notification.delay(notification_id)
+
+
+@shared_task(name="govflow.deliver_notification", acks_late=True)
+def deliver_notification(notification_id: int) -> None:
+    notifications.deliver(notification_id)

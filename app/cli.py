@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app import migrate
+from app.launcher import run_all
 from app.services import calendar, calendar_admin, demo, deployment
 from app.services.actor import Actor
 from app.services.errors import ServiceError
@@ -26,7 +27,7 @@ calendar_cli = _ServiceGroup("calendar", help="The working-day calendar (工作�
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(calendar_cli)
-    for command in (db_upgrade, db_revision, deploy, seed_demo, setup):
+    for command in (db_upgrade, db_revision, deploy, seed_demo, setup, run_all):
         app.cli.add_command(command)
 
 

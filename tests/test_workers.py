@@ -12,7 +12,8 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -20,7 +21,7 @@ import time_machine
 from celery.contrib.testing.worker import start_worker
 
 from app import create_app, launcher, migrate
-from app.models import AuditEvent, Notification, ProcessInstance, db, utcnow
+from app.models import AuditEvent, Notification, ProcessInstance, User, db, utcnow
 from app.models.outbox import DEAD, EMAIL, PENDING, SENT, SMS
 from app.models.process import RUNNING
 from app.services import calendar_admin, demo, instances, notifications
@@ -213,3 +214,29 @@ def test_launcher_stops_both_children_on_a_signal_and_exits_zero(tmp_path, signu
     process.send_signal(signum)  # to the launcher only, as a supervisor would
     assert process.wait(timeout=10) == 0
     assert not any(_alive(pid) for pid in children)
+
+
+def test_promise_case_deadline_fires_through_the_worker(worker_app, celery_app):
+    """超时默认 on a real 承诺件, with the deadline fired by beat's sweep and a worker."""
+    from app.models import Case
+    from app.services import deployment, tasks as task_service
+    from tests.service_item_steps import ALL_MATERIALS
+    shanghai = ZoneInfo("Asia/Shanghai")
+    with time_machine.travel(datetime(2026, 3, 2, 9, 30, tzinfo=shanghai)):
+        with worker_app.app_context():
+            deployment.deploy_directory(worker_app.config["PROCESSES_DIR"], Actor.system("t"))
+            clerk = db.session.scalar(sa.select(User).where(User.username == "clerk"))
+            started = instances.start("service_item", Actor.of(clerk), variables={
+                "item_code": "MSA-002", "applicant": {"name": "李四"}})
+            instance_id = started.id
+            [intake] = instances.open_tasks(instance_id)
+            task_service.complete(intake.id, {"within_remit": True,
+                                              "materials_received": ALL_MATERIALS},
+                                  Actor.of(clerk))
+    with time_machine.travel(datetime(2026, 3, 17, 8, 0, tzinfo=shanghai)):
+        celery_app.tasks[TIMER_SWEEP].delay()
+        case = wait_for(worker_app, lambda: db.session.scalar(sa.select(Case).where(
+            Case.instance_id == instance_id, Case.decision == "deemed_approved")))
+    assert case.overdue and case.responsible_unit == "县市场监督管理局"
+    with worker_app.app_context():
+        assert [t.name for t in instances.open_tasks(instance_id)] == ["deliver"]

@@ -1,7 +1,19 @@
 """The JSON API under /api. Handlers are thin: parse, call a service, serialize."""
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, request
+
+from app.services.errors import InvalidInput
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def json_object() -> dict:
+    """The request body as a JSON object ({} when empty); anything else is a 400."""
+    body = request.get_json(silent=True)
+    if body is None and not request.get_data():
+        return {}
+    if not isinstance(body, dict):
+        raise InvalidInput("the request body must be a JSON object")
+    return body
 
 
 def init_app(app: Flask) -> None:

@@ -1,6 +1,6 @@
 from flask import jsonify, request
 
-from app.api import bp
+from app.api import bp, json_object
 from app.services import auth
 from app.services.errors import InvalidInput
 
@@ -12,7 +12,7 @@ def health():
 
 @bp.post("/auth/token")
 def token():
-    body = request.get_json(silent=True) or {}
+    body = json_object()
     if not isinstance(body.get("username"), str) or not isinstance(body.get("password"), str):
         raise InvalidInput("username and password are required",
                            errors=[{"field": f, "message": "required"}

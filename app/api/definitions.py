@@ -13,8 +13,8 @@ def deploy_definitions():
     actor = current_actor()
     if not (actor.user.has_role(PROCESS_DESIGNER) or actor.user.has_role(CENTER_ADMIN)):
         raise Forbidden("only process designers and administrators may deploy", code="not_designer")
-    files = [(f.filename or "", f.read()) for f in request.files.getlist("file")
-             + [f for key in request.files if key != "file" for f in request.files.getlist(key)]]
+    files = [(f.filename or "", f.read())
+             for key in request.files for f in request.files.getlist(key)]
     if not files:
         raise InvalidInput("send one or more .bpmn files as multipart field 'file'")
     results = deployment.deploy(files, actor)

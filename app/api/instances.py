@@ -1,24 +1,15 @@
 from flask import jsonify, request
 
-from app.api import bp
+from app.api import bp, json_object
 from app.api import representations as rep
 from app.security import current_actor
 from app.services import cases, instance_admin, instances
 from app.services.errors import InvalidInput
 
 
-def _json_body() -> dict:
-    body = request.get_json(silent=True)
-    if body is None:
-        body = {}
-    if not isinstance(body, dict):
-        raise InvalidInput("the request body must be a JSON object")
-    return body
-
-
 @bp.post("/process-definitions/key/<key>/start")
 def start_instance(key: str):
-    body = _json_body()
+    body = json_object()
     variables = body.get("variables", {})
     if not isinstance(variables, dict):
         raise InvalidInput("variables must be a JSON object",
@@ -67,5 +58,5 @@ def resume_instance(instance_id: int):
 
 @bp.post("/process-instances/<int:instance_id>/terminate")
 def terminate_instance(instance_id: int):
-    reason = _json_body().get("reason", "")
+    reason = json_object().get("reason", "")
     return jsonify(rep.instance(instance_admin.terminate(instance_id, reason, current_actor())))

@@ -1,6 +1,6 @@
 from flask import jsonify, request
 
-from app.api import bp
+from app.api import bp, json_object
 from app.api import representations as rep
 from app.security import current_actor
 from app.services import execution, forms, tasks
@@ -40,8 +40,5 @@ def unclaim_task(task_id: str):
 
 @bp.post("/tasks/<task_id>/complete")
 def complete_task(task_id: str):
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise InvalidInput("the request body must be a JSON object with 'variables'")
-    task = tasks.complete(task_id, body.get("variables", {}), current_actor())
+    task = tasks.complete(task_id, json_object().get("variables", {}), current_actor())
     return jsonify(rep.task(task))

@@ -40,7 +40,8 @@ def compiled(cache_key: str, bpmn_xml: str, filename: str, process_id: str) -> C
     hit = _cache.get(cache_key)
     if hit is not None:
         return hit
-    tree = parse_xml(bpmn_xml.encode("utf-8"), filename, max_bytes=len(bpmn_xml.encode()) + 1)
+    data = bpmn_xml.encode("utf-8")  # validated at deploy; the size limit was checked then
+    tree = parse_xml(data, filename, max_bytes=len(data))
     spec, subprocess_specs = build_specs(tree, filename, process_id)
     with _cache_lock:
         return _cache.setdefault(cache_key, CompiledProcess(spec, subprocess_specs))

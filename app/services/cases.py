@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.models import Case, CaseCounter, Item, ProcessInstance, db, utcnow
+from app.models.identity import APPROVING_LEADER, CENTER_ADMIN, WINDOW_CLERK
 from app.services import audit, calendar, notifications, routing
 from app.services.actor import Actor
 from app.services.errors import InvalidInput, NotFound
@@ -126,7 +127,6 @@ def overdue(case: Case, actor: Actor, deemed: bool) -> None:  # 逾期 / 超时�
 
 
 def _tell_staff(case: Case, kind: str, subject: str, body: str, admins: bool = False) -> None:
-    from app.models.identity import APPROVING_LEADER, CENTER_ADMIN, WINDOW_CLERK
     people = {u.id: u for role in (WINDOW_CLERK, APPROVING_LEADER)
               for u in routing.holders(role, case.item.department_id)}
     if admins:

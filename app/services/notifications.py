@@ -11,6 +11,7 @@ from flask import current_app
 
 from app.models import HumanTask, Notification, User, db, utcnow
 from app.models.outbox import DEAD, EMAIL, IN_APP, PENDING, SENT, SMS
+from app.services import routing
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
@@ -35,8 +36,7 @@ def tell_user(user: User, kind: str, subject: str, body: str, instance_id: int |
 
 
 def tell_candidates(task: HumanTask, kind: str, subject: str, body: str) -> None:
-    from app.services.routing import candidates  # routing imports nothing from here
-    for user in candidates(task):
+    for user in routing.candidates(task):
         tell_user(user, kind, subject, body, task.instance_id)
 
 

@@ -43,12 +43,18 @@ def get(task_id: str, user: User) -> HumanTask:
 
 
 def _open_task_for(task_id: str, user: User, *, lock: bool) -> HumanTask:
-    task = get(task_id, user)
-    if lock:
-        execution.lock_instance(task.instance_id)  # serialize with other actors first
-        db.session.refresh(task)
+    return _lock_open(get(task_id, user)) if lock else _require_open(get(task_id, user))
+
+
+def _lock_open(task: HumanTask) -> HumanTask:
+    execution.lock_instance(task.instance_id)  # serialize with other actors first
+    db.session.refresh(task)
+    return _require_open(task)
+
+
+def _require_open(task: HumanTask) -> HumanTask:
     if task.state != OPEN:
-        raise Conflict(f"task {task_id} is already {task.state}", code="task_closed")
+        raise Conflict(f"task {task.id} is already {task.state}", code="task_closed")
     return task
 
 
@@ -101,11 +107,11 @@ def complete(task_id: str, variables: object, actor: Actor) -> HumanTask:
 def _complete_once(task_id: str, variables: object, actor: Actor) -> HumanTask:
     task = get(task_id, actor.user)
     _check_may_complete(task, actor.user)
-    schema, _ = forms.task_form(execution.get_instance(task.instance_id).definition, task)
-    data = forms.validate(schema, variables)
-    task = _open_task_for(task_id, actor.user, lock=True)
-    _check_may_complete(task, actor.user)
     instance = execution.get_instance(task.instance_id)
+    # Validate before locking, so a bad form never holds the instance's lock.
+    data = forms.validate(forms.task_form(instance.definition, task)[0], variables)
+    _lock_open(task)  # refreshes the instance row too (populate_existing)
+    _check_may_complete(task, actor.user)  # the assignee may have changed meanwhile
     execution.require_running(instance)
 
     def submit(workflow):

@@ -1,12 +1,17 @@
-"""The item catalog (事项目录): what the center handles, in how many working days."""
+"""The item catalog (事项目录): what the center handles, in how many working days.
+
+Items are versioned: an edit adds a new row with the same code and the next version and
+marks the previous one superseded, so a case keeps the version it was accepted under.
+"""
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import db
+from app.models.base import db, utcnow
 from app.models.identity import Department
 
 INSTANT = "instant"  # 即办件
@@ -15,31 +20,59 @@ JOINT = "joint"  # 联办件
 REPORT = "report"  # 上报件
 ITEM_KINDS = (INSTANT, PROMISE, JOINT, REPORT)
 
+LICENSING = "licensing"  # 行政许可
+PUBLIC_SERVICE = "public_service"  # 公共服务
+OTHER_POWER = "other"  # 其他行政权力
+ITEM_CATEGORIES = (LICENSING, PUBLIC_SERVICE, OTHER_POWER)
 
-class Item(db.Model):  # 事项
+APPROVAL_LEVELS = ("county", "city", "province")  # 审批层级
+
+
+class Item(db.Model):  # 事项 (one version of it)
     __tablename__ = "item"
     __table_args__ = (
+        sa.UniqueConstraint("code", "version", name="uq_item_code_version"),
+        sa.Index("uq_item_current_code", "code", unique=True,
+                 sqlite_where=sa.text("superseded_at IS NULL"),
+                 postgresql_where=sa.text("superseded_at IS NULL")),
         sa.CheckConstraint("promised_days <= legal_days", name="promised_within_legal"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(64), unique=True)  # 实施编码
+    code: Mapped[str] = mapped_column(sa.String(64), index=True)  # 实施编码
+    version: Mapped[int] = mapped_column(default=1)
     basic_code: Mapped[str] = mapped_column(sa.String(64))  # 基本编码
     name: Mapped[str] = mapped_column(sa.String(200))
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("department.id"))
     kind: Mapped[str] = mapped_column(sa.String(16))
+    category: Mapped[str] = mapped_column(sa.String(16), default=LICENSING)  # 事项类型
+    service_object: Mapped[str] = mapped_column(sa.String(64), default="")  # 服务对象
     legal_days: Mapped[Decimal]  # 法定时限 (working days)
     promised_days: Mapped[Decimal]  # 承诺时限 (working days, 0.5 steps)
     overdue_default: Mapped[bool] = mapped_column(default=False)  # 超时默认
-    legal_basis: Mapped[str] = mapped_column(sa.Text, default="")
-    materials: Mapped[list] = mapped_column(default=list)  # [{code, name, required}]
+    absent_default: Mapped[bool] = mapped_column(default=False)  # 缺席默认 (joint items)
+    joint_departments: Mapped[list] = mapped_column(default=list)  # department codes
+    legal_basis: Mapped[str] = mapped_column(sa.Text, default="")  # 设定依据
+    acceptance_conditions: Mapped[str] = mapped_column(sa.Text, default="")  # 受理条件
+    # [{code, name, required, deferrable (容缺), copies}]
+    materials: Mapped[list] = mapped_column(default=list)
+    fee: Mapped[str] = mapped_column(sa.String(200), default="不收费")  # 收费标准
+    approval_level: Mapped[str] = mapped_column(sa.String(16), default="county")
     process_key: Mapped[str] = mapped_column(sa.String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    superseded_at: Mapped[datetime | None]  # a newer version replaced this one
     department: Mapped[Department] = relationship(lazy="joined")
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None
 
     def as_process_variables(self) -> dict:
         """What a process needs to know of its item, in plain JSON types."""
         return {
             "item_code": self.code,
+            "item_version": self.version,
             "item_name": self.name,
             "item_kind": self.kind,
             "department_id": self.department_id,
@@ -47,5 +80,8 @@ class Item(db.Model):  # 事项
             "promised_days": float(self.promised_days),
             "legal_days": float(self.legal_days),
             "overdue_default": self.overdue_default,
+            "absent_default": self.absent_default,
+            "joint_departments": list(self.joint_departments),
             "required_materials": [m["code"] for m in self.materials if m.get("required")],
+            "deferrable_materials": [m["code"] for m in self.materials if m.get("deferrable")],
         }

@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.models.base import db, utcnow
 
-# Role keys used as BPMN lane names.
+# Role keys, used as BPMN lane names.
 WINDOW_CLERK = "window_clerk"  # 窗口人员
 CHIEF_REPRESENTATIVE = "chief_representative"  # 首席代表 / 首席服务员
 APPROVING_LEADER = "approving_leader"  # 分管领导
@@ -19,6 +19,10 @@ CENTER_ADMIN = "center_admin"  # 中心管理员
 PROCESS_DESIGNER = "process_designer"  # 流程设计员
 ROLES = (WINDOW_CLERK, CHIEF_REPRESENTATIVE, APPROVING_LEADER, COMMITTEE_MEMBER,
          CENTER_ADMIN, PROCESS_DESIGNER)
+DEPARTMENT_ROLES = (WINDOW_CLERK, CHIEF_REPRESENTATIVE, APPROVING_LEADER)  # held per department
+# Not a role: a lane the routing rules resolve through authorization letters (授权书) to the
+# chief representative or, without direct approval power, the department's approving leader.
+APPROVER_LANE = "approver"
 
 
 class Department(db.Model):  # 部门
@@ -27,7 +31,8 @@ class Department(db.Model):  # 部门
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(32), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
-    center_code: Mapped[str] = mapped_column(sa.String(32))
+    center_id: Mapped[int] = mapped_column(sa.ForeignKey("center.id"))  # stationed in
+    active: Mapped[bool] = mapped_column(default=True)
 
 
 class User(UserMixin, db.Model):

@@ -25,6 +25,12 @@ class HumanTask(db.Model):
     candidate_role: Mapped[str] = mapped_column(sa.String(40))
     candidate_department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"))
     assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    # Set while the task is with a substitute (AB岗 B, 临时代行 deputy) for this absent user.
+    delegated_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"),
+                                                          index=True)
+    # The letter whose direct-approval power put the task with a chief representative.
+    authorization_letter_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("authorization_letter.id"))
     state: Mapped[str] = mapped_column(sa.String(16), default=OPEN)
     due_at: Mapped[datetime | None]
     form_schema: Mapped[str | None] = mapped_column(sa.String(200))

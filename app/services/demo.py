@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from app.models import Department, Item, Membership, User, db
+from app.models import Center, Department, Item, Membership, User, db
 from app.models.catalog import INSTANT, PROMISE
 from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE,
                                  PROCESS_DESIGNER, WINDOW_CLERK)
@@ -39,7 +39,10 @@ def load(center_code: str) -> bool:
     """Insert the demo organization and catalog once; returns False if already present."""
     if db.session.scalar(sa.select(User).where(User.username == "admin")) is not None:
         return False
-    departments = {code: Department(code=code, name=name, center_code=center_code)
+    center = Center(code=center_code, name="县政务服务中心", level="county")
+    db.session.add(center)
+    db.session.flush()
+    departments = {code: Department(code=code, name=name, center_id=center.id)
                    for code, name in DEPARTMENTS}
     db.session.add_all(departments.values())
     db.session.flush()

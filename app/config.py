@@ -43,6 +43,7 @@ def build_config(instance_path: str) -> dict:
         "CELERY_ALWAYS_EAGER": False,
         "TIMER_SWEEP_SECONDS": _env_int("TIMER_SWEEP_SECONDS", 5),
         "OUTBOX_SWEEP_SECONDS": _env_int("OUTBOX_SWEEP_SECONDS", 10),
+        "ABSENCE_SWEEP_SECONDS": _env_int("ABSENCE_SWEEP_SECONDS", 600),
         "CENTER_CODE": _env("CENTER_CODE", "532325"),
         "CALENDAR_REGION": _env("CALENDAR_REGION", "CN"),
         "TIMEZONE": _env("TIMEZONE", "Asia/Shanghai"),

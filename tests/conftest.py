@@ -6,6 +6,7 @@ with REQUIRE_SERVICES=1 (CI) their absence fails the run instead of skipping.
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from app.services.actor import Actor
 
 DATA = Path(__file__).parent / "data"
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+DEMO_DAY = date(2026, 3, 2)
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -50,7 +52,8 @@ def app(tmp_path_factory):
         from app import migrate
         migrate.upgrade()
         calendar_admin.seed_from_library("CN", Actor.system("tests"))
-        demo.load(application.config["CENTER_CODE"])
+        # The demo's letters cover 2026, the year the process tests freeze their clock in.
+        demo.load(application.config["CENTER_CODE"], today=DEMO_DAY)
         deployment.deploy_directory(application.config["PROCESSES_DIR"], Actor.system("tests"))
         db.session.commit()
     return application

@@ -8,7 +8,12 @@ from app.models import Case, HumanTask, Notification, ProcessInstance, db
 from app.services import execution
 from tests.conftest import headers_for
 
-ALL_MATERIALS = ["application_form", "id_card", "premises_proof"]
+ALL_MATERIALS = ["application_form", "id_card", "premises_proof"]  # of the MSA shop items
+
+
+def required_materials(item_code: str) -> list[str]:
+    from app.services import catalog
+    return [m["code"] for m in catalog.current(item_code).materials if m.get("required")]
 
 
 def assert_round_trip(instance_id: int) -> None:

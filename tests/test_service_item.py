@@ -5,8 +5,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from tests.conftest import user
 from tests.service_item_steps import (ALL_MATERIALS, case_of, complete, instance_state, notices,
-                                      open_names, start_case)
+                                      open_names, open_task, required_materials, start_case)
 
 # A Monday: 10 working days later is 2026-03-16, 12 is 2026-03-18.
 MONDAY = datetime(2026, 3, 2, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -61,7 +62,10 @@ def test_instant_item_is_decided_on_the_spot(client):
     complete(client, case_id, "intake", "clerk", within_remit=True,
              materials_received=ALL_MATERIALS)
     assert open_names(case_id) == ["decide_on_spot"]
-    complete(client, case_id, "decide_on_spot", "clerk", decision="approve")
+    task = open_task(case_id, "decide_on_spot")  # MSA's 授权书 grants direct approval
+    assert (task.candidate_role, task.assignee_id) == ("chief_representative", user("chief").id)
+    assert task.authorization_letter_id is not None
+    complete(client, case_id, "decide_on_spot", "chief", decision="approve")
     case = case_of(case_id)
     assert case.status_code == 11 and case.decision == "approve"
     assert case.case_no.startswith("53232520260302")
@@ -118,7 +122,7 @@ def test_case_numbers_are_sequential_per_center_and_day(client):
 def _accepted_promise_case(client, item_code: str) -> int:
     case_id = start_case(client, item_code)["id"]
     complete(client, case_id, "intake", "clerk", within_remit=True,
-             materials_received=ALL_MATERIALS)
+             materials_received=required_materials(item_code))
     return case_id
 
 
@@ -166,6 +170,6 @@ def test_overdue_without_deemed_approval_is_escalated(client, frozen_clock):
     overdue = notices(case_id, "overdue")
     assert overdue and any(n.recipient_user_id for n in overdue)
     assert open_names(case_id) == ["overdue_decision"]
-    complete(client, case_id, "overdue_decision", "leader", decision="approve")
+    complete(client, case_id, "overdue_decision", "nrp_leader", decision="approve")
     complete(client, case_id, "deliver", "clerk", delivery_method="window")
     assert case_of(case_id).status_code == 11

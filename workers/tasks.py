@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from app.services import notifications, timers
+from app.services import absence_admin, notifications, timers
 from app.services.actor import Actor
-from workers.celery_app import OUTBOX_SWEEP, TIMER_SWEEP
+from workers.celery_app import ABSENCE_SWEEP, OUTBOX_SWEEP, TIMER_SWEEP
 
 
 @shared_task(name=TIMER_SWEEP, acks_late=True)
@@ -32,3 +32,8 @@ def sweep_outbox() -> None:
 @shared_task(name="govflow.deliver_notification", acks_late=True)
 def deliver_notification(notification_id: int) -> None:
     notifications.deliver(notification_id)
+
+
+@shared_task(name=ABSENCE_SWEEP, acks_late=True)
+def sweep_absences() -> None:
+    absence_admin.sweep()

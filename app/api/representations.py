@@ -1,13 +1,16 @@
 """JSON shapes of API resources (camelCase, as Camunda-style clients expect)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from app.models import Case, HumanTask, ProcessDefinition, ProcessInstance
 
 
-def _iso(value: datetime | None) -> str | None:
+def iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+_iso = iso
 
 
 def definition(d: ProcessDefinition) -> dict:

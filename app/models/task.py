@@ -24,6 +24,9 @@ class HumanTask(db.Model):
     lane: Mapped[str | None] = mapped_column(sa.String(100))
     candidate_role: Mapped[str] = mapped_column(sa.String(40))
     candidate_department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"))
+    # The case's item and department, kept so the task can be routed again (letter revoked).
+    item_code: Mapped[str | None] = mapped_column(sa.String(64))
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"))
     assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     # Set while the task is with a substitute (AB岗 B, 临时代行 deputy) for this absent user.
     delegated_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"),

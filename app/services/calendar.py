@@ -79,6 +79,11 @@ def nth_workday_after(start: date, n: int, region: str | None = None) -> date:
     return day
 
 
+def today() -> date:
+    """The center's local date (the server may run in UTC)."""
+    return datetime.now(local_zone()).date()
+
+
 def to_local(value: str | date | datetime) -> datetime:
     if isinstance(value, str):  # a bare date ("2026-03-02") is a calendar day, not a moment
         value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)

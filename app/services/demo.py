@@ -1,62 +1,142 @@
 """Demo data for the embedded default (demo only: every password is 'demo')."""
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from decimal import Decimal
 
 import sqlalchemy as sa
 
-from app.models import Center, Department, Item, Membership, User, db
-from app.models.catalog import INSTANT, PROMISE
+from app.models import (AuthorizationLetter, Center, Department, Item, LetterItem, Membership,
+                        Post, User, Window, db)
+from app.models.authorization import MANAGEMENT_POWERS, REPLACED
 from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE,
-                                 PROCESS_DESIGNER, WINDOW_CLERK)
+                                 COMMITTEE_MEMBER, PROCESS_DESIGNER, WINDOW_CLERK)
+from app.services import calendar
+from app.services import demo_data as data
 
 DEMO_PASSWORD = "demo"
-
-DEPARTMENTS = [("MSA", "县市场监督管理局"), ("NRP", "县自然资源和规划局"), ("HRS", "县人力资源和社会保障局")]
-
-USERS = [  # username, name, [(role, department code)]
-    ("admin", "中心管理员 王敏", [(CENTER_ADMIN, None)]),
-    ("designer", "流程设计员 李想", [(PROCESS_DESIGNER, None)]),
-    ("clerk", "窗口人员 张丽", [(WINDOW_CLERK, "MSA"), (WINDOW_CLERK, "NRP")]),
-    ("leader", "分管领导 赵刚", [(APPROVING_LEADER, "MSA"), (APPROVING_LEADER, "NRP")]),
-    ("chief", "首席代表 陈静", [(CHIEF_REPRESENTATIVE, "MSA")]),
-]
-
-_MATERIALS = [{"code": "application_form", "name": "申请书", "required": True},
-              {"code": "id_card", "name": "身份证明", "required": True},
-              {"code": "premises_proof", "name": "经营场所证明", "required": True},
-              {"code": "photos", "name": "场所照片", "required": False}]
-
-ITEMS = [  # code, name, department, kind, legal, promised, 超时默认
-    ("MSA-001", "个体工商户设立登记", "MSA", INSTANT, 15, 0, False),
-    ("MSA-002", "食品经营许可证核发", "MSA", PROMISE, 20, 10, True),
-    ("NRP-001", "乡村建设规划许可证核发", "NRP", PROMISE, 20, 12, False),
-    ("HRS-001", "就业失业登记证明", "HRS", INSTANT, 5, 0, False),
-]
+SHORT_NAMES = {"MSA": {"a": "clerk", "chief": "chief", "leader": "leader"}}
 
 
-def load(center_code: str) -> bool:
-    """Insert the demo organization and catalog once; returns False if already present."""
+def load(center_code: str, today: date | None = None) -> bool:
+    """Insert the demo organization, catalog and letters once; False if already present.
+
+    The letters cover the calendar year of `today` (default: the real today)."""
     if db.session.scalar(sa.select(User).where(User.username == "admin")) is not None:
         return False
-    center = Center(code=center_code, name="县政务服务中心", level="county")
-    db.session.add(center)
-    db.session.flush()
-    departments = {code: Department(code=code, name=name, center_id=center.id)
-                   for code, name in DEPARTMENTS}
+    county = _centers(center_code)
+    departments = {code: Department(code=code, name=name, center_id=county.id)
+                   for code, name in data.DEPARTMENTS}
     db.session.add_all(departments.values())
     db.session.flush()
-    for username, name, roles in USERS:
-        user = User(username=username, display_name=name, email=None)
-        user.set_password(DEMO_PASSWORD)
-        user.memberships = [Membership(role=role, department_id=departments[d].id if d else None)
-                            for role, d in roles]
-        db.session.add(user)
-    for code, name, dept, kind, legal, promised, deemed in ITEMS:
-        db.session.add(Item(code=code, basic_code=code.split("-")[0] + "00000", name=name,
-                            department_id=departments[dept].id, kind=kind,
-                            legal_days=Decimal(legal), promised_days=Decimal(promised),
-                            overdue_default=deemed, materials=_MATERIALS,
-                            legal_basis="《中华人民共和国行政许可法》", process_key="service_item"))
+    users = _users(departments)
+    _windows(county, departments, users)
+    _items(departments)
+    _letters(departments, users, today or calendar.today())
     db.session.commit()
     return True
+
+
+def _centers(county_code: str) -> Center:
+    """Province, city and county centers; the county one is this deployment's CENTER_CODE."""
+    made: dict[str, Center] = {}
+    for code, name, level, region, parent in data.CENTERS:
+        center = Center(code=county_code if level == "county" else code, name=name,
+                        level=level, region=region,
+                        parent_id=made[parent].id if parent else None)
+        if level == "county":
+            for key, value in data.COUNTY_CONTACT.items():
+                setattr(center, key, value)
+        db.session.add(center)
+        db.session.flush()
+        made[code] = center
+    return made[data.CENTERS[-1][0]]
+
+
+def username(department: str, post: str) -> str:
+    return SHORT_NAMES.get(department, {}).get(post, f"{department.lower()}_{post}")
+
+
+def _users(departments: dict[str, Department]) -> dict[str, User]:
+    people = [("admin", "中心管理员 王敏", [(CENTER_ADMIN, None)]),
+              ("designer", "流程设计员 李想", [(PROCESS_DESIGNER, None)])]
+    people += [(name, title, [(COMMITTEE_MEMBER, "NRP")]) for name, title in data.COMMITTEE]
+    for code, (a, b, chief, leader) in data.STAFF_NAMES.items():
+        people += [(username(code, "a"), f"窗口人员 {a}", [(WINDOW_CLERK, code)]),
+                   (username(code, "b"), f"窗口人员 {b}", [(WINDOW_CLERK, code)]),
+                   (username(code, "chief"), f"首席代表 {chief}", [(CHIEF_REPRESENTATIVE, code)]),
+                   (username(code, "leader"), f"分管领导 {leader}", [(APPROVING_LEADER, code)])]
+    people.append(("edu_former", data.FORMER_CHIEF[2], []))
+    users = {}
+    for name, title, roles in people:
+        user = User(username=name, display_name=title, active=name != "edu_former")
+        user.set_password(DEMO_PASSWORD)
+        user.memberships = [Membership(role=r, department_id=departments[d].id if d else None)
+                            for r, d in roles]
+        users[name] = user
+    users["clerk"].memberships.append(Membership(role=WINDOW_CLERK,
+                                                 department_id=departments["NRP"].id))
+    db.session.add_all(users.values())
+    db.session.flush()
+    return users
+
+
+def _windows(county: Center, departments: dict[str, Department], users: dict[str, User]) -> None:
+    for code, name, kind, served, posts in data.WINDOWS:
+        window = Window(center_id=county.id, code=code, name=name, kind=kind,
+                        departments=[departments[d] for d in served])
+        window.posts = [Post(name=post, a_user_id=users[a].id, b_user_id=users[b].id)
+                        for post, a, b in posts]
+        db.session.add(window)
+
+
+def _items(departments: dict[str, Department]) -> None:
+    for code, name, kind, category, legal, promised, materials, deemed, joint in data.ITEMS:
+        department = code.split("-")[0]
+        db.session.add(Item(
+            code=code, basic_code=f"{department}{code[-3:]}00000", name=name,
+            department_id=departments[department].id, kind=kind, category=category,
+            service_object="自然人" if materials == "person" else "企业法人、个体工商户",
+            legal_days=Decimal(legal), promised_days=Decimal(promised), overdue_default=deemed,
+            absent_default=bool(joint), joint_departments=joint,
+            legal_basis=data.LAW[department], materials=data.MATERIALS[materials],
+            acceptance_conditions="申请材料齐全、符合法定形式",
+            process_key=data.PROCESS_FOR_KIND[kind]))
+
+
+def _letters(departments: dict[str, Department], users: dict[str, User], today: date) -> None:
+    """Signed in December for the calendar year (原则上一年一签), filed with the center."""
+    year = today.year
+    for code, powers in data.LETTERS.items():
+        db.session.add(_letter(code, departments[code], users[username(code, "chief")],
+                               powers, date(year, 1, 1), f"{code}授〔{year}〕1号"))
+    _replaced_letter(departments, users, year, min(date(year, 3, 1), today))
+
+
+def _letter(code: str, department: Department, grantee: User, powers: dict,
+            valid_from: date, number: str) -> AuthorizationLetter:
+    year = valid_from.year
+    return AuthorizationLetter(
+        number=number, department_id=department.id, grantee_id=grantee.id,
+        issuer=f"{department.name}局长", issued_on=min(valid_from, date(year - 1, 12, 20)),
+        filed_on=min(valid_from, date(year - 1, 12, 28)), valid_from=valid_from,
+        valid_until=date(year, 12, 31), management_powers=list(MANAGEMENT_POWERS),
+        responsibilities="被授权人代表本部门行使上述职权，所产生的法律责任由本部门承担；不得再行委托。",
+        items=[LetterItem(item_code=item, powers=list(granted))
+               for item, granted in powers.items()])
+
+
+def _replaced_letter(departments: dict[str, Department], users: dict[str, User], year: int,
+                     day: date) -> None:
+    code, former, _, reason = data.FORMER_CHIEF
+    current = db.session.scalar(sa.select(AuthorizationLetter).where(
+        AuthorizationLetter.department_id == departments[code].id))
+    old = _letter(code, departments[code], users[former], data.LETTERS[code],
+                  date(year, 1, 1), current.number)
+    current.number = f"{code}授〔{year}〕2号"
+    old.status, old.end_reason, old.ended_on = REPLACED, reason, day
+    old.ended_at = datetime.combine(day, time(9), calendar.local_zone())
+    current.valid_from = current.issued_on = current.filed_on = day
+    db.session.add(old)
+    db.session.flush()
+    old.replaced_by_id = current.id

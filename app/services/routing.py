@@ -1,35 +1,123 @@
-"""Who may act on a user task: BPMN lanes name roles; the case decides the department."""
+"""Who may act on a user task.
+
+BPMN lanes name roles; the case decides the department. Two lanes get more than a role:
+- `approver`: the chief representative when a letter valid today grants direct approval of
+  the case's item (授权书), otherwise the department's approving leader;
+- `window_clerk`: the clerk already handling the case (who received it), so one window serves
+  the applicant from intake to delivery.
+Work meant for someone absent goes to their substitute (AB岗 B, 临时代行 deputy).
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 
-from app.models import HumanTask, Membership, User, db
-from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE, ROLES,
-                                 WINDOW_CLERK)
+from app.models import HumanTask, Membership, Post, ProcessInstance, User, db
+from app.models.identity import (APPROVER_LANE, APPROVING_LEADER, CENTER_ADMIN,
+                                 CHIEF_REPRESENTATIVE, DEPARTMENT_ROLES, ROLES, WINDOW_CLERK)
+from app.models.organization import Window, window_department
+from app.models.task import COMPLETED
+from app.services import absences, authorization, calendar
 
-DEPARTMENT_ROLES = (WINDOW_CLERK, CHIEF_REPRESENTATIVE, APPROVING_LEADER)
+
+@dataclass(frozen=True)
+class Assignment:
+    role: str
+    department_id: int | None
+    assignee_id: int | None = None
+    delegated_from_id: int | None = None  # the absent person the assignee stands in for
+    letter_id: int | None = None  # the 授权书 granting direct approval
 
 
-def _holders_query(role: str, department_id: int | None):
+def route(lane: str | None, data: dict, instance: ProcessInstance | None = None,
+          day: date | None = None) -> Assignment:
+    """Where a task of `lane` goes, for a case described by `data` (department, item)."""
+    day = day or calendar.today()
+    department_id = data.get("department_id")
+    if lane == APPROVER_LANE:
+        return _approver(department_id, data.get("item_code"), day)
+    if lane == WINDOW_CLERK and instance is not None:
+        handler = _case_handler(instance, department_id)
+        if handler is not None:
+            return _with_substitute(Assignment(WINDOW_CLERK, department_id, handler), day)
+    return _pool(lane, department_id)
+
+
+def _approver(department_id: int | None, item_code: str | None, day: date) -> Assignment:
+    letter = (authorization.direct_approval_letter(department_id, item_code, day)
+              if department_id and item_code else None)
+    if letter is None:
+        return _pool(APPROVING_LEADER, department_id)
+    chosen = Assignment(CHIEF_REPRESENTATIVE, department_id, letter.grantee_id,
+                        letter_id=letter.id)
+    return _with_substitute(chosen, day)
+
+
+def _with_substitute(chosen: Assignment, day: date) -> Assignment:
+    acting, absent = absences.substitute(chosen.assignee_id, chosen.department_id, day)
+    if absent is None:
+        return chosen
+    return Assignment(chosen.role, chosen.department_id, acting, absent, chosen.letter_id)
+
+
+def _case_handler(instance: ProcessInstance, department_id: int | None) -> int | None:
+    """The clerk who last completed a window task of this case, else who started it."""
+    last = db.session.scalar(
+        sa.select(HumanTask.completed_by)
+        .where(HumanTask.instance_id == instance.id, HumanTask.lane == WINDOW_CLERK,
+               HumanTask.state == COMPLETED, HumanTask.completed_by.is_not(None))
+        .order_by(HumanTask.completed_at.desc()).limit(1))
+    handler_id = last or instance.started_by
+    handler = db.session.get(User, handler_id) if handler_id else None
+    if handler is None or not handler.active:
+        return None
+    return handler.id if (WINDOW_CLERK, department_id) in scopes(handler) else None
+
+
+def _pool(lane: str | None, department_id: int | None) -> Assignment:
+    """Anyone holding the lane's role (in the department); administrators if nobody does."""
+    if lane not in ROLES:
+        return Assignment(CENTER_ADMIN, None)
+    department_id = department_id if lane in DEPARTMENT_ROLES else None
+    if not holders(lane, department_id):
+        return Assignment(CENTER_ADMIN, None)
+    return Assignment(lane, department_id)
+
+
+def scopes(user: User) -> set[tuple[str, int | None]]:
+    """(role, department) pairs the user acts in: memberships, plus the departments served
+    by the windows where the user holds an A or B post."""
+    found = {(m.role, m.department_id) for m in user.memberships}
+    posts = db.session.scalars(sa.select(Post).where(
+        sa.or_(Post.a_user_id == user.id, Post.b_user_id == user.id)))
+    for post in posts:
+        found.update((WINDOW_CLERK, d.id) for d in post.window.departments)
+    return found
+
+
+def holders(role: str, department_id: int | None) -> list[User]:
     query = (sa.select(User).join(Membership)
              .where(Membership.role == role, User.active.is_(True)))
     if department_id is not None:
         query = query.where(Membership.department_id == department_id)
-    return query
+    found = {u.id: u for u in db.session.scalars(query)}
+    if role == WINDOW_CLERK and department_id is not None:
+        found.update({u.id: u for u in _post_holders(department_id)})
+    return list(found.values())
 
 
-def holders(role: str, department_id: int | None) -> list[User]:
-    return list(db.session.scalars(_holders_query(role, department_id).distinct()))
-
-
-def route(lane: str | None, data: dict) -> tuple[str, int | None]:
-    """(candidate role, department) for a task; the administrators when nobody else can act."""
-    if lane not in ROLES:
-        return CENTER_ADMIN, None
-    department_id = data.get("department_id") if lane in DEPARTMENT_ROLES else None
-    if db.session.scalar(_holders_query(lane, department_id).limit(1)) is None:
-        return CENTER_ADMIN, None
-    return lane, department_id
+def _post_holders(department_id: int) -> list[User]:
+    ids = db.session.execute(
+        sa.select(Post.a_user_id, Post.b_user_id).join(Window)
+        .join(window_department, window_department.c.window_id == Window.id)
+        .where(window_department.c.department_id == department_id)).all()
+    wanted = {i for pair in ids for i in pair}
+    if not wanted:
+        return []
+    return list(db.session.scalars(sa.select(User).where(User.id.in_(wanted),
+                                                         User.active.is_(True))))
 
 
 def candidates(task: HumanTask) -> list[User]:
@@ -40,7 +128,10 @@ def candidates(task: HumanTask) -> list[User]:
 
 
 def is_candidate(user: User, task: HumanTask) -> bool:
-    return user.has_role(task.candidate_role, task.candidate_department_id)
+    found = scopes(user)
+    return ((task.candidate_role, task.candidate_department_id) in found
+            or (task.candidate_department_id is None
+                and any(role == task.candidate_role for role, _ in found)))
 
 
 def can_see(user: User, task: HumanTask) -> bool:
@@ -52,10 +143,10 @@ def visible_filter(user: User):
     if user.is_admin:
         return sa.true()
     clauses = [HumanTask.assignee_id == user.id]
-    for m in user.memberships:
-        clause = HumanTask.candidate_role == m.role
-        if m.department_id is not None:
-            clause = sa.and_(clause, sa.or_(HumanTask.candidate_department_id == m.department_id,
+    for role, department_id in scopes(user):
+        clause = HumanTask.candidate_role == role
+        if department_id is not None:
+            clause = sa.and_(clause, sa.or_(HumanTask.candidate_department_id == department_id,
                                              HumanTask.candidate_department_id.is_(None)))
         clauses.append(clause)
     return sa.or_(*clauses)

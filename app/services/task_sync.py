@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app.engine import runtime
-from app.models import HumanTask, ProcessInstance, db, utcnow
+from app.models import Department, HumanTask, ProcessInstance, db, utcnow
 from app.models.task import CANCELLED, COMPLETED, OPEN
 from app.services import audit, notifications, routing
 from app.services.actor import Actor
@@ -35,19 +35,34 @@ def sync(instance: ProcessInstance, workflow, actor: Actor, *,
 def _create(instance: ProcessInstance, task, actor: Actor) -> None:
     spec = task.task_spec
     properties = spec.extensions.get("properties", {})
-    role, department_id = routing.route(spec.lane, task.data)
+    to = routing.route(spec.lane, task.data, instance)
     row = HumanTask(
         id=str(task.id), instance_id=instance.id, name=spec.bpmn_id,
-        title=spec.bpmn_name or spec.bpmn_id, lane=spec.lane, candidate_role=role,
-        candidate_department_id=department_id, due_at=_due(task.data),
-        form_schema=properties.get("formJsonSchemaFilename"),
+        title=spec.bpmn_name or spec.bpmn_id, lane=spec.lane, candidate_role=to.role,
+        candidate_department_id=to.department_id, assignee_id=to.assignee_id,
+        delegated_from_id=to.delegated_from_id, authorization_letter_id=to.letter_id,
+        item_code=_text(task.data.get("item_code")), department_id=_department(task.data),
+        due_at=_due(task.data), form_schema=properties.get("formJsonSchemaFilename"),
         form_ui_schema=properties.get("formUiSchemaFilename"),
         instructions=spec.extensions.get("instructionsForEndUser"))
     db.session.add(row)
     audit.record(actor, "task.created", instance_id=instance.id, task_id=row.id,
-                 name=row.name, role=role, department_id=department_id)
+                 name=row.name, role=to.role, department_id=to.department_id,
+                 assignee=to.assignee_id, delegated_from=to.delegated_from_id,
+                 letter_id=to.letter_id)
     notifications.tell_candidates(row, "task_assigned", f"新待办：{row.title}",
                                   f"办件流程 #{instance.id} 有一项新待办「{row.title}」。")
+
+
+def _text(value) -> str | None:
+    return value[:64] if isinstance(value, str) else None
+
+
+def _department(data: dict) -> int | None:
+    value = data.get("department_id")
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None
+    return value if db.session.get(Department, value) is not None else None
 
 
 def _due(data: dict) -> datetime | None:

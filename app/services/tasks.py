@@ -10,7 +10,8 @@ from SpiffWorkflow.util.task import TaskState
 
 from app.models import HumanTask, User, db, utcnow
 from app.models.task import OPEN
-from app.services import audit, execution, forms, routing
+from app.services import (audit, authorization, calendar, execution, forms, routing,
+                          routing_hooks)
 from app.services.actor import Actor
 from app.services.errors import Conflict, Forbidden, NotFound
 
@@ -112,6 +113,7 @@ def _complete_once(task_id: str, variables: object, actor: Actor) -> HumanTask:
     data = forms.validate(forms.task_form(instance.definition, task)[0], variables)
     _lock_open(task)  # refreshes the instance row too (populate_existing)
     _check_may_complete(task, actor.user)  # the assignee may have changed meanwhile
+    _check_still_authorized(task, actor)
     execution.require_running(instance)
 
     def submit(workflow):
@@ -127,6 +129,17 @@ def _complete_once(task_id: str, variables: object, actor: Actor) -> HumanTask:
                  fields=sorted(data))
     db.session.commit()
     return task
+
+
+def _check_still_authorized(task: HumanTask, actor: Actor) -> None:
+    """A lapsed authorization refuses the decision and sends the task where it now belongs;
+    the move is kept (committed) although the completion is refused."""
+    reason = authorization.lapse_reason(task, actor.user, calendar.today())
+    if reason is None:
+        return
+    routing_hooks.reroute(task, actor, reason)
+    db.session.commit()
+    raise Forbidden(reason, code="authorization_lapsed", rerouted=True)
 
 
 def _check_may_complete(task: HumanTask, user: User) -> None:

@@ -148,6 +148,9 @@ def upgrade():
         batch_op.drop_column('center_code')
 
     with op.batch_alter_table('human_task', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('item_code', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('department_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_human_task_department_id_department'), 'department', ['department_id'], ['id'])
         batch_op.add_column(sa.Column('delegated_from_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('authorization_letter_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_human_task_delegated_from_id'), ['delegated_from_id'], unique=False)
@@ -197,6 +200,9 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_human_task_delegated_from_id_user_account'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_human_task_authorization_letter_id_authorization_letter'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_human_task_delegated_from_id'))
+        batch_op.drop_constraint(batch_op.f('fk_human_task_department_id_department'), type_='foreignkey')
+        batch_op.drop_column('department_id')
+        batch_op.drop_column('item_code')
         batch_op.drop_column('authorization_letter_id')
         batch_op.drop_column('delegated_from_id')
 

@@ -1,0 +1,182 @@
+"""Reporting absences and moving work while people are away (AB岗, 临时代行).
+
+When an absence starts, the absent person's open tasks go to their substitute and carry
+`delegated_from`; when it ends (or is ended early) they go back. New tasks meanwhile are
+routed to the substitute directly (routing.route). A daily-or-more sweep applies absences
+that start or end without anyone touching them.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from app.models import Absence, HumanTask, User, db, utcnow
+from app.models.identity import CHIEF_REPRESENTATIVE, DEPARTMENT_ROLES
+from app.models.organization import ABSENCE_REASONS
+from app.services import absences, audit, calendar, routing_hooks
+from app.services.actor import Actor
+from app.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+
+
+def report(fields: dict, actor: Actor) -> Absence:
+    """File an absence (报备); takes effect at once when it covers today."""
+    absence = _validated(fields)
+    _require_may_file(actor, absence.user_id)
+    _refuse_overlap(absence)
+    absence.filed_by = actor.user_id
+    db.session.add(absence)
+    db.session.flush()
+    audit.record(actor, "absence.reported", absence_id=absence.id, user_id=absence.user_id,
+                 starts_on=absence.starts_on.isoformat(), ends_on=absence.ends_on.isoformat(),
+                 deputy_id=absence.deputy_id, reason=absence.reason)
+    apply(absence, calendar.today(), actor)
+    db.session.commit()
+    return absence
+
+
+def end_early(absence_id: int, actor: Actor) -> Absence:
+    """The person is back before the planned end: their tasks return now."""
+    absence = get(absence_id)
+    _require_may_file(actor, absence.user_id)
+    if absence.ended_early_at is not None or absence.ends_on < calendar.today():
+        raise Conflict(f"absence {absence_id} has already ended", code="absence_ended")
+    absence.ended_early_at = utcnow()
+    audit.record(actor, "absence.ended_early", absence_id=absence.id, user_id=absence.user_id)
+    apply(absence, calendar.today(), actor)
+    db.session.commit()
+    return absence
+
+
+def sweep(day: date | None = None, actor: Actor | None = None) -> dict:
+    """Hand over for absences in force, give back for those over; idempotent."""
+    day, actor = day or calendar.today(), actor or Actor.system("absences")
+    pending = db.session.scalars(sa.select(Absence).where(
+        Absence.returned_at.is_(None), Absence.starts_on <= day).order_by(Absence.id))
+    counts = {"handed_over": 0, "returned": 0}
+    for absence in list(pending):
+        moved = apply(absence, day, actor)
+        for key in counts:
+            counts[key] += moved[key]
+    db.session.commit()
+    return counts
+
+
+def apply(absence: Absence, day: date, actor: Actor) -> dict:
+    moved = {"handed_over": 0, "returned": 0}
+    if absence.covers(day) and absence.handed_over_at is None:
+        moved["handed_over"] = _hand_over(absence, day, actor)
+        absence.handed_over_at = utcnow()
+    elif not absence.covers(day) and absence.starts_on <= day and absence.returned_at is None:
+        moved["returned"] = _give_back(absence, day, actor)
+        absence.returned_at = utcnow()
+    return moved
+
+
+def _hand_over(absence: Absence, day: date, actor: Actor) -> int:
+    tasks = routing_hooks.open_tasks_where(HumanTask.assignee_id == absence.user_id)
+    for task in tasks:
+        department_id = task.department_id or task.candidate_department_id
+        acting, absent = absences.substitute(absence.user_id, department_id, day)
+        routing_hooks.move_to(task, acting, absent, actor, "task.handed_over",
+                              absence_id=absence.id)
+    return len(tasks)
+
+
+def _give_back(absence: Absence, day: date, actor: Actor) -> int:
+    if absences.covering(absence.user_id, day) is not None:
+        return 0  # another absence follows on; its own return will bring the tasks back
+    tasks = routing_hooks.open_tasks_where(HumanTask.delegated_from_id == absence.user_id)
+    for task in tasks:
+        routing_hooks.move_to(task, absence.user_id, None, actor, "task.returned",
+                              absence_id=absence.id)
+    return len(tasks)
+
+
+def get(absence_id: int) -> Absence:
+    absence = db.session.get(Absence, absence_id)
+    if absence is None:
+        raise NotFound(f"absence {absence_id} does not exist", code="absence_not_found")
+    return absence
+
+
+def listing(*, user_id: int | None = None, on: date | None = None) -> list[Absence]:
+    query = sa.select(Absence).order_by(Absence.starts_on.desc(), Absence.id.desc())
+    if user_id is not None:
+        query = query.where(Absence.user_id == user_id)
+    if on is not None:
+        query = query.where(Absence.starts_on <= on, Absence.ends_on >= on,
+                            Absence.ended_early_at.is_(None))
+    return list(db.session.scalars(query))
+
+
+def _validated(fields: dict) -> Absence:
+    errors = []
+    person = _user(fields.get("userId"), "userId", errors)
+    starts, ends = (_day(fields.get(k), k, errors) for k in ("startsOn", "endsOn"))
+    if starts and ends and ends < starts:
+        errors.append({"field": "endsOn", "message": "must not be before startsOn"})
+    reason = fields.get("reason")
+    if reason not in ABSENCE_REASONS:
+        errors.append({"field": "reason", "message": f"one of {', '.join(ABSENCE_REASONS)}"})
+    deputy = _deputy(person, fields.get("deputyId"), errors)
+    if errors:
+        raise InvalidInput("the absence is not valid", code="invalid_absence", errors=errors)
+    return Absence(user_id=person.id, starts_on=starts, ends_on=ends, reason=reason,
+                   note=str(fields.get("note") or ""), deputy_id=deputy.id if deputy else None)
+
+
+def _user(value, field: str, errors: list) -> User | None:
+    person = db.session.get(User, value) if isinstance(value, int) else None
+    if person is None or not person.active:
+        errors.append({"field": field, "message": "no active staff member with this id"})
+        return None
+    return person
+
+
+def _day(value, field: str, errors: list) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        errors.append({"field": field, "message": "expected a date YYYY-MM-DD"})
+        return None
+
+
+def _deputy(person: User | None, value, errors: list) -> User | None:
+    """A chief representative away must name a deputy from the staff of their department."""
+    if person is None:
+        return None
+    chief_of = {m.department_id for m in person.memberships if m.role == CHIEF_REPRESENTATIVE}
+    if value is None:
+        if chief_of:
+            errors.append({"field": "deputyId", "message": "a chief representative who is "
+                           "away must name a temporary deputy (临时代行)"})
+        return None
+    deputy = _user(value, "deputyId", errors)
+    if deputy is None:
+        return None
+    staff_of = {m.department_id for m in deputy.memberships if m.role in DEPARTMENT_ROLES}
+    if deputy.id == person.id or not (chief_of & staff_of):
+        errors.append({"field": "deputyId", "message": "the deputy must be another staff "
+                       "member of the department the chief representative serves"})
+    return deputy
+
+
+def _require_may_file(actor: Actor, user_id: int) -> None:
+    """The center (administrators), the person, or a chief representative of their department."""
+    user = actor.user
+    if user is None or user.is_admin or user.id == user_id:
+        return
+    absent = db.session.get(User, user_id)
+    theirs = {m.department_id for m in absent.memberships if m.department_id is not None}
+    if not any(user.has_role(CHIEF_REPRESENTATIVE, d) for d in theirs):
+        raise Forbidden("you may not file absences for this person", code="not_allowed")
+
+
+def _refuse_overlap(absence: Absence) -> None:
+    clash = db.session.scalar(sa.select(Absence.id).where(
+        Absence.user_id == absence.user_id, Absence.ended_early_at.is_(None),
+        Absence.starts_on <= absence.ends_on, Absence.ends_on >= absence.starts_on).limit(1))
+    if clash is not None:
+        raise Conflict(f"absence {clash} already covers part of these days",
+                       code="absence_overlaps")

@@ -1,0 +1,63 @@
+"""Which letter (授权书) is in force, and whether a chief representative may still decide.
+
+Lookups only (no writes; see letters for issuing and revoking). A task goes to a chief representative because a letter (授权书) granted direct approval on
+the day it was created; by the time it is completed the letter may have been revoked,
+replaced or may have expired, and a deputy's filing may have ended.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from app.models import AuthorizationLetter, HumanTask, User, db
+from app.models.authorization import APPROVAL, REVOKED
+from app.services import absences
+
+
+def in_force_on(day: date):
+    """SQL condition: the letter is in force on `day` (the rule of AuthorizationLetter.valid_on)."""
+    letter = AuthorizationLetter
+    return sa.and_(letter.valid_from <= day, letter.valid_until >= day,
+                   sa.or_(letter.ended_on.is_(None), letter.ended_on > day))
+
+
+def valid_letter(department_id: int, day: date) -> AuthorizationLetter | None:
+    """The department's letter in force on `day` (at most one: letters may not overlap)."""
+    return db.session.scalar(
+        sa.select(AuthorizationLetter)
+        .where(AuthorizationLetter.department_id == department_id, in_force_on(day))
+        .order_by(AuthorizationLetter.id.desc()).limit(1))
+
+
+def direct_approval_letter(department_id: int, item_code: str,
+                           day: date) -> AuthorizationLetter | None:
+    """The letter in force on `day` if it grants direct approval (审核审批权) of the item."""
+    letter = valid_letter(department_id, day)
+    return letter if letter is not None and APPROVAL in letter.powers_for(item_code) else None
+
+
+def lapse_reason(task: HumanTask, user: User, day: date) -> str | None:
+    """Why `user` may no longer decide `task` under its letter on `day`; None if they may."""
+    if task.authorization_letter_id is None:
+        return None
+    letter = db.session.get(AuthorizationLetter, task.authorization_letter_id)
+    if not letter.valid_on(day):
+        return _ended(letter, day)
+    if APPROVAL not in letter.powers_for(task.item_code or ""):
+        return f"授权书 {letter.number} 未授予事项 {task.item_code} 的直接审批权"
+    if user.id == letter.grantee_id:
+        return None
+    absence = absences.covering(letter.grantee_id, day)
+    if absence is not None and absence.deputy_id == user.id:
+        return None
+    return f"您不是授权书 {letter.number} 的被授权人，也不是其备案的临时代行人"
+
+
+def _ended(letter: AuthorizationLetter, day: date) -> str:
+    if letter.ended_on is not None and letter.ended_on <= day:
+        how = "撤销" if letter.status == REVOKED else "更换"
+        return f"授权书 {letter.number} 已于 {letter.ended_on.isoformat()} {how}"
+    if day > letter.valid_until:
+        return f"授权书 {letter.number} 已于 {letter.valid_until.isoformat()} 到期"
+    return f"授权书 {letter.number} 自 {letter.valid_from.isoformat()} 起生效"

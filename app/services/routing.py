@@ -3,8 +3,8 @@
 BPMN lanes name roles; the case decides the department. Two lanes get more than a role:
 - `approver`: the chief representative when a letter valid today grants direct approval of
   the case's item (授权书), otherwise the department's approving leader;
-- `window_clerk`: the clerk already handling the case (who received it), so one window serves
-  the applicant from intake to delivery.
+- `window_clerk`: the clerk who received the case, so one window serves the applicant from
+  intake to delivery.
 Work meant for someone absent goes to their substitute (AB岗 B, 临时代行 deputy).
 """
 from __future__ import annotations
@@ -63,17 +63,18 @@ def _with_substitute(chosen: Assignment, day: date) -> Assignment:
 
 
 def _case_handler(instance: ProcessInstance, department_id: int | None) -> int | None:
-    """The clerk who last completed a window task of this case, else who started it."""
-    last = db.session.scalar(
-        sa.select(HumanTask.completed_by)
+    """The clerk who received the case: who started it at the window, else whoever did its
+    first window task (for the person it was done for, if a substitute did it)."""
+    first = db.session.execute(
+        sa.select(HumanTask.delegated_from_id, HumanTask.completed_by)
         .where(HumanTask.instance_id == instance.id, HumanTask.lane == WINDOW_CLERK,
-               HumanTask.state == COMPLETED, HumanTask.completed_by.is_not(None))
-        .order_by(HumanTask.completed_at.desc()).limit(1))
-    handler_id = last or instance.started_by
-    handler = db.session.get(User, handler_id) if handler_id else None
-    if handler is None or not handler.active:
-        return None
-    return handler.id if (WINDOW_CLERK, department_id) in scopes(handler) else None
+               HumanTask.state == COMPLETED)
+        .order_by(HumanTask.completed_at).limit(1)).first()
+    for user_id in (instance.started_by, *(first or ())):
+        handler = db.session.get(User, user_id) if user_id else None
+        if handler and handler.active and (WINDOW_CLERK, department_id) in scopes(handler):
+            return handler.id
+    return None
 
 
 def _pool(lane: str | None, department_id: int | None) -> Assignment:

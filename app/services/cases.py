@@ -9,9 +9,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.models import Case, CaseCounter, Item, ProcessInstance, db, utcnow
 from app.models.identity import APPROVING_LEADER, CENTER_ADMIN, WINDOW_CLERK
-from app.services import audit, calendar, notifications, routing
+from app.services import audit, calendar, catalog, notifications, routing
 from app.services.actor import Actor
-from app.services.errors import InvalidInput, NotFound
+from app.services.errors import InvalidInput
 
 # 行政复议法 art. 20 (60 days), 行政诉讼法 art. 46 (6 months).
 REMEDY_RIGHTS = ("如不服本决定，可以自收到本决定之日起六十日内依法申请行政复议，"
@@ -19,10 +19,8 @@ REMEDY_RIGHTS = ("如不服本决定，可以自收到本决定之日起六十�
 
 
 def item_by_code(code: str) -> Item:
-    item = db.session.scalar(sa.select(Item).where(Item.code == code))
-    if item is None:
-        raise NotFound(f"item {code} is not in the catalog", code="item_not_found")
-    return item
+    """The current version: a new case is accepted under the catalog as it stands today."""
+    return catalog.current(code)  # NotFound "item_not_found" for unknown or retired codes
 
 
 def open_case(instance: ProcessInstance, item: Item, applicant: dict, actor: Actor) -> Case:

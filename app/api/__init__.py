@@ -17,5 +17,6 @@ def json_object() -> dict:
 
 
 def init_app(app: Flask) -> None:
-    from app.api import auth, definitions, instances, tasks  # noqa: F401 - registers routes
+    from app.api import (absences, auth, catalog, definitions, instances, letters,  # noqa: F401
+                         organization, tasks)  # importing registers the routes
     app.register_blueprint(bp)

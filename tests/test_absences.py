@@ -147,3 +147,23 @@ def test_comprehensive_window_staff_see_every_department_it_serves(client, clock
     assert client.get(f"/api/tasks/{intake.id}", headers=headers_for("msa_b")).status_code == 403
     claimed = client.post(f"/api/tasks/{intake.id}/claim", headers=headers_for("hrs_a"))
     assert claimed.status_code == 200
+
+
+def test_absences_page_files_and_refuses_with_the_problem_beside_the_field(client, clock):
+    admin = headers_for("admin")
+    page = client.get("/admin/absences", headers=admin)
+    assert page.status_code == 200 and "<h1>缺岗报备与代行</h1>" in page.text
+    form = {"userId": str(user("chief").id), "startsOn": "2026-03-02",
+            "endsOn": "2026-03-03", "reason": "meeting", "deputyId": ""}
+    refused = client.post("/admin/absences", data=form, headers=admin)
+    assert refused.status_code == 400
+    assert 'id="absence-deputyId-error"' in refused.text and "临时代行" in refused.text
+    filed = client.post("/admin/absences", headers=admin,
+                        data={**form, "deputyId": str(user("msa_b").id)})
+    assert filed.status_code == 303
+    [absence] = absence_admin.listing(user_id=user("chief").id)
+    assert (absence.reason, absence.deputy_id) == ("meeting", user("msa_b").id)
+    listed = client.get("/admin/absences", headers=admin).text
+    assert "缺岗中" in listed and "提前返岗" in listed
+    own = client.get("/admin/absences", headers=headers_for("msa_b")).text
+    assert f'value="{user("msa_b").id}"' in own and f'value="{user("clerk").id}"' not in own

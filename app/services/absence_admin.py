@@ -11,7 +11,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.models import Absence, HumanTask, User, db, utcnow
+from app.models import Absence, HumanTask, Membership, User, db, utcnow
 from app.models.identity import CHIEF_REPRESENTATIVE, DEPARTMENT_ROLES
 from app.models.organization import ABSENCE_REASONS
 from app.services import absences, audit, calendar, routing_hooks
@@ -110,9 +110,21 @@ def listing(*, user_id: int | None = None, on: date | None = None) -> list[Absen
     return list(db.session.scalars(query))
 
 
+def people_filed_for_by(user: User) -> list[User]:
+    """Whose absences `user` may file: everyone (administrators), else themselves and, for a
+    chief representative, the staff of their departments (deputies come from these too)."""
+    query = sa.select(User).where(User.active.is_(True)).order_by(User.username)
+    if not user.is_admin:
+        departments = [m.department_id for m in user.memberships
+                       if m.role == CHIEF_REPRESENTATIVE]
+        query = query.where(sa.or_(User.id == user.id, User.memberships.any(
+            Membership.department_id.in_(departments))))
+    return list(db.session.scalars(query))
+
+
 def _validated(fields: dict) -> Absence:
     errors = []
-    person = _user(fields.get("userId"), "userId", errors)
+    person = _user(_id(fields.get("userId")), "userId", errors)
     starts, ends = (_day(fields.get(k), k, errors) for k in ("startsOn", "endsOn"))
     if starts and ends and ends < starts:
         errors.append({"field": "endsOn", "message": "must not be before startsOn"})
@@ -124,6 +136,11 @@ def _validated(fields: dict) -> Absence:
         raise InvalidInput("the absence is not valid", code="invalid_absence", errors=errors)
     return Absence(user_id=person.id, starts_on=starts, ends_on=ends, reason=reason,
                    note=str(fields.get("note") or ""), deputy_id=deputy.id if deputy else None)
+
+
+def _id(value):
+    """Ids come as numbers from the API and as strings from HTML forms."""
+    return int(value) if isinstance(value, str) and value.isdigit() else value
 
 
 def _user(value, field: str, errors: list) -> User | None:
@@ -147,12 +164,12 @@ def _deputy(person: User | None, value, errors: list) -> User | None:
     if person is None:
         return None
     chief_of = {m.department_id for m in person.memberships if m.role == CHIEF_REPRESENTATIVE}
-    if value is None:
+    if value in (None, ""):
         if chief_of:
             errors.append({"field": "deputyId", "message": "a chief representative who is "
                            "away must name a temporary deputy (临时代行)"})
         return None
-    deputy = _user(value, "deputyId", errors)
+    deputy = _user(_id(value), "deputyId", errors)
     if deputy is None:
         return None
     staff_of = {m.department_id for m in deputy.memberships if m.role in DEPARTMENT_ROLES}

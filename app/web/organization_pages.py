@@ -7,55 +7,19 @@ shown again, filled in, with HTTP 400 (409 for a taken code); a saved one redire
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from flask import redirect, render_template, request, url_for
+from flask import render_template, request
 from flask_babel import gettext as _
 
 from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE,
                                  COMMITTEE_MEMBER, DEPARTMENT_ROLES, PROCESS_DESIGNER, ROLES,
                                  WINDOW_CLERK)
-from app.models import db
 from app.models.organization import CENTER_LEVELS, WINDOW_KINDS
 from app.security import current_actor
 from app.services import organization, staff
-from app.services.errors import Conflict, InvalidInput, ServiceError
 from app.web import bp
-
-
-class FailedForm:
-    """A refused form: which one, what was typed, and the problems by field."""
-
-    def __init__(self, form: str, err: ServiceError):
-        self.form, self.detail, self.values = form, err.detail, request.form
-        self.fields: dict[str, list[str]] = {}
-        for problem in err.errors:
-            # "roles[2].department" is shown by the roles control as a whole
-            field = problem["field"].split("[")[0].split(".")[0]
-            self.fields.setdefault(field, []).append(problem["message"])
-
-    def value(self, form: str, field: str, default: str = "") -> str:
-        return self.values.get(field, default) if form == self.form else default
-
-    def chosen(self, form: str, field: str, defaults=()) -> list[str]:
-        return self.values.getlist(field) if form == self.form else list(defaults)
-
-
-def _submit(form: str, save: Callable[[], object], page: Callable, back: str):
-    """Run a form's service call; on a refusal show the page again with the problems."""
-    try:
-        save()
-    except (InvalidInput, Conflict) as err:
-        db.session.rollback()
-        return page(failed=FailedForm(form, err)), err.status
-    return redirect(url_for(back), code=303)
-
-
-def _posted(*lists: str) -> dict:
-    """The form as a service's input; the named fields may repeat and become lists."""
-    data = {k: v for k, v in request.form.items() if k != "csrf_token" and k not in lists}
-    data.update({name: request.form.getlist(name) for name in lists})
-    return data
+from app.web.form_support import FailedForm
+from app.web.form_support import posted as _posted
+from app.web.form_support import submit as _submit
 
 
 def _posted_active() -> dict:

@@ -110,13 +110,14 @@ PROCESS_FOR_KIND = {  # joint and report items run the processes of issues #5 an
 BASIC = (ACCEPTANCE, COORDINATION, DELIVERY, LITIGATION)
 FULL = (*BASIC, APPROVAL, CERTIFICATE)
 
-# Powers each department's letter grants; items not named get BASIC (or nothing, see below).
+# Powers each department's letter grants, item by item; an item not named gets none.
 LETTERS = {
     # 食品经营许可 stays with the leader: licensing review 2/3, below the 80% target.
     "MSA": {"MSA-001": FULL, "MSA-002": (*BASIC, CERTIFICATE), "MSA-003": FULL,
             "MSA-004": FULL, "MSA-005": FULL},
-    # Planning permits all stay with the bureau: licensing review and certificates low.
-    "NRP": {"NRP-003": FULL},
+    # Planning permits are decided and certified by the bureau: licensing review 0/4.
+    "NRP": {"NRP-001": BASIC, "NRP-002": BASIC, "NRP-003": FULL, "NRP-004": BASIC,
+            "NRP-005": BASIC},
     "HRS": {code: FULL for code in ("HRS-001", "HRS-002", "HRS-003", "HRS-004")},
     # No litigation power on the 上报件: 4/5 below the 100% target.
     "HCD": {"HCD-001": FULL, "HCD-002": FULL, "HCD-003": FULL,

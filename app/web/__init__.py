@@ -5,6 +5,6 @@ bp = Blueprint("web", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from app.web import (absence_pages, catalog_pages, letters_pages,  # noqa: F401 - registers routes
-                         organization_pages, pages)
+    from app.web import (absence_pages, catalog_pages, intake_pages,  # noqa: F401 - registers routes
+                         letters_pages, organization_pages, pages)
     app.register_blueprint(bp)

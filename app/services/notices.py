@@ -1,0 +1,155 @@
+"""The written notices (文书) of a case, as plain dicts for the HTML page and the PDF.
+
+行政许可法 art. 32 requires a dated written voucher for acceptance (受理通知书) and refusal
+(不予受理决定书), and one notice listing everything to fix when materials are missing
+(一次性告知书); art. 38 requires a denial in writing with reasons and the remedy rights.
+
+Every notice is {kind, title, number, recipient, body: [paragraphs], materials: [names]
+(the missing ones, only in the supplement notice), remedies: [paragraphs] (only when the
+applicant may appeal), contacts: {address, phone, complaintPhone}, signature: {name, date}}.
+Which notices a case has follows from the status codes it went through (Case.history).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.models import Case, Center, db
+from app.services import calendar, catalog
+from app.services.errors import NotFound
+
+ACCEPTED, NOT_ACCEPTED = "accepted", "not_accepted"
+SUPPLEMENT, CONCLUDED = "supplement", "concluded"
+KINDS = (ACCEPTED, NOT_ACCEPTED, SUPPLEMENT, CONCLUDED)
+TITLES = {ACCEPTED: "受理通知书", NOT_ACCEPTED: "不予受理决定书",
+          SUPPLEMENT: "一次性告知书（补正材料通知书）", CONCLUDED: "办结通知书"}
+TITLE_OF_DENIAL = "不予行政许可决定书"
+TITLE_OF_APPROVAL = "准予行政许可决定书"
+NUMBER_PREFIX = {ACCEPTED: "受", NOT_ACCEPTED: "不受", SUPPLEMENT: "补告", CONCLUDED: "决"}
+
+# 行政复议法 (2023) art. 20: 60 days; 行政诉讼法 art. 46: six months. The bodies are named
+# generically: which government or court has jurisdiction depends on the department.
+REMEDIES = [
+    "如不服本决定，可以自收到本决定书之日起六十日内，依法向有管辖权的行政复议机关申请行政复议；",
+    "或者自收到本决定书之日起六个月内，依法向有管辖权的人民法院提起行政诉讼。",
+]
+
+_REFUSED, _SUPPLEMENT_STARTED, _WINDOW_ACCEPTED, _DEPARTMENT_ACCEPTED = 5, 6, 3, 8
+_CONCLUDED_CODES = (11, 12, 13)
+_APPROVALS = ("approve", "deemed_approved")
+
+
+def applicable(case: Case) -> list[str]:
+    """The notices this case has been through, in the order they were issued."""
+    codes = [entry["code"] for entry in case.history]
+    kinds = []
+    if _SUPPLEMENT_STARTED in codes:
+        kinds.append(SUPPLEMENT)
+    if _REFUSED in codes:
+        kinds.append(NOT_ACCEPTED)
+    if case.case_no and (_WINDOW_ACCEPTED in codes or _DEPARTMENT_ACCEPTED in codes):
+        kinds.append(ACCEPTED)
+    if case.status_code in _CONCLUDED_CODES:
+        kinds.append(CONCLUDED)
+    return kinds
+
+
+def build(case: Case, kind: str, variables: dict) -> dict:
+    """The notice `kind` of `case`; NotFound when the case never reached that state."""
+    if kind not in applicable(case):
+        raise NotFound(f"case {case.instance_id} has no {kind} notice",
+                       code="notice_not_applicable")
+    return _BUILDERS[kind](case, variables)
+
+
+def _local_date(value: datetime | str | None) -> str:
+    return calendar.to_local(value).strftime("%Y年%m月%d日") if value else ""
+
+
+def _last_entry(case: Case, code: int) -> dict:
+    return next(entry for entry in reversed(case.history) if entry["code"] == code)
+
+
+def _frame(case: Case, kind: str, issued_at, title: str | None = None) -> dict:
+    """What every notice has: heading, number, addressee, contacts and signature block."""
+    center = db.session.get(Center, case.item.department.center_id)
+    year = calendar.to_local(issued_at).year
+    reference = case.case_no or f"{case.instance_id:06d}"
+    return {"kind": kind, "title": title or TITLES[kind],
+            "number": f"{center.name}{NUMBER_PREFIX[kind]}〔{year}〕{reference}号",
+            "recipient": case.applicant_name, "body": [], "materials": [], "remedies": [],
+            "contacts": {"address": center.address, "phone": center.phone,
+                         "complaintPhone": center.complaint_phone},
+            "signature": {"name": center.name, "date": _local_date(issued_at)}}
+
+
+def _accepted(case: Case, variables: dict) -> dict:
+    notice = _frame(case, ACCEPTED, case.accepted_at)
+    days = catalog.format_days(case.item.promised_days)
+    notice["body"] = [
+        f"你（单位）于{_local_date(case.received_at)}提出的「{case.item.name}」申请，"
+        f"经审查，申请材料齐全、符合法定形式，本机关已于{_local_date(case.accepted_at)}受理。",
+        f"办件编号：{case.case_no}。",
+        f"承诺办结时限为 {days} 个工作日，将于{_local_date(case.deadline_at)}前作出决定。",
+        "可凭办件编号查询办理进度。",
+    ]
+    return notice
+
+
+def _not_accepted(case: Case, variables: dict) -> dict:
+    refusal = _last_entry(case, _REFUSED)
+    notice = _frame(case, NOT_ACCEPTED, refusal["at"])
+    reasons = variables.get("refusal_reasons") or refusal.get("note", "")
+    notice["body"] = [
+        f"你（单位）于{_local_date(case.received_at)}提出的「{case.item.name}」申请，"
+        f"经审查，决定不予受理。",
+        f"理由：{reasons}。",
+    ]
+    if variables.get("redirect_to"):
+        notice["body"].append(f"请向{variables['redirect_to']}提出申请。")
+    notice["remedies"] = list(REMEDIES)
+    return notice
+
+
+def missing_material_names(case: Case, round_index: int = -1) -> list[str]:
+    """The names of the materials one 补正 round asked for, all of them, in catalog order."""
+    names = {m["code"]: m["name"] for m in case.item.materials}
+    return [names.get(code, code) for code in case.supplements[round_index]["missing"]]
+
+
+def _supplement(case: Case, variables: dict) -> dict:
+    started_at = case.supplements[-1]["started_at"]
+    notice = _frame(case, SUPPLEMENT, started_at)
+    notice["materials"] = missing_material_names(case)
+    notice["body"] = [
+        f"你（单位）于{_local_date(case.received_at)}提出的「{case.item.name}」申请，"
+        "经审查，申请材料不齐全或者不符合法定形式。",
+        "现一次性告知你（单位）需要补正的全部材料如下，请补齐后向本窗口提交：",
+        *[f"{number}. {name}" for number, name in enumerate(notice["materials"], 1)],
+        "补齐全部材料之日起，本机关依法予以受理。",
+    ]
+    return notice
+
+
+def _concluded(case: Case, variables: dict) -> dict:
+    approved = case.decision in _APPROVALS
+    title = TITLE_OF_APPROVAL if approved else TITLE_OF_DENIAL
+    notice = _frame(case, CONCLUDED, case.concluded_at, title=title)
+    notice["body"] = [f"你（单位）申请的「{case.item.name}」（办件编号 {case.case_no}），"
+                      f"本机关已于{_local_date(case.concluded_at)}办结。"]
+    if case.decision == "deemed_approved":
+        notice["body"] += [
+            "决定：准予许可。",
+            "本事项实行超时默认制，承诺时限届满未作出决定，视为同意；"
+            f"由此产生的责任由{case.responsible_unit or case.item.department.name}承担。"]
+    elif approved:
+        notice["body"].append("决定：准予许可。")
+    else:
+        reasons = variables.get("decision_reasons") or _last_entry(case, 13).get("note", "")
+        notice["body"] += ["决定：不予许可。", f"理由：{reasons}。",
+                           f"法律依据：{variables.get('legal_basis', '')}。"]
+        notice["remedies"] = list(REMEDIES)
+    return notice
+
+
+_BUILDERS = {ACCEPTED: _accepted, NOT_ACCEPTED: _not_accepted, SUPPLEMENT: _supplement,
+             CONCLUDED: _concluded}

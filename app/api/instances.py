@@ -3,7 +3,7 @@ from flask import jsonify, request
 from app.api import bp, json_object
 from app.api import representations as rep
 from app.security import current_actor
-from app.services import cases, instance_admin, instances
+from app.services import cases, instance_admin, instances, permissions, timers
 from app.services.errors import InvalidInput
 
 
@@ -60,3 +60,16 @@ def resume_instance(instance_id: int):
 def terminate_instance(instance_id: int):
     reason = json_object().get("reason", "")
     return jsonify(rep.instance(instance_admin.terminate(instance_id, reason, current_actor())))
+
+
+@bp.post("/process-instances/<int:instance_id>/retry")
+def retry_instance(instance_id: int):
+    return jsonify(rep.instance(instance_admin.retry(instance_id, current_actor())))
+
+
+@bp.post("/process-instances/<int:instance_id>/fire-timers")
+def fire_instance_timers(instance_id: int):
+    permissions.require_admin(current_actor())  # timers.fire_now leaves the check to callers
+    fired = timers.fire_now(instance_id, current_actor())
+    instance = instances.viewable(instance_id, current_actor().user)
+    return jsonify(fired=fired, instance=rep.instance(instance))

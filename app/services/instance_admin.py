@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from app.models import ProcessInstance, db, utcnow
-from app.models.process import RUNNING, SUSPENDED, TERMINATED
+from app.models.process import ERROR, RUNNING, SUSPENDED, TERMINATED
 from app.services import audit, execution, task_sync
 from app.services.actor import Actor
-from app.services.errors import Conflict, Forbidden, InvalidInput
+from app.services.errors import Conflict, EngineFailure, Forbidden, InvalidInput
 
 
 def _admin_lock(instance_id: int, actor: Actor) -> ProcessInstance:
@@ -48,3 +48,28 @@ def terminate(instance_id: int, reason: str, actor: Actor) -> ProcessInstance:
     audit.record(actor, "instance.terminated", instance_id=instance_id, reason=reason)
     db.session.commit()
     return instance
+
+
+def retry(instance_id: int, actor: Actor) -> ProcessInstance:
+    """Run the engine of an instance stopped by an incident again, once the cause is fixed.
+
+    If it fails again the new incident is recorded (committed) and the failure re-raised,
+    so the administrator sees why and the instance stays in error.
+    """
+    instance = _admin_lock(instance_id, actor)
+    if instance.state != ERROR:
+        raise Conflict(f"only an instance in error can be retried; it is {instance.state}",
+                       code="not_in_error")
+    previous, instance.state, instance.incident = instance.incident, RUNNING, None
+    try:
+        execution.step(instance, actor, _nothing)
+    except (EngineFailure, InvalidInput) as err:
+        execution.record_incident(instance_id, actor, err.detail)
+        raise
+    audit.record(actor, "instance.retried", instance_id=instance_id, previous_incident=previous)
+    db.session.commit()
+    return instance
+
+
+def _nothing(workflow) -> None:
+    """No action: advancing the engine reruns the step that failed."""

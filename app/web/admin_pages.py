@@ -1,0 +1,146 @@
+"""Administrators' monitoring pages: the instances list and detail with their actions, and
+the dashboard. Every action is a POST form that redirects back (303) with its outcome; a
+refusal shows the detail page again with the service's message."""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.models import User, db
+from app.models.process import INSTANCE_STATES
+from app.security import current_actor
+from app.services import (audit, calendar, cases, dashboard, instance_admin, instance_overview,
+                          instances, permissions, routing, tasks, timers)
+from app.services.errors import InvalidInput, ServiceError
+from app.web import bp
+
+PER_PAGE = 50
+
+
+@bp.app_template_filter("local_time")
+def local_time(moment) -> str:
+    """Stored times are UTC; the center reads its own clock (Asia/Shanghai)."""
+    return calendar.to_local(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def state_names() -> dict[str, str]:
+    return {"running": _("运行中"), "suspended": _("已挂起"), "completed": _("已完成"),
+            "terminated": _("已终止"), "error": _("异常")}
+
+
+def _outcome_messages() -> dict[str, str]:
+    return {"suspended": _("已挂起流程实例。"), "resumed": _("已恢复流程实例。"),
+            "terminated": _("已终止流程实例。"), "retried": _("已重试，流程继续运行。"),
+            "timers_fired": _("已立即触发定时器。"),
+            "timers_failed": _("定时器触发时流程出错，已记录异常。"),
+            "reassigned": _("已改派任务。")}
+
+
+@bp.get("/admin/instances")
+def admin_instances():
+    permissions.require_admin(current_actor())
+    args = request.args
+    filters = instance_overview.Filters(
+        key=args.get("key", ""), state=args.get("state", ""),
+        business_key=args.get("business_key", ""), overdue_only=args.get("overdue") == "1")
+    page = max(args.get("page", 1, type=int), 1)
+    rows, total = instance_overview.listing(filters, page=page, per_page=PER_PAGE)
+    users, departments = instance_overview.names_for([t for r in rows for t in r.open_tasks])
+    return render_template(
+        "admin/instances.html", rows=rows, total=total, page=page, filters=filters,
+        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), keys=instance_overview.process_keys(),
+        states=INSTANCE_STATES, state_names=state_names(), users=users,
+        departments=departments)
+
+
+@bp.get("/admin/instances/<int:instance_id>")
+def admin_instance(instance_id: int):
+    permissions.require_admin(current_actor())
+    return _detail_page(instance_id, outcome=_outcome_messages().get(request.args.get("outcome")))
+
+
+def _detail_page(instance_id: int, *, outcome: str | None = None, refusal: str | None = None):
+    instance = instances.viewable(instance_id, current_actor().user)
+    open_tasks = instances.open_tasks(instance_id)
+    users, departments = instance_overview.names_for(open_tasks)
+    variables = json.dumps(instances.variables(instance), ensure_ascii=False, indent=2,
+                           sort_keys=True, default=str)
+    return render_template(
+        "admin/instance.html", instance=instance, variables=variables, open_tasks=open_tasks,
+        users=users, departments=departments, timeline=audit.timeline(instance_id),
+        case=cases.case_of(instance_id), state_names=state_names(), outcome=outcome,
+        refusal=refusal, assignee_options={t.id: _assignee_options(t) for t in open_tasks})
+
+
+def _assignee_options(task) -> list[tuple[str, list[User]]]:
+    """The task's candidates first, then every other active user (an administrator may
+    hand a task to anyone, e.g. a stand-in from another department)."""
+    active = list(db.session.scalars(sa.select(User).where(User.active.is_(True))
+                                     .order_by(User.username)))
+    candidates = [u for u in active if routing.is_candidate(u, task)]
+    others = [u for u in active if u not in candidates]
+    return [(_("候选人"), candidates), (_("其他在职人员"), others)]
+
+
+def _act(instance_id: int, action: Callable[[], object], outcome: str | Callable[[object], str]):
+    permissions.require_admin(current_actor())
+    try:
+        result = action()
+    except ServiceError as err:
+        db.session.rollback()
+        return _detail_page(instance_id, refusal=err.detail), err.status
+    key = outcome(result) if callable(outcome) else outcome
+    return redirect(url_for("web.admin_instance", instance_id=instance_id, outcome=key), code=303)
+
+
+# The actions that need nothing but the instance: service call and the outcome to report.
+PLAIN_ACTIONS = {"suspend": (instance_admin.suspend, "suspended"),
+                 "resume": (instance_admin.resume, "resumed"),
+                 "retry": (instance_admin.retry, "retried")}
+
+
+@bp.post("/admin/instances/<int:instance_id>/<any(suspend, resume, retry):action>")
+def admin_instance_action(instance_id: int, action: str):
+    service, outcome = PLAIN_ACTIONS[action]
+    return _act(instance_id, lambda: service(instance_id, current_actor()), outcome)
+
+
+@bp.post("/admin/instances/<int:instance_id>/terminate")
+def admin_terminate(instance_id: int):
+    reason = request.form.get("reason", "")
+    return _act(instance_id,
+                lambda: instance_admin.terminate(instance_id, reason, current_actor()),
+                "terminated")
+
+
+@bp.post("/admin/instances/<int:instance_id>/fire-timers")
+def admin_fire_timers(instance_id: int):
+    return _act(instance_id, lambda: timers.fire_now(instance_id, current_actor()),
+                lambda fired: "timers_fired" if fired else "timers_failed")
+
+
+@bp.post("/admin/instances/<int:instance_id>/tasks/<task_id>/reassign")
+def admin_reassign(instance_id: int, task_id: str):
+    def reassign():
+        assignee = db.session.get(User, request.form.get("assignee", 0, type=int))
+        if assignee is None or not assignee.active:
+            raise InvalidInput(_("请选择一名在职人员"),
+                               errors=[{"field": "assignee", "message": "unknown user"}])
+        return tasks.reassign(task_id, assignee, current_actor())
+    return _act(instance_id, reassign, "reassigned")
+
+
+@bp.get("/admin/dashboard")
+def admin_dashboard():
+    permissions.require_admin(current_actor())
+    counts = dashboard.instance_counts()
+    return render_template(
+        "admin/dashboard.html", state_names=state_names(),
+        instance_bars=[(state_names()[s], n) for s, n in counts.items()],
+        task_bars=dashboard.open_tasks_by_department(), status_bars=dashboard.cases_by_status(),
+        overdue=dashboard.overdue_cases(), warned=dashboard.warned_cases(),
+        concluded_bars=[(d.strftime("%m-%d"), n) for d, n in dashboard.concluded_per_day()])

@@ -139,3 +139,15 @@ def test_someone_without_a_part_in_the_case_is_forbidden(client):
     for path in (f"/cases/{case_id}", f"/cases/{case_id}/notices/accepted",
                  f"/cases/{case_id}/notices/accepted.pdf"):
         assert client.get(path, headers=headers_for("hea_a")).status_code == 403
+
+
+def test_deemed_approval_notice_names_the_responsible_unit(client):
+    case_id = start_case(client, "MSA-002")["id"]
+    complete(client, case_id, "intake", "clerk", within_remit=True,
+             materials_received=ALL_MATERIALS)
+    case = case_of(case_id)  # as the overdue timer and delivery leave it (超时默认)
+    case.decision, case.responsible_unit, case.status_code = "deemed_approved", "县市场监督管理局", 11
+    case.concluded_at = case.deadline_at
+    notice = notices.build(case, "concluded", {})
+    assert notice["title"] == "准予行政许可决定书" and notice["remedies"] == []
+    assert any("视为同意" in p and "由县市场监督管理局承担" in p for p in notice["body"])

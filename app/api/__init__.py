@@ -17,6 +17,6 @@ def json_object() -> dict:
 
 
 def init_app(app: Flask) -> None:
-    from app.api import (absences, auth, catalog, definitions, instances, letters,  # noqa: F401
-                         organization, tasks)  # importing registers the routes
+    from app.api import (absences, attachments, auth, catalog, definitions,  # noqa: F401
+                         instances, letters, organization, tasks)  # importing registers routes
     app.register_blueprint(bp)

@@ -1,4 +1,5 @@
 """All models, imported here so metadata (and Alembic) sees every table."""
+from app.models.attachment import Attachment
 from app.models.audit import AuditEvent
 from app.models.base import db, utcnow
 from app.models.authorization import AuthorizationLetter, LetterItem
@@ -12,7 +13,8 @@ from app.models.process import ProcessDefinition, ProcessInstance
 from app.models.task import HumanTask
 
 __all__ = [
-    "Absence", "AuditEvent", "AuthorizationLetter", "CalendarDay", "Case", "CaseCounter",
-    "Center", "Department", "HumanTask", "Item", "LetterItem", "Membership", "Notification",
-    "Post", "ProcessDefinition", "ProcessInstance", "User", "Window", "db", "utcnow",
+    "Absence", "Attachment", "AuditEvent", "AuthorizationLetter", "CalendarDay", "Case",
+    "CaseCounter", "Center", "Department", "HumanTask", "Item", "LetterItem", "Membership",
+    "Notification", "Post", "ProcessDefinition", "ProcessInstance", "User", "Window", "db",
+    "utcnow",
 ]

@@ -1,0 +1,25 @@
+"""Files attached to a case (附件): scans of the applicant's materials, notices, photos."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import db, utcnow
+
+
+class Attachment(db.Model):
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(sa.ForeignKey("process_instance.id"), index=True)
+    task_id: Mapped[str | None] = mapped_column(sa.String(36))  # the task it was added at
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(100))  # ours, from the checked type
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    # Deferred: listing a case's attachments must not read every file into memory.
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    uploaded_by: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,7 +7,7 @@ import chinese_calendar
 import sqlalchemy as sa
 
 from app.models import CalendarDay, db
-from app.services import audit, calendar
+from app.services import audit, calendar, permissions
 from app.services.actor import Actor
 from app.services.errors import InvalidInput
 
@@ -56,6 +56,7 @@ def seed_from_library(region: str, actor: Actor, years: range | None = None) -> 
 
 def set_day(region: str, day: date, is_workday: bool, note: str, actor: Actor) -> CalendarDay:
     """An administrator's correction (a local holiday, a late 调休 notice)."""
+    permissions.require_admin(actor)
     if not db.session.scalar(sa.select(sa.func.count()).select_from(CalendarDay).where(
             CalendarDay.region == region,
             CalendarDay.day.between(date(day.year, 1, 1), date(day.year, 12, 31)))):
@@ -75,6 +76,7 @@ def add_year_from_weekends(region: str, year: int, actor: Actor) -> int:
 
     Only an administrator's explicit command does this; nothing falls back to it silently.
     """
+    permissions.require_admin(actor)
     if db.session.scalar(sa.select(sa.func.count()).select_from(CalendarDay).where(
             CalendarDay.region == region,
             CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31)))):

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 import time_machine
 
 from app.models import AuditEvent, AuthorizationLetter, Department, Membership, User, db
-from app.services import letters
+from app.services import authorization, letters
 from app.services.actor import Actor
 from tests.conftest import headers_for, user
 from tests.service_item_steps import (ALL_MATERIALS, case_of, complete, open_task, start_case)
@@ -26,7 +26,7 @@ def _msa() -> Department:
 
 
 def _demo_letter() -> AuthorizationLetter:
-    return letters.valid_letter(_msa().id, date(2026, 3, 2))
+    return authorization.valid_letter(_msa().id, date(2026, 3, 2))
 
 
 def _reissue(valid_from: date, valid_until: date, grantee: str = "chief",

@@ -17,7 +17,7 @@ from app.models import (AuditEvent, AuthorizationLetter, Center, Department, Ite
                         User, db)
 from app.models.catalog import INSTANT, LICENSING
 from app.models.identity import CHIEF_REPRESENTATIVE, WINDOW_CLERK
-from app.services import calendar, letters, routing_hooks
+from app.services import authorization, calendar, letters, routing_hooks
 from app.services.actor import Actor
 from app.services.errors import Conflict, Forbidden, InvalidInput
 from tests.conftest import headers_for, user
@@ -179,7 +179,7 @@ def test_a_letter_revoked_before_it_started_blocks_nothing(unit):
                        end=today + timedelta(days=300))
     letters.revoke(future.id, "改为提前生效", admin())
     earlier = issue_for(unit, number="N-now", start=today, end=today + timedelta(days=300))
-    assert letters.valid_letter(unit[0].id, today + timedelta(days=40)) == earlier
+    assert authorization.valid_letter(unit[0].id, today + timedelta(days=40)) == earlier
 
 
 def test_a_replacement_stays_in_the_department(unit):
@@ -261,8 +261,8 @@ def test_replace_keeps_the_old_letter_and_links_it(client, unit, monkeypatch):
     previous = client.get(f"{API}/{old.id}", headers=headers_for("admin")).json
     assert previous["status"] == "replaced" and previous["replacedById"] == new["id"]
     assert previous["endedOn"] == today.isoformat() and previous["endReason"] == "人事调整"
-    assert letters.valid_letter(unit[0].id, today).id == new["id"]
-    assert letters.valid_letter(unit[0].id, today - timedelta(days=1)).id == old.id
+    assert authorization.valid_letter(unit[0].id, today).id == new["id"]
+    assert authorization.valid_letter(unit[0].id, today - timedelta(days=1)).id == old.id
     assert [letter.id for letter in letters.history(unit[0].id)] == [new["id"], old.id]
     assert ended == [old.id]
     actions = set(db.session.scalars(sa.select(AuditEvent.action).where(
@@ -298,18 +298,18 @@ def test_direct_approval_letter_by_date(unit):
     department = unit[0]
     today = calendar.today()
     letter = issue_for(unit, start=today - timedelta(days=10), end=today + timedelta(days=10))
-    lookup = letters.direct_approval_letter
+    lookup = authorization.direct_approval_letter
     assert lookup(department.id, "TL-001", today - timedelta(days=11)) is None
     assert lookup(department.id, "TL-001", today - timedelta(days=10)) == letter
     assert lookup(department.id, "TL-001", today + timedelta(days=10)) == letter
     assert lookup(department.id, "TL-001", today + timedelta(days=11)) is None
     assert lookup(department.id, "TL-002", today) is None  # accepted, not approved
-    assert letters.valid_letter(department.id, today) == letter
+    assert authorization.valid_letter(department.id, today) == letter
     letters.revoke(letter.id, "撤销授权", admin())
     assert lookup(department.id, "TL-001", today) is None
     assert lookup(department.id, "TL-001", today + timedelta(days=5)) is None
     assert lookup(department.id, "TL-001", today - timedelta(days=1)) == letter
-    assert letters.valid_letter(department.id, today) is None
+    assert authorization.valid_letter(department.id, today) is None
 
 
 # --- pages ------------------------------------------------------------------------------------

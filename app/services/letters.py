@@ -25,10 +25,7 @@ from app.models.authorization import (ACCEPTANCE, ACTIVE, APPROVAL, CERTIFICATE,
                                       REPLACED, REVOKED)
 from app.models.identity import CHIEF_REPRESENTATIVE
 from app.services import audit, calendar, execution, permissions
-# The lookups routing uses live with routing's other letter rules; re-exported here so that
-# letters.valid_letter / letters.direct_approval_letter answer where the letters are written.
-from app.services.authorization import (direct_approval_letter, in_force_on,  # noqa: F401
-                                        valid_letter)
+from app.services.authorization import in_force_on
 from app.services.actor import Actor
 from app.services.errors import Conflict, InvalidInput, NotFound
 

@@ -75,9 +75,12 @@ def apply(absence: Absence, day: date, actor: Actor) -> dict:
 
 def _hand_over(absence: Absence, day: date, actor: Actor) -> int:
     tasks = routing_hooks.open_tasks_where(HumanTask.assignee_id == absence.user_id)
+    stand_ins: dict[int | None, tuple] = {}  # the substitute depends on the department only
     for task in tasks:
         department_id = task.department_id or task.candidate_department_id
-        acting, absent = absences.substitute(absence.user_id, department_id, day)
+        if department_id not in stand_ins:
+            stand_ins[department_id] = absences.substitute(absence.user_id, department_id, day)
+        acting, absent = stand_ins[department_id]
         routing_hooks.move_to(task, acting, absent, actor, "task.handed_over",
                               absence_id=absence.id)
     return len(tasks)

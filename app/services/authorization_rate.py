@@ -16,13 +16,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-import sqlalchemy as sa
-
-from app.models import AuthorizationLetter, Department, Item, db
+from app.models import AuthorizationLetter, Department, Item
 from app.models.authorization import (ACCEPTANCE, APPROVAL, CERTIFICATE, COORDINATION,
                                       DELIVERY, LITIGATION)
 from app.models.catalog import INSTANT, LICENSING, PUBLIC_SERVICE
-from app.services import calendar, letters
+from app.services import calendar, catalog, letters, organization
 
 
 def _every_item(_item: Item) -> bool:
@@ -108,7 +106,7 @@ def _cells(items: list[Item], letter: AuthorizationLetter | None) -> dict[str, C
 
 def _current_items_by_department() -> dict[int, list[Item]]:
     by_department: dict[int, list[Item]] = {}
-    for item in db.session.scalars(sa.select(Item).where(Item.superseded_at.is_(None))):
+    for item in catalog.listing():
         by_department.setdefault(item.department_id, []).append(item)
     return by_department
 
@@ -119,7 +117,7 @@ def report(day: date | None = None) -> RateReport:
     in_force = {letter.department_id: letter for letter in letters.listing(valid_on=day)}
     items = _current_items_by_department()
     rows = [DepartmentRates(d, in_force.get(d.id), _cells(items.get(d.id, []), in_force.get(d.id)))
-            for d in letters.departments()]
+            for d in organization.list_departments(active=True)]
     center = {p.key: sum((row.cells[p.key] for row in rows), Cell(0, 0, p.target))
               for p in RATED_POWERS}
     return RateReport(day, rows, center)

@@ -132,10 +132,6 @@ def listing(department_id: int | None = None, kind: str | None = None,
     return list(db.session.scalars(stmt))
 
 
-def departments() -> list[Department]:
-    return list(db.session.scalars(sa.select(Department).order_by(Department.code)))
-
-
 def department_by_code(code: str) -> Department:
     department = db.session.scalar(sa.select(Department).where(Department.code == code))
     if department is None:

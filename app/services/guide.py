@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from app.models import Center, Item, db
 from app.models.catalog import INSTANT, JOINT, PROMISE, REPORT
-from app.services import calendar, catalog
+from app.services import calendar, catalog, organization
 
 LABELS = {
     "itemName": "事项名称", "basicCode": "基本编码", "implementationCode": "实施编码",
@@ -90,7 +90,7 @@ def _identity(item: Item) -> dict:
 
 def _content(item: Item) -> dict:
     fields = catalog.as_fields(item)
-    names = {d.code: d.name for d in catalog.departments()}
+    names = {d.code: d.name for d in organization.list_departments()}
     return {"jointDepartments": [names.get(c, c) for c in fields["joint_departments"]],
             "serviceObject": item.service_object, "legalBasis": item.legal_basis,
             "acceptanceConditions": item.acceptance_conditions,

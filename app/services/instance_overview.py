@@ -8,9 +8,8 @@ import sqlalchemy as sa
 
 from app.models import (Case, Department, HumanTask, ProcessDefinition, ProcessInstance, User,
                         db)
-from app.models.process import INSTANCE_STATES
 from app.models.task import OPEN
-from app.services.errors import InvalidInput
+from app.services import instances
 
 
 @dataclass
@@ -45,16 +44,8 @@ def listing(filters: Filters, *, page: int = 1,
 
 
 def _filtered(filters: Filters):
-    if filters.state and filters.state not in INSTANCE_STATES:
-        raise InvalidInput(f"state must be one of {', '.join(INSTANCE_STATES)}",
-                           errors=[{"field": "state", "message": "unknown state"}])
-    stmt = sa.select(ProcessInstance).join(ProcessDefinition)
-    if filters.key:
-        stmt = stmt.where(ProcessDefinition.key == filters.key)
-    if filters.state:
-        stmt = stmt.where(ProcessInstance.state == filters.state)
-    if filters.business_key:
-        stmt = stmt.where(ProcessInstance.business_key == filters.business_key)
+    stmt = instances.matching(key=filters.key, state=filters.state,
+                              business_key=filters.business_key)
     if filters.overdue_only:
         stmt = stmt.where(ProcessInstance.id.in_(
             sa.select(Case.instance_id).where(Case.overdue.is_(True))))

@@ -44,21 +44,29 @@ def start(key: str, actor: Actor, *, business_key: str | None = None,
     return instance
 
 
-def query(*, viewer: User, key: str | None = None, state: str | None = None,
-          business_key: str | None = None, limit: int = 100,
-          offset: int = 0) -> tuple[list[ProcessInstance], int]:
+def matching(*, key: str | None = None, state: str | None = None,
+             business_key: str | None = None):
+    """The SELECT of instances by process key, state and business key (unfiltered by viewer)."""
     if state and state not in INSTANCE_STATES:
-        raise InvalidInput(f"state must be one of {', '.join(INSTANCE_STATES)}")
+        raise InvalidInput(f"state must be one of {', '.join(INSTANCE_STATES)}",
+                           errors=[{"field": "state", "message": "unknown state"}])
     stmt = sa.select(ProcessInstance).join(ProcessDefinition)
-    if not viewer.is_admin:
-        stmt = stmt.where(sa.or_(ProcessInstance.started_by == viewer.id,
-                                 ProcessInstance.id.in_(_involved(viewer))))
     if key:
         stmt = stmt.where(ProcessDefinition.key == key)
     if state:
         stmt = stmt.where(ProcessInstance.state == state)
     if business_key:
         stmt = stmt.where(ProcessInstance.business_key == business_key)
+    return stmt
+
+
+def query(*, viewer: User, key: str | None = None, state: str | None = None,
+          business_key: str | None = None, limit: int = 100,
+          offset: int = 0) -> tuple[list[ProcessInstance], int]:
+    stmt = matching(key=key, state=state, business_key=business_key)
+    if not viewer.is_admin:
+        stmt = stmt.where(sa.or_(ProcessInstance.started_by == viewer.id,
+                                 ProcessInstance.id.in_(_involved(viewer))))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
     rows = db.session.scalars(stmt.order_by(ProcessInstance.id.desc())
                               .limit(min(limit, 500)).offset(offset))

@@ -18,13 +18,12 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.models import (AuthorizationLetter, Center, Department, Item, LetterItem, Membership,
-                        User, db, utcnow)
+from app.models import AuthorizationLetter, Center, Department, LetterItem, User, db, utcnow
 from app.models.authorization import (ACCEPTANCE, ACTIVE, APPROVAL, CERTIFICATE, COORDINATION,
                                       DELIVERY, ITEM_POWERS, LITIGATION, MANAGEMENT_POWERS,
                                       REPLACED, REVOKED)
 from app.models.identity import CHIEF_REPRESENTATIVE
-from app.services import audit, calendar, execution, permissions
+from app.services import audit, calendar, catalog, execution, permissions, routing_hooks
 from app.services.authorization import in_force_on
 from app.services.actor import Actor
 from app.services.errors import Conflict, InvalidInput, NotFound
@@ -77,25 +76,6 @@ def history(department_id: int) -> list[AuthorizationLetter]:
     return listing(department_id=department_id)
 
 
-def current_items(department_id: int) -> list[Item]:
-    return list(db.session.scalars(
-        sa.select(Item).where(Item.department_id == department_id, Item.superseded_at.is_(None))
-        .order_by(Item.code)))
-
-
-def chief_representatives(department_id: int) -> list[User]:
-    return list(db.session.scalars(
-        sa.select(User).join(Membership)
-        .where(Membership.role == CHIEF_REPRESENTATIVE,
-               Membership.department_id == department_id, User.active.is_(True))
-        .order_by(User.username)))
-
-
-def departments() -> list[Department]:
-    return list(db.session.scalars(
-        sa.select(Department).where(Department.active.is_(True)).order_by(Department.code)))
-
-
 def parties(letters: list[AuthorizationLetter]) -> tuple[dict, dict]:
     """The departments and users a list of letters names, by id (for display)."""
     department_ids = {letter.department_id for letter in letters}
@@ -124,7 +104,7 @@ def context(letter: AuthorizationLetter) -> LetterContext:
     return LetterContext(
         department, db.session.get(Center, department.center_id),
         db.session.get(User, letter.grantee_id),
-        {item.code: item for item in current_items(letter.department_id)},
+        {item.code: item for item in catalog.listing(department_id=letter.department_id)},
         db.session.scalar(sa.select(AuthorizationLetter)
                           .where(AuthorizationLetter.replaced_by_id == letter.id)),
         db.session.get(AuthorizationLetter, letter.replaced_by_id)
@@ -253,7 +233,7 @@ def _check_items(draft: _Draft, department: Department | None) -> None:
     if not isinstance(rows, list) or not rows:
         draft.fail("items", "a letter grants powers over at least one item")
         rows = []
-    known = {i.code for i in current_items(department.id)} if department else None
+    known = {i.code for i in catalog.listing(department_id=department.id)} if department else None
     for index, row in enumerate(rows):
         where, row = f"items[{index}]", row if isinstance(row, dict) else {}
         code = row.get("item_code")
@@ -374,7 +354,7 @@ def revoke(letter_id: int, reason: str, actor: Actor) -> AuthorizationLetter:
     letter = _active_letter(letter_id, actor)
     _end(letter, REVOKED, reason, actor, calendar.today())
     _audit(actor, "letter.revoked", letter, reason=reason)
-    _notify_routing(letter, actor)
+    routing_hooks.letter_ended(letter, actor)
     db.session.commit()
     return letter
 
@@ -393,14 +373,6 @@ def replace(letter_id: int, fields: dict, actor: Actor) -> AuthorizationLetter:
     old.replaced_by_id = new.id
     _audit(actor, "letter.issued", new, replaces=old.id)
     _audit(actor, "letter.replaced", old, replaced_by=new.id, reason=reason)
-    _notify_routing(old, actor)
+    routing_hooks.letter_ended(old, actor)
     db.session.commit()
     return new
-
-
-def _notify_routing(letter: AuthorizationLetter, actor: Actor) -> None:
-    """Open tasks this letter routed to the chief representative go where the rules now say."""
-    # Late: the hook belongs to the routing work and pulls in routing and notifications,
-    # which reading and validating letters never need.
-    from app.services import routing_hooks
-    routing_hooks.letter_ended(letter, actor)

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from app.models import Item
 from app.models.catalog import APPROVAL_LEVELS, ITEM_CATEGORIES, ITEM_KINDS
 from app.security import current_actor
-from app.services import calendar, catalog, catalog_io, guide, permissions
+from app.services import calendar, catalog, catalog_io, guide, organization, permissions
 from app.services.errors import Conflict, InvalidInput
 from app.web import bp
 
@@ -43,7 +43,7 @@ def items_index():
     kind = args.get("kind") if args.get("kind") in ITEM_KINDS else None
     rows = catalog.listing(department_id=department_id, kind=kind, q=args.get("q"),
                            include_superseded=bool(args.get("include_superseded")))
-    return _render("catalog/list.html", items=rows, departments=catalog.departments(),
+    return _render("catalog/list.html", items=rows, departments=organization.list_departments(),
                    kinds=ITEM_KINDS, filters=args)
 
 
@@ -72,7 +72,7 @@ def _form(item: Item | None, values: dict, errors: list[dict] | None = None, sta
     for error in errors or []:
         by_field.setdefault(error["field"].split("/")[0], []).append(_message(error))
     return _render("catalog/form.html", status, item=item, values=values, errors=by_field,
-                   departments=catalog.departments(), kinds=ITEM_KINDS,
+                   departments=organization.list_departments(), kinds=ITEM_KINDS,
                    categories=ITEM_CATEGORIES, levels=APPROVAL_LEVELS)
 
 

@@ -12,7 +12,9 @@ from flask_babel import gettext as _
 from app.models import AuthorizationLetter
 from app.models.authorization import ACTIVE, ITEM_POWERS, MANAGEMENT_POWERS, REVOKED
 from app.security import current_actor
-from app.services import authorization_rate, calendar, letters, permissions
+from app.models.identity import CHIEF_REPRESENTATIVE
+from app.services import (authorization_rate, calendar, catalog, letters, organization,
+                          permissions, routing)
 from app.services.errors import Conflict, InvalidInput, ServiceError
 from app.web import bp
 
@@ -46,10 +48,10 @@ def letters_index():
     _require_admin()
     rows = letters.listing()
     departments, users = letters.parties(rows)
-    by_department = {d.id: [] for d in letters.departments()}
+    by_department = {d.id: [] for d in organization.list_departments(active=True)}
     for letter in rows:
         by_department.setdefault(letter.department_id, []).append(letter)
-    departments.update({d.id: d for d in letters.departments()})
+    departments.update({d.id: d for d in organization.list_departments(active=True)})
     return _render("letters/list.html", by_department=by_department, departments=departments,
                    users=users)
 
@@ -102,13 +104,14 @@ def _problems(error: ServiceError | None, values: dict) -> list[tuple[str, str]]
 
 def _letter_form(department_id: int | None, values: dict, error: ServiceError | None = None,
                  replacing: AuthorizationLetter | None = None):
-    department = next((d for d in letters.departments() if d.id == department_id), None)
+    department = next((d for d in organization.list_departments(active=True) if d.id == department_id), None)
     if department is None:
-        return _render("letters/pick_department.html", departments=letters.departments())
+        return _render("letters/pick_department.html", departments=organization.list_departments(active=True))
     granted = {row["item_code"]: row["powers"] for row in values.get("items", [])}
     return _render("letters/form.html", 400 if error else 200, department=department,
-                   chiefs=letters.chief_representatives(department.id),
-                   items=letters.current_items(department.id), values=values,
+                   chiefs=sorted(routing.holders(CHIEF_REPRESENTATIVE, department.id),
+                                 key=lambda u: u.username),
+                   items=catalog.listing(department_id=department.id), values=values,
                    granted=granted, error=error, problems=_problems(error, values),
                    replacing=replacing)
 

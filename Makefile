@@ -13,7 +13,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 PYTEST := $(VENV)/bin/python -m pytest
 
-.PHONY: help run test install install-test clean
+.PHONY: help run test install install-test assets clean
 
 help:
 	@echo "make run    set up (migrate, calendar, processes, demo users) and serve on 127.0.0.1:$(PORT)"
@@ -33,15 +33,26 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test $(ASSETS)/.installed
 
-run: $(VENV)/.installed
+# Browser libraries (bpmn-js) come from the npm registry, pinned with integrity hashes in
+# package-lock.json, and are copied into app/static/vendor; neither folder is committed.
+ASSETS := app/static/vendor
+$(ASSETS)/.installed: package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the diagram pages: apt-get install -y npm" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(ASSETS)/bpmn-js && mkdir -p $(ASSETS)/bpmn-js
+	cp -r node_modules/bpmn-js/dist/assets node_modules/bpmn-js/dist/*.production.min.js $(ASSETS)/bpmn-js/
+	@touch $@
+assets: $(ASSETS)/.installed
+
+run: $(VENV)/.installed $(ASSETS)/.installed
 	$(VENV)/bin/flask --app app setup
 	$(VENV)/bin/flask --app app run-all
 
 # First pass on SQLite (TEST_DATABASE_URL removed from the environment). When a PostgreSQL URL
 # is given, the PostgreSQL-only tests move to the second pass, which runs the whole suite on it.
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(ASSETS)/.installed
 	@if [ -n "$${TEST_DATABASE_URL:-}" ]; then \
 	  echo "== pass 1/2: SQLite =="; \
 	  env -u TEST_DATABASE_URL $(PYTEST) -m "not postgres"; \
@@ -53,4 +64,4 @@ test: $(VENV)/.installed-test
 	fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules $(ASSETS)

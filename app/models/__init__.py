@@ -7,6 +7,7 @@ from app.models.calendar import CalendarDay
 from app.models.case import Case, CaseCounter
 from app.models.catalog import Item
 from app.models.identity import Department, Membership, User
+from app.models.joint import JointMeeting, JointOpinion
 from app.models.organization import Absence, Center, Post, Window
 from app.models.outbox import Notification
 from app.models.process import ProcessDefinition, ProcessInstance
@@ -14,7 +15,8 @@ from app.models.task import HumanTask
 
 __all__ = [
     "Absence", "Attachment", "AuditEvent", "AuthorizationLetter", "CalendarDay", "Case",
-    "CaseCounter", "Center", "Department", "HumanTask", "Item", "LetterItem", "Membership",
+    "CaseCounter", "Center", "Department", "HumanTask", "Item", "JointMeeting", "JointOpinion",
+    "LetterItem", "Membership",
     "Notification", "Post", "ProcessDefinition", "ProcessInstance", "User", "Window", "db",
     "utcnow",
 ]

@@ -21,11 +21,12 @@ DELIVERY = "delivery"  # 办理结果投递权
 LITIGATION = "litigation"  # 应诉代理权
 ITEM_POWERS = (ACCEPTANCE, APPROVAL, COORDINATION, CERTIFICATE, DELIVERY, LITIGATION)
 
+LIAISON = "liaison"  # 与中心联络协调、参与联办和协调督办 (joint cases go to the chief)
 # Powers over the window itself (seed 000 三、职责权限).
 MANAGEMENT_POWERS = (
     "staff_management",  # 进驻人员日常管理和考核
     "approval_seal",  # 行政审批专用章的使用和管理
-    "liaison",  # 与中心联络协调、参与联办和协调督办
+    LIAISON,
     "collective_proposal",  # 集体决策事项的审批办理建议权
 )
 

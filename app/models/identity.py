@@ -23,6 +23,9 @@ DEPARTMENT_ROLES = (WINDOW_CLERK, CHIEF_REPRESENTATIVE, APPROVING_LEADER)  # hel
 # Not a role: a lane the routing rules resolve through authorization letters (授权书) to the
 # chief representative or, without direct approval power, the department's approving leader.
 APPROVER_LANE = "approver"
+# Not a role either: a joint case's department branch goes to the department's chief
+# representative when a letter in force grants liaison (参与联办), otherwise to its windows.
+JOINT_DEPARTMENT_LANE = "joint_department"
 
 
 class Department(db.Model):  # 部门
@@ -70,6 +73,11 @@ class User(UserMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.has_role(CENTER_ADMIN)
+
+    @property
+    def is_designer(self) -> bool:
+        """May deploy processes and use the designer's pages (administrators may too)."""
+        return self.has_role(PROCESS_DESIGNER) or self.is_admin
 
 
 class Membership(db.Model):

@@ -11,7 +11,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.models import AuthorizationLetter, HumanTask, User, db
-from app.models.authorization import APPROVAL, REVOKED
+from app.models.authorization import APPROVAL, LIAISON, REVOKED
+from app.models.identity import JOINT_DEPARTMENT_LANE
 from app.services import absences
 
 
@@ -44,7 +45,10 @@ def lapse_reason(task: HumanTask, user: User, day: date) -> str | None:
     letter = db.session.get(AuthorizationLetter, task.authorization_letter_id)
     if not letter.valid_on(day):
         return _ended(letter, day)
-    if APPROVAL not in letter.powers_for(task.item_code or ""):
+    if task.lane == JOINT_DEPARTMENT_LANE:
+        if LIAISON not in letter.management_powers:
+            return f"授权书 {letter.number} 未授予参与联办的职权"
+    elif APPROVAL not in letter.powers_for(task.item_code or ""):
         return f"授权书 {letter.number} 未授予事项 {task.item_code} 的直接审批权"
     if user.id == letter.grantee_id:
         return None

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.models import Case, CaseCounter, Item, ProcessInstance, db, utcnow
-from app.models.identity import APPROVING_LEADER, CENTER_ADMIN, WINDOW_CLERK
+from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE,
+                                 WINDOW_CLERK)
 from app.services import audit, calendar, catalog, notifications, routing
 from app.services.actor import Actor
 from app.services.errors import InvalidInput
@@ -47,11 +49,11 @@ def _status(case: Case, code: int, actor: Actor, note: str = "") -> None:
     audit.record(actor, "case.status", instance_id=case.instance_id, code=code, note=note)
 
 
-def _local(value: datetime | str) -> str:
+def local_text(value: datetime | str) -> str:
     return calendar.to_local(value).strftime("%Y年%m月%d日 %H:%M")
 
 
-def _tell(case: Case, kind: str, subject: str, body: str) -> None:
+def tell(case: Case, kind: str, subject: str, body: str) -> None:
     notifications.tell_applicant(case.applicant_contact, kind, subject, body, case.instance_id)
 
 
@@ -59,7 +61,7 @@ def refused(case: Case, actor: Actor, reasons: str, redirect_to: str = "") -> No
     _status(case, 5, actor, reasons)
     case.concluded_at, case.decision = utcnow(), "not_accepted"
     where = f"请向{redirect_to}提出申请。" if redirect_to else ""
-    _tell(case, "not_accepted", "不予受理决定书",
+    tell(case, "not_accepted", "不予受理决定书",
           f"您申请的「{case.item.name}」不予受理。理由：{reasons}。{where}{REMEDY_RIGHTS}")
 
 
@@ -69,7 +71,7 @@ def needs_supplement(case: Case, actor: Actor, missing: list) -> None:  # 一次
     case.supplements = [*case.supplements, {"started_at": utcnow().isoformat(),
                                             "ended_at": None, "missing": list(missing)}]
     _status(case, 6, actor, listed)
-    _tell(case, "missing_materials", "一次性告知书",
+    tell(case, "missing_materials", "一次性告知书",
           f"您申请的「{case.item.name}」材料不齐全，请一次性补齐以下全部材料：{listed}。")
 
 
@@ -81,14 +83,15 @@ def supplemented(case: Case, actor: Actor) -> None:
     _status(case, 7, actor, "补正材料已收齐")
 
 
-def accepted(case: Case, actor: Actor, deadline_at: str) -> None:  # 受理
+def accepted(case: Case, actor: Actor, deadline_at: str, days: float | None = None) -> None:
+    """受理; `days` is the case's limit when it is not the item's (a joint case's longest)."""
     now = utcnow()
     case.accepted_at, case.deadline_at = now, datetime.fromisoformat(deadline_at)
     case.case_no = next_case_number(now)
     _status(case, 3, actor, case.case_no)
-    _tell(case, "accepted", "受理通知书",
-          f"您申请的「{case.item.name}」已于{_local(now)}受理，办件编号 {case.case_no}，"
-          f"承诺时限 {case.item.promised_days} 个工作日，将于{_local(case.deadline_at)}前办结。")
+    tell(case, "accepted", "受理通知书",
+          f"您申请的「{case.item.name}」已于{local_text(now)}受理，办件编号 {case.case_no}，"
+          f"承诺时限 {catalog.format_days(Decimal(str(days or case.item.promised_days)))} 个工作日，将于{local_text(case.deadline_at)}前办结。")
 
 
 def concluded(case: Case, actor: Actor, decision: str, reasons: str = "",
@@ -101,13 +104,13 @@ def concluded(case: Case, actor: Actor, decision: str, reasons: str = "",
     else:
         body = (f"您申请的「{case.item.name}」（办件编号 {case.case_no}）已办结，决定：不予许可。"
                 f"理由：{reasons}。法律依据：{legal_basis}。{REMEDY_RIGHTS}")
-    _tell(case, "concluded", "办结通知", body)
+    tell(case, "concluded", "办结通知", body)
 
 
 def warned(case: Case, actor: Actor) -> None:  # 预警
     audit.record(actor, "case.warning", instance_id=case.instance_id)
-    _tell_staff(case, "warning", "预警：办件即将到期",
-                f"办件 {case.case_no}「{case.item.name}」将于{_local(case.deadline_at)}到期，请抓紧办理。")
+    tell_staff(case, "warning", "预警：办件即将到期",
+                f"办件 {case.case_no}「{case.item.name}」将于{local_text(case.deadline_at)}到期，请抓紧办理。")
 
 
 def overdue(case: Case, actor: Actor, deemed: bool) -> None:  # 逾期 / 超时默认
@@ -116,17 +119,20 @@ def overdue(case: Case, actor: Actor, deemed: bool) -> None:  # 逾期 / 超时�
                  responsible_unit=case.responsible_unit)
     if deemed:
         case.decision = "deemed_approved"
-        _tell_staff(case, "deemed_approved", "超时默认通知书",
+        tell_staff(case, "deemed_approved", "超时默认通知书",
                     f"办件 {case.case_no}「{case.item.name}」已超过承诺时限，按超时默认制视为同意，"
                     f"由此产生的责任由{case.responsible_unit}承担。")
     else:
-        _tell_staff(case, "overdue", "逾期：办件已超过承诺时限",
+        tell_staff(case, "overdue", "逾期：办件已超过承诺时限",
                     f"办件 {case.case_no}「{case.item.name}」已逾期，已报中心督办。", admins=True)
 
 
-def _tell_staff(case: Case, kind: str, subject: str, body: str, admins: bool = False) -> None:
-    people = {u.id: u for role in (WINDOW_CLERK, APPROVING_LEADER)
-              for u in routing.holders(role, case.item.department_id)}
+def tell_staff(case: Case, kind: str, subject: str, body: str, admins: bool = False,
+               department_id: int | None = None) -> None:
+    """The windows, chief representative and leaders of the case's department (or another)."""
+    department_id = department_id or case.item.department_id
+    people = {u.id: u for role in (WINDOW_CLERK, CHIEF_REPRESENTATIVE, APPROVING_LEADER)
+              for u in routing.holders(role, department_id)}
     if admins:
         people.update({u.id: u for u in routing.holders(CENTER_ADMIN, None)})
     for user in people.values():

@@ -266,11 +266,26 @@ def _days_problems(fields: dict, bad: set[str]) -> list[dict]:
     return problems
 
 
+def split_joint(entry: str) -> tuple[str, Decimal | None]:
+    """A joint department entry: its code, and its own limit when one is given ("HEA:7")."""
+    code, _, days = entry.partition(":")
+    return code.strip(), parse_days(days) if days.strip() else None
+
+
 def _joint_problems(fields: dict, department_codes: set[str]) -> list[dict]:
-    codes = fields["joint_departments"]
-    problems = [{"field": "joint_departments", "message": f"部门 {code} 不存在"}
-                for code in codes if code not in department_codes]
-    if fields.get("kind") == JOINT and not codes:
+    entries = fields["joint_departments"]
+    problems = []
+    for entry in entries:
+        code, days = split_joint(entry)
+        if code not in department_codes:
+            problems.append({"field": "joint_departments", "message": f"部门 {code} 不存在"})
+        elif ":" in entry and (message := _days_problem(entry.partition(":")[2])):
+            problems.append({"field": "joint_departments", "message": f"{code} 的时限{message}"})
+        elif days is not None and not _days_problem(fields["legal_days"]) \
+                and days > parse_days(fields["legal_days"]):
+            problems.append({"field": "joint_departments",
+                             "message": f"{code} 的时限不能超过法定时限"})
+    if fields.get("kind") == JOINT and not entries:
         problems.append({"field": "joint_departments", "message": "联办件必须指定联办部门"})
     return problems
 

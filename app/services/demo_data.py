@@ -65,18 +65,19 @@ LAW = {
 }
 
 # code, name, kind, category, legal days, promised days, materials, 超时默认, joint departments
+# (a joint department's own limit after a colon; without one it has the item's promised limit)
 ITEMS = [
     ("MSA-001", "个体工商户设立登记", INSTANT, OTHER_POWER, 15, 0, "shop", False, []),
     ("MSA-002", "食品经营许可证核发", PROMISE, LICENSING, 20, 10, "shop", True, []),
     ("MSA-003", "食品小作坊登记证核发", PROMISE, LICENSING, 20, 7, "shop", False, []),
     ("MSA-004", "营业执照遗失补领", INSTANT, PUBLIC_SERVICE, 5, 0, "company", False, []),
-    ("MSA-005", "开办餐饮店“一件事”联办", JOINT, LICENSING, 20, 8, "shop", True, ["HEA", "HCD"]),
+    ("MSA-005", "开办餐饮店“一件事”联办", JOINT, LICENSING, 20, 8, "shop", True, ["HEA:7", "HCD:5"]),
     ("NRP-001", "乡村建设规划许可证核发", PROMISE, LICENSING, 20, 12, "build", False, []),
     ("NRP-002", "建设项目用地预审与选址意见书核发", PROMISE, LICENSING, 20, 15, "build", False, []),
     ("NRP-003", "不动产登记资料查询", INSTANT, PUBLIC_SERVICE, 1, 0, "person", False, []),
     ("NRP-004", "临时用地审批", PROMISE, LICENSING, 20, 10, "build", True, []),
     ("NRP-005", "工业项目用地联合审查", JOINT, LICENSING, 20, 15, "build", False,
-     ["HCD", "TRA", "MSA"]),
+     ["HCD:10", "TRA:12", "MSA"]),
     ("HRS-001", "就业失业登记证明", INSTANT, PUBLIC_SERVICE, 5, 0, "person", False, []),
     ("HRS-002", "社会保障卡申领", INSTANT, PUBLIC_SERVICE, 5, 0, "person", False, []),
     ("HRS-003", "职业培训补贴申领", PROMISE, PUBLIC_SERVICE, 20, 10, "person", False, []),
@@ -86,7 +87,7 @@ ITEMS = [
     ("HCD-003", "燃气经营许可证核发", PROMISE, LICENSING, 20, 15, "company", False, []),
     ("HCD-004", "建筑业企业资质核准（施工总承包三级）", REPORT, LICENSING, 20, 20, "company",
      False, []),
-    ("HCD-005", "建设工程竣工联合验收", JOINT, LICENSING, 20, 12, "build", True, ["NRP", "HEA"]),
+    ("HCD-005", "建设工程竣工联合验收", JOINT, LICENSING, 20, 12, "build", True, ["NRP:12", "HEA:10"]),
     ("TRA-001", "道路货物运输经营许可", PROMISE, LICENSING, 20, 10, "company", False, []),
     ("TRA-002", "出租汽车驾驶员从业资格证核发", INSTANT, LICENSING, 20, 0, "person", False, []),
     ("TRA-003", "公路超限运输许可", PROMISE, LICENSING, 5, 3, "company", True, []),
@@ -97,7 +98,7 @@ ITEMS = [
     ("CUL-001", "娱乐场所经营许可", PROMISE, LICENSING, 20, 10, "shop", False, []),
     ("CUL-002", "营业性演出审批", PROMISE, LICENSING, 20, 5, "company", True, []),
     ("CUL-003", "歌舞娱乐场所开办“一件事”联办", JOINT, LICENSING, 20, 10, "shop", True,
-     ["MSA", "HEA"]),
+     ["MSA:8", "HEA:7"]),
     ("EDU-001", "民办幼儿园办学许可", PROMISE, LICENSING, 20, 15, "company", False, []),
     ("EDU-002", "教师资格认定", PROMISE, PUBLIC_SERVICE, 20, 15, "person", False, []),
 ]

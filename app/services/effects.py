@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from app.engine.scripting import emit, register_function
 from app.models import ProcessInstance, utcnow
-from app.services import calendar, cases
+from app.services import calendar, cases, joint
 from app.services.actor import Actor
 from app.services.errors import InvalidInput
 
@@ -39,12 +39,14 @@ CASE_EFFECTS = {
     "case_concluded": cases.concluded,  # 办结
     "case_warned": cases.warned,  # 预警
     "case_overdue": cases.overdue,  # 逾期 / 超时默认
+    **joint.EFFECTS,  # 联审联办
 }
 
 
 def register() -> None:
     for name, function in (("now_iso", now_iso), ("add_working_days", add_working_days),
-                           ("working_days_between", working_days_between)):
+                           ("working_days_between", working_days_between),
+                           ("joint_schedule", joint.schedule)):
         register_function(name, function)
     for name in CASE_EFFECTS:
         register_function(name, _emitter(name))

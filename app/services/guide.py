@@ -91,7 +91,8 @@ def _identity(item: Item) -> dict:
 def _content(item: Item) -> dict:
     fields = catalog.as_fields(item)
     names = {d.code: d.name for d in organization.list_departments()}
-    return {"jointDepartments": [names.get(c, c) for c in fields["joint_departments"]],
+    return {"jointDepartments": [names.get(c, c) for c in
+                             (catalog.split_joint(e)[0] for e in fields["joint_departments"])],
             "serviceObject": item.service_object, "legalBasis": item.legal_basis,
             "acceptanceConditions": item.acceptance_conditions,
             "materials": [_material(m) for m in fields["materials"]],

@@ -8,9 +8,10 @@ from SpiffWorkflow.util.task import TaskState
 
 from app.engine import runtime
 from app.models import HumanTask, ProcessDefinition, ProcessInstance, User, db
+from app.models.catalog import JOINT
 from app.models.process import INSTANCE_STATES
 from app.models.task import OPEN
-from app.services import audit, cases, deployment, execution, routing
+from app.services import audit, cases, deployment, execution, joint, routing
 from app.services.actor import Actor
 from app.services.errors import Forbidden, InvalidInput
 
@@ -28,6 +29,8 @@ def start(key: str, actor: Actor, *, business_key: str | None = None,
     item = cases.item_by_code(item_code) if item_code else None
     if item is not None:
         variables.update(item.as_process_variables())
+        if item.kind == JOINT:
+            variables.update(joint.start_variables(item))
     execution.begin_write()
     instance = ProcessInstance(definition_id=definition.id, definition=definition,
                                business_key=business_key, started_by=actor.user_id)

@@ -15,8 +15,10 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.models import HumanTask, Membership, Post, ProcessInstance, User, db
+from app.models.authorization import LIAISON
 from app.models.identity import (APPROVER_LANE, APPROVING_LEADER, CENTER_ADMIN,
-                                 CHIEF_REPRESENTATIVE, DEPARTMENT_ROLES, ROLES, WINDOW_CLERK)
+                                 CHIEF_REPRESENTATIVE, DEPARTMENT_ROLES, JOINT_DEPARTMENT_LANE,
+                                 ROLES, WINDOW_CLERK)
 from app.models.organization import Window, window_department
 from app.models.task import COMPLETED
 from app.services import absences, authorization, calendar
@@ -38,6 +40,8 @@ def route(lane: str | None, data: dict, instance: ProcessInstance | None = None,
     department_id = data.get("department_id")
     if lane == APPROVER_LANE:
         return _approver(department_id, data.get("item_code"), day)
+    if lane == JOINT_DEPARTMENT_LANE:
+        return _liaison(department_id, day)
     if lane == WINDOW_CLERK and instance is not None:
         handler = _case_handler(instance, department_id)
         if handler is not None:
@@ -50,6 +54,15 @@ def _approver(department_id: int | None, item_code: str | None, day: date) -> As
               if department_id and item_code else None)
     if letter is None:
         return _pool(APPROVING_LEADER, department_id)
+    chosen = Assignment(CHIEF_REPRESENTATIVE, department_id, letter.grantee_id,
+                        letter_id=letter.id)
+    return _with_substitute(chosen, day)
+
+
+def _liaison(department_id: int | None, day: date) -> Assignment:
+    letter = authorization.valid_letter(department_id, day) if department_id else None
+    if letter is None or LIAISON not in letter.management_powers:
+        return _pool(WINDOW_CLERK, department_id)
     chosen = Assignment(CHIEF_REPRESENTATIVE, department_id, letter.grantee_id,
                         letter_id=letter.id)
     return _with_substitute(chosen, day)

@@ -57,7 +57,7 @@ test: $(VENV)/.installed-test $(ASSETS)/.installed
 	  echo "== pass 1/2: SQLite =="; \
 	  env -u TEST_DATABASE_URL $(PYTEST) -m "not postgres"; \
 	  echo "== pass 2/2: PostgreSQL (TEST_DATABASE_URL) =="; \
-	  $(PYTEST); \
+	  $(PYTEST) -m "not browser"; \
 	else \
 	  echo "== SQLite (set TEST_DATABASE_URL to run the PostgreSQL pass too) =="; \
 	  $(PYTEST); \

@@ -19,5 +19,6 @@ def json_object() -> dict:
 def init_app(app: Flask) -> None:
     app.json.ensure_ascii = False  # Chinese as UTF-8 text, in responses and in |tojson
     from app.api import (absences, attachments, auth, catalog, definitions,  # noqa: F401
-                         instances, letters, organization, tasks)  # importing registers routes
+                         instances, joint, letters, organization,  # importing registers
+                         tasks)  # the routes
     app.register_blueprint(bp)

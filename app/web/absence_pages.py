@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import render_template
+from flask_babel import gettext as _
 
 from app.models import User, db
 from app.models.organization import ABSENCE_REASONS
@@ -10,8 +11,10 @@ from app.services import absence_admin, calendar
 from app.web import bp
 from app.web.form_support import FailedForm, posted, submit
 
-REASON_NAMES = {"leave": "休假", "training": "培训", "meeting": "会议", "sick": "病假",
-                "other": "其他"}
+
+def reason_names() -> dict[str, str]:
+    return {"leave": _("休假"), "training": _("培训"), "meeting": _("会议"), "sick": _("病假"),
+            "other": _("其他")}
 
 
 def _absences_page(failed: FailedForm | None = None) -> str:
@@ -23,8 +26,8 @@ def _absences_page(failed: FailedForm | None = None) -> str:
         {r.user_id for r in rows} | {r.deputy_id for r in rows if r.deputy_id})))})
     return render_template(
         "organization/absences.html", failed=failed, absences=rows, people=named,
-        today=calendar.today(), reasons=[(r, REASON_NAMES[r]) for r in ABSENCE_REASONS],
-        reason_names=REASON_NAMES,
+        today=calendar.today(), reasons=[(r, reason_names()[r]) for r in ABSENCE_REASONS],
+        reason_names=reason_names(),
         people_options=[(u.id, f"{u.display_name} ({u.username})") for u in people])
 
 

@@ -90,11 +90,17 @@ def _case_and_variables(instance_id: int):
     return instance, case
 
 
+def decision_names() -> dict[str, str]:
+    """The outcomes cases.py records in Case.decision, as the case page words them."""
+    return {"approve": _("准予"), "deny": _("不予批准"), "deemed_approved": _("超时默认准予"),
+            "not_accepted": _("不予受理")}
+
+
 @bp.get("/cases/<int:instance_id>")
 def case_page(instance_id: int):
     instance, case = _case_and_variables(instance_id)
     return render_template("intake/case.html", instance=instance, case=case,
-                           status_names=STATUS_NAMES,
+                           status_names=STATUS_NAMES, decision_names=decision_names(),
                            open_tasks=instances.open_tasks(instance_id),
                            notice_kinds=notices.applicable(case), notice_titles=notices.TITLES,
                            material_names={m["code"]: m["name"] for m in case.item.materials},

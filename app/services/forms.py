@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -9,6 +10,27 @@ from jsonschema.exceptions import SchemaError
 
 from app.models import HumanTask, ProcessDefinition
 from app.services.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One failed check: the field's path ("note", "materials/0"; for `required` the missing
+    field; "" for the whole form), the JSON Schema keyword that failed (required, minLength,
+    ...), that keyword's value in the schema, and jsonschema's (English) message."""
+    field: str
+    keyword: str
+    expected: object
+    message: str
+
+
+class FormInvalid(InvalidInput):
+    """A submitted form failed its schema. `errors` (field, message) is what the API shows;
+    `failures` lets a page word each problem in the reader's language."""
+
+    def __init__(self, failures: list[Failure]):
+        super().__init__(f"{len(failures)} field(s) failed validation", code="form_invalid",
+                         errors=[{"field": f.field, "message": f.message} for f in failures])
+        self.failures = failures
 
 
 def load_dir(directory: str) -> dict[str, dict]:
@@ -42,10 +64,9 @@ def validate(schema: dict | None, data: object) -> dict:
     validator = Draft202012Validator(schema, format_checker=FormatChecker())
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
-        raise InvalidInput(
-            f"{len(errors)} field(s) failed validation", code="form_invalid",
-            errors=[{"field": "/".join(str(p) for p in e.absolute_path) or _missing(e),
-                     "message": e.message} for e in errors])
+        raise FormInvalid([Failure("/".join(str(p) for p in e.absolute_path) or _missing(e),
+                                   str(e.validator), e.validator_value, e.message)
+                           for e in errors])
     return data
 
 

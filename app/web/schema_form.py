@@ -1,10 +1,18 @@
-"""A task's JSON Schema (and UI schema) as HTML form fields, and a posted form back as
-typed JSON. Pure functions: the validation itself stays with the schema (services.forms),
-the HTML attributes only let the browser catch the same mistakes earlier."""
+"""A task's JSON Schema (and UI schema) as HTML form fields, a posted form back as typed
+JSON, and a refused form's problems worded for the clerk. Pure functions apart from gettext:
+the validation itself stays with the schema (services.forms), the HTML attributes only let
+the browser catch the same mistakes earlier."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from app.services.errors import InvalidInput
+from app.services.forms import Failure, FormInvalid
 
 # JSON Schema keywords that map one to one onto HTML5 validation attributes.
 STRING_ATTRIBUTES = {"minLength": "minlength", "maxLength": "maxlength"}
@@ -129,3 +137,77 @@ def messages_by_field(errors: list[dict]) -> dict[str, list[str]]:
         name = str(problem.get("field", "")).split("/")[0]
         found.setdefault(name, []).append(problem.get("message", ""))
     return found
+
+
+def problems(schema: dict | None, err: InvalidInput) -> dict[str, list[str]]:
+    """A refusal's problems by top-level field: schema failures worded in the page's language
+    with the field's title (the API keeps jsonschema's English), any other refusal as the
+    service gave it."""
+    if not isinstance(err, FormInvalid):
+        return messages_by_field(err.errors) or {"": [err.detail]}
+    properties = (schema or {}).get("properties") or {}
+    found: dict[str, list[str]] = {}
+    for failure in err.failures:
+        name = failure.field.split("/")[0]
+        title = (properties.get(name) or {}).get("title", name) if name else _("表单")
+        message = explain(failure, title)
+        if message not in found.setdefault(name, []):  # enum and oneOf fail together
+            found[name].append(message)
+    return found
+
+
+def explain(failure: Failure, title: str) -> str:
+    """One failed JSON Schema keyword as a sentence naming the field."""
+    wording = WORDINGS.get(failure.keyword)
+    return wording(failure.expected, title) if wording else _("%(field)s填写有误", field=title)
+
+
+def _min_length(limit, title: str) -> str:
+    if not isinstance(limit, int) or limit <= 1:
+        return _("请填写%(field)s", field=title)
+    return ngettext("%(field)s至少需要%(num)s个字符", "%(field)s至少需要%(num)s个字符", limit,
+                    field=title)
+
+
+def _format(kind, title: str) -> str:
+    if kind == "date":
+        return _("%(field)s应为有效日期（年-月-日）", field=title)
+    if kind == "email":
+        return _("%(field)s应为有效的电子邮箱地址", field=title)
+    return _("%(field)s格式不正确", field=title)
+
+
+def _type(kind, title: str) -> str:
+    if kind == "integer":
+        return _("%(field)s应为整数", field=title)
+    if kind == "number":
+        return _("%(field)s应为数字", field=title)
+    return _("%(field)s的类型不正确", field=title)
+
+
+def _choice(_expected, title: str) -> str:
+    return _("请从所列选项中选择%(field)s", field=title)
+
+
+# JSON Schema keyword -> (the keyword's value in the schema, the field's title) -> message.
+WORDINGS: dict[str, Callable[[object, str], str]] = {
+    "required": lambda _expected, title: _("请填写%(field)s", field=title),
+    "minLength": _min_length,
+    "maxLength": lambda limit, title: ngettext(
+        "%(field)s最多%(num)s个字符", "%(field)s最多%(num)s个字符", limit, field=title),
+    "pattern": lambda _expected, title: _("%(field)s格式不正确", field=title),
+    "format": _format,
+    "type": _type,
+    "enum": _choice, "const": _choice, "oneOf": _choice, "anyOf": _choice,
+    "minimum": lambda limit, title: _("%(field)s不能小于%(limit)s", field=title, limit=limit),
+    "maximum": lambda limit, title: _("%(field)s不能大于%(limit)s", field=title, limit=limit),
+    "exclusiveMinimum": lambda limit, title: _("%(field)s必须大于%(limit)s", field=title,
+                                               limit=limit),
+    "exclusiveMaximum": lambda limit, title: _("%(field)s必须小于%(limit)s", field=title,
+                                               limit=limit),
+    "minItems": lambda limit, title: ngettext(
+        "请至少选择%(num)s项%(field)s", "请至少选择%(num)s项%(field)s", limit, field=title),
+    "maxItems": lambda limit, title: ngettext(
+        "%(field)s最多选择%(num)s项", "%(field)s最多选择%(num)s项", limit, field=title),
+    "uniqueItems": lambda _expected, title: _("%(field)s有重复项", field=title),
+}

@@ -47,13 +47,14 @@ def task_page(task_id: str):
 @bp.post("/tasks/<task_id>")
 def complete_task_form(task_id: str):
     task = tasks.get(task_id, current_user)
-    variables = schema_form.to_json(_task_form(task)[0], request.form)
+    schema = _task_form(task)[0]
+    variables = schema_form.to_json(schema, request.form)
     try:
         tasks.complete(task_id, variables, current_actor())
     except InvalidInput as err:
         db.session.rollback()
-        problems = schema_form.messages_by_field(err.errors) or {"": [err.detail]}
-        return _page(task, values=request.form, problems=problems), 400
+        return _page(task, values=request.form,
+                     problems=schema_form.problems(schema, err)), 400
     flash(_("已办理：%(title)s", title=task.title))
     return redirect(url_for("web.inbox"), code=303)
 

@@ -46,13 +46,25 @@ $(ASSETS)/.installed: package-lock.json
 	@touch $@
 assets: $(ASSETS)/.installed
 
-run: $(VENV)/.installed $(ASSETS)/.installed
+# The English catalog: messages.po is committed, the compiled .mo is built from it.
+# `make translations` extracts the messages again after code changes (README, "Translations").
+MO := app/translations/en/LC_MESSAGES/messages.mo
+app/translations/en/LC_MESSAGES/messages.mo: app/translations/en/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -d app/translations
+
+.PHONY: translations
+translations: | $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -o app/translations/messages.pot .
+	$(VENV)/bin/pybabel update -N --ignore-obsolete -i app/translations/messages.pot -d app/translations
+	$(VENV)/bin/pybabel compile -d app/translations --statistics
+
+run: $(VENV)/.installed $(ASSETS)/.installed $(MO)
 	$(VENV)/bin/flask --app app setup
 	$(VENV)/bin/flask --app app run-all
 
 # First pass on SQLite (TEST_DATABASE_URL removed from the environment). When a PostgreSQL URL
 # is given, the PostgreSQL-only tests move to the second pass, which runs the whole suite on it.
-test: $(VENV)/.installed-test $(ASSETS)/.installed
+test: $(VENV)/.installed-test $(ASSETS)/.installed $(MO)
 	@if [ -n "$${TEST_DATABASE_URL:-}" ]; then \
 	  echo "== pass 1/2: SQLite =="; \
 	  env -u TEST_DATABASE_URL $(PYTEST) -m "not postgres"; \

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.engine import bpmn
-from app.models import ProcessDefinition, db
+from app.models import ProcessDefinition, User, db
 from app.services import audit, forms
 from app.services.actor import Actor
-from app.services.errors import InvalidInput, NotFound
+from app.services.errors import Forbidden, InvalidInput, NotFound
 
 
 @dataclass
@@ -27,11 +27,46 @@ class _Parsed:
     filename: str
     xml: str
     processes: list[tuple[str, str]]
-    form_names: list[str]
+    forms: dict[str, dict]  # the forms its user tasks name, by file name
 
 
-def deploy(files: list[tuple[str, bytes]], actor: Actor) -> list[Deployed]:
-    """Deploy .bpmn files (with any .json forms uploaded beside them); all or nothing."""
+def require_designer(actor: Actor) -> None:
+    """Process designers and center administrators; the system actor (CLI, setup) passes."""
+    if actor.user is not None and not actor.user.is_designer:
+        raise Forbidden("only process designers and administrators may deploy",
+                        code="not_designer")
+
+
+def deploy(files: list[tuple[str, bytes]], actor: Actor, *,
+           reuse_deployed_forms: bool = False) -> list[Deployed]:
+    """Deploy .bpmn files (with any .json forms uploaded beside them); all or nothing.
+    With `reuse_deployed_forms` a form neither uploaded nor in FORMS_DIR may come from the
+    latest deployed version of the same process (the modeler sends the BPMN alone)."""
+    parsed, problems = _check_all(files, reuse_deployed_forms)
+    if problems:
+        raise InvalidInput(f"{len(problems)} problem(s) in the BPMN", code="bpmn_invalid",
+                           errors=[p.as_dict() for p in problems])
+    results = [_store(p, key, name, actor) for p in parsed for key, name in p.processes]
+    db.session.commit()
+    return results
+
+
+def validate(files: list[tuple[str, bytes]], *,
+             reuse_deployed_forms: bool = False) -> list[bpmn.Problem]:
+    """Every problem deploy() would refuse the files for, without storing anything."""
+    return _check_all(files, reuse_deployed_forms)[1]
+
+
+def document_files(xml: str | bytes, filename: str = "") -> list[tuple[str, bytes]]:
+    """One BPMN document (from the modeler) as the file list deploy() and validate() take."""
+    name = (filename or "").strip().replace("/", "_").replace("\\", "_") or "diagram.bpmn"
+    if not name.endswith(".bpmn"):
+        name += ".bpmn"
+    return [(name, xml.encode("utf-8") if isinstance(xml, str) else xml)]
+
+
+def _check_all(files: list[tuple[str, bytes]], reuse_deployed_forms: bool):
+    """The one set of checks behind deploy() and validate(): (parsed files, problems)."""
     bpmn_files = [(name, data) for name, data in files if name.endswith(".bpmn")]
     if not bpmn_files:
         raise InvalidInput("no .bpmn file was given", code="no_bpmn")
@@ -39,15 +74,10 @@ def deploy(files: list[tuple[str, bytes]], actor: Actor) -> list[Deployed]:
     parsed, problems = [], []
     for name, data in bpmn_files:
         try:
-            parsed.append(_check(name, data, available, problems))
+            parsed.append(_check(name, data, available, problems, reuse_deployed_forms))
         except bpmn.BpmnInvalid as err:
             problems.extend(err.problems)
-    if problems:
-        raise InvalidInput(f"{len(problems)} problem(s) in the BPMN", code="bpmn_invalid",
-                           errors=[p.as_dict() for p in problems])
-    results = [_store(p, key, name, available, actor) for p in parsed for key, name in p.processes]
-    db.session.commit()
-    return results
+    return parsed, problems
 
 
 def deploy_directory(directory: str, actor: Actor) -> list[Deployed]:
@@ -66,29 +96,43 @@ def _uploaded_forms(files: list[tuple[str, bytes]]) -> dict[str, dict]:
     return result
 
 
-def _check(name: str, data: bytes, available: dict, problems: list) -> _Parsed:
+def _check(name: str, data: bytes, available: dict, problems: list, reuse: bool) -> _Parsed:
     tree = bpmn.parse_xml(data, name, current_app.config["MAX_BPMN_BYTES"])
     found = bpmn.validate(tree, name)
     problems.extend(found)
-    form_names = []
+    processes = bpmn.process_ids(tree)
+    known = {**(_deployed_forms(processes) if reuse else {}), **available}
+    used = {}
     for node, ref in bpmn.form_references(tree):
-        if ref not in available:
+        if ref not in known:
             problems.append(bpmn.Problem(name, f"form file '{ref}' does not exist",
                                          line=node.sourceline, element=node.get("id")))
-        elif problem := forms.schema_problem(ref, available[ref]):
+        elif problem := forms.schema_problem(ref, known[ref]):
             problems.append(bpmn.Problem(ref, problem, element=node.get("id")))
         else:
-            form_names.append(ref)
-    processes = bpmn.process_ids(tree)
+            used[ref] = known[ref]
     if not processes:
         problems.append(bpmn.Problem(name, "the document has no executable process"))
     for process_id, _ in processes if not found else ():
         bpmn.build_specs(tree, name, process_id)  # the engine must accept it too
-    return _Parsed(name, data.decode("utf-8"), processes, form_names)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:  # stored as text; lxml alone would have accepted GBK
+        problems.append(bpmn.Problem(name, "the file must be encoded as UTF-8"))
+        text = ""
+    return _Parsed(name, text, processes, used)
 
 
-def _store(parsed: _Parsed, key: str, name: str, available: dict, actor: Actor) -> Deployed:
-    used = {ref: available[ref] for ref in parsed.form_names}
+def _deployed_forms(processes: list[tuple[str, str]]) -> dict[str, dict]:
+    found: dict[str, dict] = {}
+    for key, _ in processes:
+        if (current := latest(key, required=False)) is not None:
+            found.update(current.forms or {})
+    return found
+
+
+def _store(parsed: _Parsed, key: str, name: str, actor: Actor) -> Deployed:
+    used = parsed.forms
     digest = hashlib.sha256(parsed.xml.encode() + json.dumps(used, sort_keys=True).encode())
     current = latest(key, required=False)
     if current is not None and current.sha256 == digest.hexdigest():
@@ -115,3 +159,67 @@ def latest(key: str, required: bool = True) -> ProcessDefinition | None:
 def listing() -> list[ProcessDefinition]:
     return list(db.session.scalars(sa.select(ProcessDefinition)
                                    .order_by(ProcessDefinition.key, ProcessDefinition.version)))
+
+
+def version(key: str, number: int) -> ProcessDefinition:
+    definition = db.session.scalar(sa.select(ProcessDefinition).where(
+        ProcessDefinition.key == key, ProcessDefinition.version == number))
+    if definition is None:
+        raise NotFound(f"process '{key}' has no version {number}", code="version_not_found")
+    return definition
+
+
+def versions(key: str) -> list[ProcessDefinition]:
+    """Every version of one process, newest first; NotFound when none is deployed."""
+    found = list(db.session.scalars(sa.select(ProcessDefinition).where(
+        ProcessDefinition.key == key).order_by(ProcessDefinition.version.desc())))
+    if not found:
+        raise NotFound(f"no process is deployed under key '{key}'", code="process_not_found")
+    return found
+
+
+def latest_versions() -> list[ProcessDefinition]:
+    """The newest version of every deployed process, by key."""
+    newest = sa.select(ProcessDefinition.key, sa.func.max(ProcessDefinition.version).label("v")) \
+        .group_by(ProcessDefinition.key).subquery()
+    return list(db.session.scalars(sa.select(ProcessDefinition).join(newest, sa.and_(
+        ProcessDefinition.key == newest.c.key, ProcessDefinition.version == newest.c.v))
+        .order_by(ProcessDefinition.key)))
+
+
+def deployers(definitions: list[ProcessDefinition]) -> dict[int, User]:
+    """Who deployed the given versions, by user id."""
+    ids = {d.deployed_by for d in definitions if d.deployed_by is not None}
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
+
+
+@dataclass
+class FormSource:
+    """Where form files come from: FORMS_DIR (`definition` None) or a deployed version."""
+    id: str  # "dir", or the definition's id
+    definition: ProcessDefinition | None
+    forms: dict[str, dict]
+
+
+def form_sources() -> list[FormSource]:
+    """FORMS_DIR and the forms stored with each process's latest version."""
+    return [FormSource("dir", None, forms.load_dir(current_app.config["FORMS_DIR"]))] + [
+        FormSource(str(d.id), d, d.forms) for d in latest_versions() if d.forms]
+
+
+def form_pair(source_id: str, name: str) -> tuple[tuple[str, dict | None], tuple[str, dict | None]]:
+    """((schema file, document), (UI schema file, document)) for either file of a pair
+    named by the x.schema.json / x.uischema.json convention; a missing half is None."""
+    source = next((s for s in form_sources() if s.id == source_id), None)
+    if source is None or name not in source.forms:
+        raise NotFound(f"no form file '{name}' in this source", code="form_not_found")
+    if name.endswith(".uischema.json"):
+        schema_name, ui_name = name.removesuffix(".uischema.json") + ".schema.json", name
+    elif name.endswith(".schema.json"):
+        schema_name, ui_name = name, name.removesuffix(".schema.json") + ".uischema.json"
+    else:
+        schema_name, ui_name = name, ""
+    return ((schema_name, source.forms.get(schema_name)),
+            (ui_name, source.forms.get(ui_name) if ui_name else None))

@@ -3,7 +3,8 @@ from flask import jsonify, request
 from app.api import bp, json_object
 from app.api import representations as rep
 from app.security import current_actor
-from app.services import cases, instance_admin, instances, permissions, timers
+from app.services import (cases, instance_admin, instance_diagram, instances, permissions,
+                          timers)
 from app.services.errors import InvalidInput
 
 
@@ -73,3 +74,13 @@ def fire_instance_timers(instance_id: int):
     fired = timers.fire_now(instance_id, current_actor())
     instance = instances.viewable(instance_id, current_actor().user)
     return jsonify(fired=fired, instance=rep.instance(instance))
+
+
+@bp.get("/process-instances/<int:instance_id>/element-states")
+def instance_element_states(instance_id: int):
+    """Each BPMN element's state (completed, active, waiting, error), for the diagram."""
+    instance = instances.viewable(instance_id, current_actor().user)
+    states = instance_diagram.element_states(instance)
+    return jsonify(instanceId=instance.id, key=instance.definition.key,
+                   version=instance.definition.version, state=instance.state,
+                   incident=instance.incident, **states.as_dict())

@@ -13,10 +13,12 @@ from flask_babel import gettext as _
 from app.models import User, db
 from app.models.process import INSTANCE_STATES
 from app.security import current_actor
-from app.services import (audit, calendar, cases, dashboard, instance_admin, instance_overview,
-                          instances, permissions, routing, tasks, timers)
+from app.services import (audit, bpmn_layout, calendar, cases, dashboard, instance_admin,
+                          instance_diagram, instance_overview, instances, permissions, routing,
+                          tasks, timers)
 from app.services.errors import InvalidInput, ServiceError
 from app.web import bp
+from app.web.designer_pages import VENDOR_CSS, VIEWER_JS, vendor_ready
 
 PER_PAGE = 50
 
@@ -73,7 +75,28 @@ def _detail_page(instance_id: int, *, outcome: str | None = None, refusal: str |
         "admin/instance.html", instance=instance, variables=variables, open_tasks=open_tasks,
         users=users, departments=departments, timeline=audit.timeline(instance_id),
         case=cases.case_of(instance_id), state_names=state_names(), outcome=outcome,
-        refusal=refusal, assignee_options={t.id: _assignee_options(t) for t in open_tasks})
+        refusal=refusal, assignee_options={t.id: _assignee_options(t) for t in open_tasks},
+        diagram=_diagram(instance), element_state_names=element_state_names(),
+        viewer_ready=vendor_ready(VIEWER_JS), viewer_js=VIEWER_JS, viewer_css=VENDOR_CSS)
+
+
+def element_state_names() -> dict[str, str]:
+    return {"completed": _("已完成"), "active": _("进行中（待办）"),
+            "waiting": _("等待中（定时器/事件）"), "error": _("出错")}
+
+
+def _diagram(instance) -> dict:
+    """What instance_diagram.js draws: the version's BPMN (with a generated layout when it
+    has no diagram interchange) and each element's state."""
+    xml = instance.definition.bpmn_xml
+    drawn = bpmn_layout.with_diagram(xml)
+    return {"xml": drawn, "generatedLayout": drawn != xml, "incident": instance.incident,
+            **instance_diagram.element_states(instance).as_dict(),
+            "stateNames": element_state_names(),
+            "messages": {"noVendor": _("图形库未安装：请运行 make assets"),
+                         "failed": _("流程图无法显示："), "state": _("状态："),
+                         "notReached": _("未到达"), "due": _("到期时间："),
+                         "incident": _("异常信息："), "flowTaken": _("已经过")}}
 
 
 def _assignee_options(task) -> list[tuple[str, list[User]]]:

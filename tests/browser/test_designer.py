@@ -1,18 +1,11 @@
 """A process designer in the bpmn-js modeler: rename an element in the properties panel,
 validate, deploy, and get version 2 of service_item."""
-import importlib.util
-
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, sign_in
 
-pytestmark = [
-    pytest.mark.browser,
-    # Until the designer's pages are committed (they are written alongside these tests).
-    pytest.mark.skipif(importlib.util.find_spec("app.web.designer_pages") is None,
-                       reason="no designer pages (app/web/designer_pages.py) in this tree"),
-]
+pytestmark = pytest.mark.browser
 
 ELEMENT = "end_refused"  # an end event: renaming it changes no task the other tests work
 NEW_NAME = "不予受理（已告知）"

@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from app.services import instances, notices
+from app.services import catalog, instances, notices
+from app.services.actor import Actor
 from tests.conftest import headers_for, user
 from tests.service_item_steps import ALL_MATERIALS, case_of, complete, start_case
 
@@ -56,10 +57,13 @@ def test_missing_applicant_name_comes_back_with_the_message_and_values(client):
 
 
 def test_item_without_a_deployed_process_is_unavailable(client):
+    fields = {**catalog.as_fields(catalog.current("MSA-002")), "code": "MSA-099",
+              "basic_code": "MSA-099", "kind": "report", "process_key": "not_deployed_yet"}
+    catalog.create(fields, Actor.system("tests"))
     page = client.get("/intake", headers=headers_for("clerk")).get_data(as_text=True)
-    row = page[page.index("MSA-005"):]
+    row = page[page.rindex("MSA-099"):]  # the catalog table, after the item picker
     assert "暂未开通" in row[:row.index("</tr>")]
-    response = _intake(client, item="MSA-005")
+    response = _intake(client, item="MSA-099")
     assert response.status_code == 400
     assert "尚未上线" in response.get_data(as_text=True)
 

@@ -1,0 +1,152 @@
+"""One department's opinion in a joint case of 20 and of 100 departments, end to end, beside
+the bare engine step of the same completion.
+
+    .venv/bin/python bench/bench_joint.py
+
+End to end = POST /api/tasks/{id}/complete through Flask's test client (authentication,
+routing, form validation, instance lock, engine, human-task sync, joint_opinion row, audit,
+commit) on a fresh SQLite file set up like `flask setup`; no HTTP server or network.
+For each size, BENCH_CASES joint cases (3) are accepted untimed, then every branch but the
+lead's own (assigned to its chief representative) is answered and timed, so the join
+never fires inside the measurement. The bare engine step loads the stored workflow, completes one
+branch, advances and dumps it, with app.engine.runtime only. Results also go to bench/results/.
+"""
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import time_machine
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SIZES = (20, 100)
+CASES = int(os.environ.get("BENCH_CASES", "3"))
+MONDAY = datetime(2026, 3, 2, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, -(-len(ordered) * q // 100) - 1)]
+
+
+def setup_app(path: Path):
+    from app import create_app, migrate
+    from app.models import db
+    from app.services import calendar_admin, demo, deployment
+    from app.services.actor import Actor
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path / 'bench.sqlite'}",
+                      "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+                      "CELERY_BROKER_URL": f"sqla+sqlite:///{path / 'broker.sqlite'}"})
+    with app.app_context():
+        migrate.upgrade()
+        calendar_admin.seed_from_library("CN", Actor.system("bench"))
+        demo.load(app.config["CENTER_CODE"], today=MONDAY.date())
+        deployment.deploy_directory(app.config["PROCESSES_DIR"], Actor.system("bench"))
+        db.session.commit()
+    return app
+
+
+def joint_item(size: int) -> str:
+    """An item whose case goes to `size` departments (the lead MSA and size-1 new ones)."""
+    from app.models import Department, db
+    from app.services import catalog
+    from app.services.actor import Actor
+    center = db.session.scalar(db.select(Department.center_id).where(Department.code == "MSA"))
+    codes = [f"B{size}D{i:03d}" for i in range(1, size)]
+    for code in codes:
+        db.session.add(Department(code=code, name=f"测试部门{code}", center_id=center))
+    db.session.commit()
+    code = f"BENCH-J{size}"
+    fields = {**catalog.as_fields(catalog.current("MSA-005")), "code": code, "basic_code": code,
+              "joint_departments": codes}
+    catalog.create(fields, Actor.system("bench"))
+    return code
+
+
+def accepted_case(client, headers, item_code: str) -> int:
+    from app.services import catalog
+    started = client.post("/api/process-definitions/key/joint_approval/start", headers=headers,
+                          json={"variables": {"item_code": item_code,
+                                              "applicant": {"name": "基准测试公司"}}}).json
+    [intake] = started["activeTasks"]
+    materials = [m["code"] for m in catalog.current(item_code).materials if m.get("required")]
+    response = client.post(f"/api/tasks/{intake['id']}/complete", headers=headers,
+                           json={"variables": {"within_remit": True,
+                                               "materials_received": materials}})
+    assert response.status_code == 200, response.json
+    return started["id"]
+
+
+def branch_ids(instance_id: int) -> list[str]:
+    from app.models import HumanTask, db
+    return list(db.session.scalars(db.select(HumanTask.id).where(
+        HumanTask.instance_id == instance_id, HumanTask.name == "department_opinion",
+        HumanTask.state == "open", HumanTask.assignee_id.is_(None)).order_by(HumanTask.created_at, HumanTask.id)))
+
+
+def bare_step(instance_id: int) -> float:
+    """Load, complete one branch, advance, dump: the engine's share of one answer."""
+    from app.engine import runtime
+    from app.engine.scripting import collecting_effects
+    from app.models import ProcessInstance, db
+    from app.services import execution
+    instance = db.session.get(ProcessInstance, instance_id)
+    process = execution.compiled_for(instance.definition)
+    started = time.perf_counter()
+    with collecting_effects():  # the scripts' effects are collected, not applied
+        workflow = runtime.load(instance.workflow_json, process)
+        task = runtime.ready_user_tasks(workflow)[0]
+        task.data.update(opinion_decision="agree")
+        task.run()
+        runtime.advance(workflow)
+        runtime.dump(workflow)
+    return time.perf_counter() - started
+
+
+def measure(app, size: int) -> dict:
+    from app.services import auth
+    from app.models import User, db
+    with app.app_context():
+        item_code = joint_item(size)
+        admin = db.session.scalar(db.select(User).where(User.username == "admin"))
+        headers = {"Authorization": f"Bearer {auth.issue_token(admin)}"}
+        client = app.test_client()
+        timed, bare = [], []
+        for _ in range(CASES):
+            instance_id = accepted_case(client, headers, item_code)
+            for task_id in branch_ids(instance_id):  # the lead's own branch stays open
+                bare.append(bare_step(instance_id))
+                started = time.perf_counter()
+                response = client.post(f"/api/tasks/{task_id}/complete", headers=headers,
+                                       json={"variables": {"opinion_decision": "agree"}})
+                timed.append(time.perf_counter() - started)
+                assert response.status_code == 200, response.json
+    return {"departments": size, "n": len(timed),
+            "p50_ms": percentile(timed, 50) * 1000, "p99_ms": percentile(timed, 99) * 1000,
+            "bare_p50_ms": statistics.median(bare) * 1000,
+            "ratio": statistics.median(timed) / statistics.median(bare)}
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp, time_machine.travel(MONDAY, tick=True):
+        app = setup_app(Path(tmp))
+        results = [measure(app, size) for size in SIZES]
+    for r in results:
+        print(f"{r['departments']:>4} departments: n={r['n']:<4} p50 {r['p50_ms']:7.1f} ms  "
+              f"p99 {r['p99_ms']:7.1f} ms  bare engine p50 {r['bare_p50_ms']:6.1f} ms  "
+              f"({r['ratio']:.1f}x)")
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"joint-{datetime.now():%Y%m%d-%H%M%S}.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -3,8 +3,8 @@ from flask import jsonify, request
 from app.api import bp, json_object
 from app.api import representations as rep
 from app.security import current_actor
-from app.services import (cases, instance_admin, instance_diagram, instances, permissions,
-                          timers)
+from app.services import (cases, instance_admin, instance_diagram, instance_migration,
+                          instances, permissions, timers)
 from app.services.errors import InvalidInput
 
 
@@ -66,6 +66,12 @@ def terminate_instance(instance_id: int):
 @bp.post("/process-instances/<int:instance_id>/retry")
 def retry_instance(instance_id: int):
     return jsonify(rep.instance(instance_admin.retry(instance_id, current_actor())))
+
+
+@bp.post("/process-instances/<int:instance_id>/migrate")
+def migrate_instance(instance_id: int):
+    version = json_object().get("version")
+    return jsonify(rep.instance(instance_migration.migrate(instance_id, version, current_actor())))
 
 
 @bp.post("/process-instances/<int:instance_id>/fire-timers")

@@ -8,14 +8,15 @@ from app.services.actor import Actor
 from app.services.errors import Conflict, EngineFailure, Forbidden, InvalidInput
 
 
-def _admin_lock(instance_id: int, actor: Actor) -> ProcessInstance:
+def lock_for_admin(instance_id: int, actor: Actor) -> ProcessInstance:
+    """The instance row, locked for this transaction, if the actor is an administrator."""
     if not actor.user or not actor.user.is_admin:
         raise Forbidden("only a center administrator can do this", code="not_admin")
     return execution.lock_instance(instance_id)
 
 
 def suspend(instance_id: int, actor: Actor) -> ProcessInstance:
-    instance = _admin_lock(instance_id, actor)
+    instance = lock_for_admin(instance_id, actor)
     if instance.state != RUNNING:
         raise Conflict(f"only a running instance can be suspended; it is {instance.state}",
                        code="not_running")
@@ -26,7 +27,7 @@ def suspend(instance_id: int, actor: Actor) -> ProcessInstance:
 
 
 def resume(instance_id: int, actor: Actor) -> ProcessInstance:
-    instance = _admin_lock(instance_id, actor)
+    instance = lock_for_admin(instance_id, actor)
     if instance.state != SUSPENDED:
         raise Conflict(f"only a suspended instance can be resumed; it is {instance.state}",
                        code="not_suspended")
@@ -40,7 +41,7 @@ def terminate(instance_id: int, reason: str, actor: Actor) -> ProcessInstance:
     if not (reason or "").strip():
         raise InvalidInput("a reason is required to terminate an instance",
                            errors=[{"field": "reason", "message": "required"}])
-    instance = _admin_lock(instance_id, actor)
+    instance = lock_for_admin(instance_id, actor)
     if instance.state not in (RUNNING, SUSPENDED):
         raise Conflict(f"the instance is already {instance.state}", code="already_ended")
     instance.state, instance.ended_at, instance.next_timer_at = TERMINATED, utcnow(), None
@@ -56,7 +57,7 @@ def retry(instance_id: int, actor: Actor) -> ProcessInstance:
     If it fails again the new incident is recorded (committed) and the failure re-raised,
     so the administrator sees why and the instance stays in error.
     """
-    instance = _admin_lock(instance_id, actor)
+    instance = lock_for_admin(instance_id, actor)
     if instance.state != ERROR:
         raise Conflict(f"only an instance in error can be retried; it is {instance.state}",
                        code="not_in_error")

@@ -14,8 +14,8 @@ from app.models import User, db
 from app.models.process import INSTANCE_STATES
 from app.security import current_actor
 from app.services import (audit, bpmn_layout, calendar, cases, dashboard, instance_admin,
-                          instance_diagram, instance_overview, instances, permissions, routing,
-                          tasks, timers)
+                          instance_diagram, instance_migration, instance_overview, instances,
+                          permissions, routing, tasks, timers)
 from app.services.errors import InvalidInput, ServiceError
 from app.web import bp
 from app.web.designer_pages import VENDOR_CSS, VIEWER_JS, vendor_ready
@@ -39,7 +39,7 @@ def _outcome_messages() -> dict[str, str]:
             "terminated": _("已终止流程实例。"), "retried": _("已重试，流程继续运行。"),
             "timers_fired": _("已立即触发定时器。"),
             "timers_failed": _("定时器触发时流程出错，已记录异常。"),
-            "reassigned": _("已改派任务。")}
+            "reassigned": _("已改派任务。"), "migrated": _("已迁移到新版本。")}
 
 
 @bp.get("/admin/instances")
@@ -76,6 +76,7 @@ def _detail_page(instance_id: int, *, outcome: str | None = None, refusal: str |
         users=users, departments=departments, timeline=audit.timeline(instance_id),
         case=cases.case_of(instance_id), state_names=state_names(), outcome=outcome,
         refusal=refusal, assignee_options={t.id: _assignee_options(t) for t in open_tasks},
+        newer_versions=instance_migration.newer_versions(instance),
         diagram=_diagram(instance), element_state_names=element_state_names(),
         viewer_ready=vendor_ready(VIEWER_JS), viewer_js=VIEWER_JS, viewer_css=VENDOR_CSS)
 
@@ -132,12 +133,16 @@ def admin_instance_action(instance_id: int, action: str):
     return _act(instance_id, lambda: service(instance_id, current_actor()), outcome)
 
 
-@bp.post("/admin/instances/<int:instance_id>/terminate")
-def admin_terminate(instance_id: int):
-    reason = request.form.get("reason", "")
-    return _act(instance_id,
-                lambda: instance_admin.terminate(instance_id, reason, current_actor()),
-                "terminated")
+# The actions that take one form field: service call, the field and the outcome to report.
+FIELD_ACTIONS = {"terminate": (instance_admin.terminate, "reason", "terminated"),
+                 "migrate": (instance_migration.migrate, "version", "migrated")}
+
+
+@bp.post("/admin/instances/<int:instance_id>/<any(terminate, migrate):action>")
+def admin_field_action(instance_id: int, action: str):
+    service, field, outcome = FIELD_ACTIONS[action]
+    value = request.form.get(field, "")
+    return _act(instance_id, lambda: service(instance_id, value, current_actor()), outcome)
 
 
 @bp.post("/admin/instances/<int:instance_id>/fire-timers")

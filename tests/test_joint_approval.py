@@ -99,3 +99,10 @@ def test_absent_departments_are_deemed_and_the_real_opinions_are_kept(client, cl
                   opinion_decision="agree")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
         AuditEvent.instance_id == case_id, AuditEvent.action == "joint.formal_opinion")) == 1
+
+
+def test_instructions_are_filled_in_with_the_case(client):
+    case_id = start_joint(client)
+    [intake] = db.session.scalars(sa.select(HumanTask).where(HumanTask.instance_id == case_id))
+    assert "「开办餐饮店“一件事”联办」" in intake.instructions
+    assert "{{" not in intake.instructions

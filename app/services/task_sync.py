@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from jinja2 import ChainableUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
 
 from app.engine import runtime
 from app.models import Department, HumanTask, ProcessInstance, db, utcnow
@@ -44,7 +46,7 @@ def _create(instance: ProcessInstance, task, actor: Actor) -> None:
         item_code=_text(task.data.get("item_code")), department_id=_department(task.data),
         due_at=_due(task.data), form_schema=properties.get("formJsonSchemaFilename"),
         form_ui_schema=properties.get("formUiSchemaFilename"),
-        instructions=spec.extensions.get("instructionsForEndUser"))
+        instructions=instructions_for(task))
     db.session.add(row)
     audit.record(actor, "task.created", instance_id=instance.id, task_id=row.id,
                  name=row.name, role=to.role, department_id=to.department_id,
@@ -52,6 +54,21 @@ def _create(instance: ProcessInstance, task, actor: Actor) -> None:
                  letter_id=to.letter_id)
     notifications.tell_candidates(row, "task_assigned", f"新待办：{row.title}",
                                   f"办件流程 #{instance.id} 有一项新待办「{row.title}」。")
+
+
+_TEMPLATES = SandboxedEnvironment(autoescape=False, undefined=ChainableUndefined)
+
+
+def instructions_for(task) -> str | None:
+    """The task's instructions with its data filled in ("核对「{{ item_name }}」…"); the
+    pages escape them. A template that does not render is shown as written."""
+    text = task.task_spec.extensions.get("instructionsForEndUser")
+    if not text or "{" not in text:
+        return text
+    try:
+        return _TEMPLATES.from_string(text).render(**task.data)
+    except TemplateError:
+        return text
 
 
 def _text(value) -> str | None:

@@ -12,6 +12,7 @@ export PORT
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 PYTEST := $(VENV)/bin/python -m pytest
+ASSETS := app/static/vendor
 
 .PHONY: help run test install install-test assets clean
 
@@ -37,7 +38,6 @@ install-test: $(VENV)/.installed-test $(ASSETS)/.installed
 
 # Browser libraries (bpmn-js) come from the npm registry, pinned with integrity hashes in
 # package-lock.json, and are copied into app/static/vendor; neither folder is committed.
-ASSETS := app/static/vendor
 $(ASSETS)/.installed: package-lock.json
 	@command -v npm >/dev/null || { echo "npm is needed for the diagram pages: apt-get install -y npm" >&2; exit 1; }
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error

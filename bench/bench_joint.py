@@ -112,8 +112,8 @@ def bare_step(instance_id: int) -> float:
 
 
 def measure(app, size: int) -> dict:
-    from app.services import auth
     from app.models import User, db
+    from app.services import auth
     with app.app_context():
         item_code = joint_item(size)
         admin = db.session.scalar(db.select(User).where(User.username == "admin"))

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from app import create_app, migrate
 from app.models import HumanTask, ProcessDefinition, ProcessInstance, User, db
 from app.models.task import COMPLETED, OPEN
-from app.services import deployment, demo, instances, tasks
+from app.services import demo, deployment, instances, tasks
 from app.services.actor import Actor
 from tests.conftest import DATA, require_service
 
@@ -30,15 +30,16 @@ def _committed_app(url: str, tmp_path):
     })
 
 
-def _clerk() -> Actor:
-    return Actor.of(db.session.scalar(sa.select(User).where(User.username == "clerk")))
+def _clerk(username: str = "clerk") -> Actor:
+    return Actor.of(db.session.scalar(sa.select(User).where(User.username == username)))
 
 
 def _complete_branch(app, task_id: str, variables: dict, barrier: threading.Barrier,
-                     outcomes: dict) -> None:
+                     outcomes: dict, username: str = "clerk") -> None:
+    """Complete one task in a thread of its own, at the barrier; the outcome goes to `outcomes`."""
     with app.app_context():
         try:
-            actor = _clerk()
+            actor = _clerk(username)
             barrier.wait(timeout=30)
             tasks.complete(task_id, variables, actor)
             outcomes[task_id] = "ok"

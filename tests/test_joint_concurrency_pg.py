@@ -10,20 +10,20 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from app.models import Department, HumanTask, Item, JointOpinion, ProcessInstance, User, db
+from app.models import Department, HumanTask, Item, JointOpinion, ProcessInstance, db
 from app.models.task import COMPLETED, OPEN
 from app.services import catalog, instances, tasks
 from app.services.actor import Actor
 from tests.conftest import require_service
 from tests.joint_steps import CHIEFS
-from tests.test_concurrency_pg import _committed_app, _delete_instance
+from tests.test_concurrency_pg import _clerk, _committed_app, _complete_branch, _delete_instance
 
 MONDAY = datetime(2026, 3, 2, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 ITEM = "JNT-CONC-8"
 
 
 def _actor(username: str) -> Actor:
-    return Actor.of(db.session.scalar(sa.select(User).where(User.username == username)))
+    return _clerk(username)
 
 
 def _joint_item_of_every_department() -> None:
@@ -32,20 +32,6 @@ def _joint_item_of_every_department() -> None:
     fields = {**catalog.as_fields(catalog.current("MSA-005")), "code": ITEM,
               "basic_code": ITEM, "joint_departments": [c for c in codes if c != "MSA"]}
     catalog.create(fields, Actor.system("tests"))
-
-
-def _answer(app, task_id: str, username: str, barrier, outcomes: dict) -> None:
-    with app.app_context():
-        try:
-            actor = _actor(username)
-            barrier.wait(timeout=30)
-            tasks.complete(task_id, {"opinion_decision": "agree"}, actor)
-            outcomes[task_id] = "ok"
-        except Exception as err:  # reported by the assertion in the test
-            outcomes[task_id] = f"{type(err).__name__}: {err}"
-            db.session.rollback()
-        finally:
-            db.session.remove()
 
 
 def _accepted_case(app) -> tuple[int, dict[str, str]]:
@@ -97,8 +83,10 @@ def test_eight_departments_answer_at_once_on_postgresql(app, tmp_path):
         try:
             assert sorted(branches) == sorted(CHIEFS)
             barrier, outcomes = threading.Barrier(8), {}
-            threads = [threading.Thread(target=_answer, args=(committed, task_id, CHIEFS[code],
-                                                              barrier, outcomes))
+            answer = {"opinion_decision": "agree"}
+            threads = [threading.Thread(target=_complete_branch,
+                                        args=(committed, task_id, answer, barrier, outcomes,
+                                              CHIEFS[code]))
                        for code, task_id in branches.items()]
             for thread in threads:
                 thread.start()

@@ -10,8 +10,17 @@ import sqlalchemy as sa
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 
-from app.models import (Case, HumanTask, JointMeeting, JointOpinion, ProcessDefinition,
-                        ProcessInstance, User, db, utcnow)
+from app.models import (
+    Case,
+    HumanTask,
+    JointMeeting,
+    JointOpinion,
+    ProcessDefinition,
+    ProcessInstance,
+    User,
+    db,
+    utcnow,
+)
 from app.models.identity import WINDOW_CLERK
 from app.models.joint import MEETING_KINDS, PENDING
 from app.models.process import RUNNING

@@ -7,10 +7,11 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from app.models import AuditEvent, Department, HumanTask, db
-from app.services import calendar, timers
+from app.models import AuditEvent, Department, HumanTask, ProcessInstance, db
+from app.services import calendar, catalog, instances, timers
 from app.services.actor import Actor
-from tests.joint_steps import (accept, answer, branch_task, complete_named, complete_task,
+from tests.conftest import user
+from tests.joint_steps import (CHIEFS, accept, answer, branch_task, complete_named, complete_task,
                                department_id, opinion_states, start_joint)
 from tests.service_item_steps import case_of, instance_state, notices, open_names
 
@@ -106,3 +107,29 @@ def test_instructions_are_filled_in_with_the_case(client):
     [intake] = db.session.scalars(sa.select(HumanTask).where(HumanTask.instance_id == case_id))
     assert "「开办餐饮店“一件事”联办」" in intake.instructions
     assert "{{" not in intake.instructions
+
+
+def test_three_of_five_answer_and_the_worker_deems_the_other_two(client, clock):
+    from workers.tasks import fire_timer
+    fields = {**catalog.as_fields(catalog.current("MSA-005")), "code": "MSA-095",
+              "basic_code": "MSA-095", "joint_departments": ["HEA:5", "HCD:5", "NRP:5", "TRA:5"]}
+    catalog.create(fields, Actor.system("tests"))
+    case_id = start_joint(client, "MSA-095")
+    accept(client, case_id, "MSA-095")
+    answer(client, case_id, "MSA", "conditional", opinion_conditions="开业前完成消防验收")
+    answer(client, case_id, "HEA")
+    answer(client, case_id, "NRP")
+    clock.move_to(calendar.add_working_days(MONDAY, 5) + MINUTE)
+    assert case_id in timers.due_instance_ids()
+    fire_timer(case_id)  # the worker's task body, as the beat sweep would queue it
+    assert opinion_states(case_id) == {"MSA": "conditional", "HEA": "agreed", "NRP": "agreed",
+                                       "HCD": "deemed", "TRA": "deemed"}
+    told = {n.recipient_user_id for n in notices(case_id, "deemed_approved")}
+    for code in ("HCD", "TRA"):  # each absent department's chief is sent the notice
+        assert user(CHIEFS[code]).id in told
+    data = instances.variables(db.session.get(ProcessInstance, case_id))
+    kept = {o["department_id"]: o for o in data["opinions"]}
+    assert kept[department_id("MSA")]["conditions"] == "开业前完成消防验收"
+    assert [kept[department_id(c)]["deemed"] for c in ("HEA", "NRP", "HCD", "TRA")] == [
+        False, False, True, True]
+    assert sorted(open_names(case_id)) == ["coordinate", "formal_opinion", "formal_opinion"]

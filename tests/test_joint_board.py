@@ -9,6 +9,7 @@ import time_machine
 
 from app.models import AuditEvent, db
 from app.services import calendar
+from app.services import notices as notices_module
 from tests.conftest import headers_for
 from tests.joint_steps import (accept, answer, complete_named, department_id, opinion_states,
                                start_joint)
@@ -63,7 +64,12 @@ def test_unresolved_coordination_goes_to_the_center(client, reviewed):
     complete_named(client, reviewed, "unified_decision", "chief", decision="deny",
                    decision_reasons="卫生条件不符合要求", legal_basis="《公共场所卫生管理条例》第七条")
     complete_named(client, reviewed, "deliver", "clerk", delivery_method="window")
-    assert case_of(reviewed).decision == "deny"
+    case = case_of(reviewed)
+    assert case.decision == "deny"
+    reply = notices_module.build(case, "concluded", {})["body"]  # 统一答复
+    assert "联审联办各部门意见：" in reply
+    assert any("不同意（排水设施不符合卫生要求）" in line for line in reply)
+    assert sum("：同意" in line for line in reply) == 2
 
 
 def extension(client, case_id, days=5, username="clerk", expect=202):

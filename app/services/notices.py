@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.models import Case, Center, db
-from app.services import calendar, catalog
+from app.services import calendar, catalog, joint
 from app.services.errors import NotFound
 
 ACCEPTED, NOT_ACCEPTED = "accepted", "not_accepted"
@@ -148,7 +148,27 @@ def _concluded(case: Case, variables: dict) -> dict:
         notice["body"] += ["决定：不予许可。", f"理由：{reasons}。",
                            f"法律依据：{variables.get('legal_basis', '')}。"]
         notice["remedies"] = list(REMEDIES)
+    notice["body"] += _joint_opinions(case)
     return notice
+
+
+_OPINION_WORDS = {"agreed": "同意", "conditional": "附条件同意", "rejected": "不同意",
+                  "deemed": "视为同意（逾期未提出意见，按缺席默认制处理，后果由该部门承担）",
+                  "pending": "未提出意见"}
+
+
+def _joint_opinions(case: Case) -> list[str]:
+    """统一答复: a joint case's decision lists every department's opinion."""
+    rows = joint.opinions(case.instance_id)
+    if not rows:
+        return []
+    lines = ["联审联办各部门意见："]
+    for number, row in enumerate(rows, 1):
+        detail = row.conditions if row.state == "conditional" else \
+            row.reasons if row.state == "rejected" else ""
+        lines.append(f"{number}. {row.department.name}：{_OPINION_WORDS[row.state]}"
+                     + (f"（{detail}）" if detail else ""))
+    return lines
 
 
 _BUILDERS = {ACCEPTED: _accepted, NOT_ACCEPTED: _not_accepted, SUPPLEMENT: _supplement,

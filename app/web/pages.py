@@ -1,4 +1,3 @@
-import sqlalchemy as sa
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -6,8 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from app.models import Case, User, db
-from app.services import auth, tasks
+from app.services import auth, calendar
+from app.services import inbox as inbox_service
 from app.services.errors import ServiceError
 from app.web import bp
 
@@ -39,12 +38,6 @@ def logout():
 
 @bp.get("/")
 def inbox():
-    rows = tasks.inbox(current_user)
-    instance_ids = {t.instance_id for t in rows}
-    assignee_ids = {t.assignee_id for t in rows if t.assignee_id}
-    # Two queries for the whole page rather than two per row.
-    case_by_instance = {c.instance_id: c for c in db.session.scalars(
-        sa.select(Case).where(Case.instance_id.in_(instance_ids)))} if instance_ids else {}
-    people = {u.id: u for u in db.session.scalars(
-        sa.select(User).where(User.id.in_(assignee_ids)))} if assignee_ids else {}
-    return render_template("inbox.html", tasks=rows, cases=case_by_instance, people=people)
+    query = inbox_service.Query.from_args(request.args)
+    return render_template("inbox.html", inbox=inbox_service.load(current_user, query),
+                           local=calendar.to_local)

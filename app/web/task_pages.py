@@ -2,6 +2,8 @@
 and the case's attachments. Every check (who may see, claim, complete) is the services'."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -59,16 +61,33 @@ def complete_task_form(task_id: str):
     return redirect(url_for("web.inbox"), code=303)
 
 
+def _local_next() -> str | None:
+    """The form's `next`, kept only when it is a path on this site ("/…", never "//host",
+    a backslash or a control character a browser would drop)."""
+    target = request.form.get("next", "")
+    if (not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(ord(c) < 0x20 or ord(c) == 0x7f for c in target)):
+        return None
+    parts = urlsplit(target)
+    return target if not (parts.scheme or parts.netloc) else None
+
+
 @bp.post("/tasks/<task_id>/claim")
 def claim_task_form(task_id: str):
-    tasks.claim(task_id, current_actor())
-    return redirect(url_for("web.task_page", task_id=task_id), code=303)
+    task = tasks.claim(task_id, current_actor())
+    target = _local_next()
+    if target:  # from the inbox: back to it, with its filters
+        flash(_("已认领：%(title)s", title=task.title))
+    return redirect(target or url_for("web.task_page", task_id=task_id), code=303)
 
 
 @bp.post("/tasks/<task_id>/unclaim")
 def unclaim_task_form(task_id: str):
-    tasks.unclaim(task_id, current_actor())
-    return redirect(url_for("web.task_page", task_id=task_id), code=303)
+    task = tasks.unclaim(task_id, current_actor())
+    target = _local_next()
+    if target:
+        flash(_("已释放：%(title)s", title=task.title))
+    return redirect(target or url_for("web.task_page", task_id=task_id), code=303)
 
 
 @bp.post("/tasks/<task_id>/attachments")

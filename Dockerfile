@@ -1,5 +1,11 @@
 # One image for every role: migrate, web (gunicorn), worker and beat (Celery).
 # See docker-compose.yml; all settings come from the environment (.env.example).
+# Browser libraries (bpmn-js) from the npm registry, pinned by package-lock.json.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /build
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -15,7 +21,11 @@ WORKDIR /srv/govflow
 COPY pyproject.toml README.md ./
 COPY app ./app
 COPY workers ./workers
-RUN pip install .
+RUN pip install . && pybabel compile -d app/translations
+COPY --from=assets /build/node_modules/bpmn-js/dist/assets ./app/static/vendor/bpmn-js/assets
+COPY --from=assets /build/node_modules/bpmn-js/dist/bpmn-modeler.production.min.js \
+     /build/node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js \
+     /build/node_modules/bpmn-js/dist/bpmn-viewer.production.min.js ./app/static/vendor/bpmn-js/
 
 # The server runs from this tree (PYTHONPATH): app/config.py finds alembic.ini, migrations/,
 # processes/ and forms/ next to app/, and the templates inside it.

@@ -7,12 +7,22 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
+from app.engine import runtime
 from app.models import AuditEvent, Department, HumanTask, ProcessInstance, db
-from app.services import calendar, catalog, instances, timers
+from app.services import calendar, catalog, execution, instances, timers
 from app.services.actor import Actor
 from tests.conftest import user
-from tests.joint_steps import (CHIEFS, accept, answer, branch_task, complete_named, complete_task,
-                               department_id, opinion_states, start_joint)
+from tests.joint_steps import (
+    CHIEFS,
+    accept,
+    answer,
+    branch_task,
+    complete_named,
+    complete_task,
+    department_id,
+    opinion_states,
+    start_joint,
+)
 from tests.service_item_steps import case_of, instance_state, notices, open_names
 
 TIMER = Actor.system("timer")
@@ -133,3 +143,18 @@ def test_three_of_five_answer_and_the_worker_deems_the_other_two(client, clock):
     assert [kept[department_id(c)]["deemed"] for c in ("HEA", "NRP", "HCD", "TRA")] == [
         False, False, True, True]
     assert sorted(open_names(case_id)) == ["coordinate", "formal_opinion", "formal_opinion"]
+
+
+def test_a_worker_that_did_not_create_the_branches_still_collects_the_opinions(client):
+    """SpiffWorkflow hooks the multi-instance merge up only where it creates the children;
+    another worker process (compiled specs of its own) must merge the outputs too."""
+    case_id = start_joint(client)
+    accept(client, case_id)
+    runtime._cache.clear()  # as in a worker that has not run this process yet
+    for code in ("MSA", "HEA", "HCD"):
+        answer(client, case_id, code)
+    instance = db.session.get(ProcessInstance, case_id)
+    workflow = runtime.load(instance.workflow_json, execution.compiled_for(instance.definition))
+    [collected] = workflow.get_tasks(spec_name="collect_opinions")
+    assert sorted(o["department_id"] for o in collected.data["opinions"]) == sorted(
+        department_id(c) for c in ("MSA", "HEA", "HCD"))

@@ -11,8 +11,14 @@ from app.models import AuditEvent, db
 from app.services import calendar
 from app.services import notices as notices_module
 from tests.conftest import headers_for
-from tests.joint_steps import (accept, answer, complete_named, department_id, opinion_states,
-                               start_joint)
+from tests.joint_steps import (
+    accept,
+    answer,
+    complete_named,
+    department_id,
+    opinion_states,
+    start_joint,
+)
 from tests.service_item_steps import case_of, instance_state, notices, open_names
 
 MONDAY = datetime(2026, 3, 2, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -164,3 +170,18 @@ def test_the_board_shows_each_department_to_the_lead_window_only(client):
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "附条件同意" in text and "竣工后复核燃气管道" in text and "催办" in text
+
+
+def test_an_extension_in_one_case_does_not_hold_up_the_next(client):
+    """Triggering the extension subprocess rewires the engine's spec; a shared spec made every
+    later instance wait for it and never complete."""
+    first = start_joint(client)
+    accept(client, first)
+    extension(client, first)
+    second = start_joint(client)
+    accept(client, second)
+    for code in ("MSA", "HEA", "HCD"):
+        answer(client, second, code)
+    complete_named(client, second, "unified_decision", "chief", decision="approve")
+    complete_named(client, second, "deliver", "clerk", delivery_method="window")
+    assert instance_state(second) == "completed"

@@ -12,18 +12,13 @@ from datetime import datetime
 from flask import Response, jsonify, request, url_for
 
 from app.api import bp, json_object
+from app.api.representations import camel
 from app.models import Item
 from app.security import current_actor
 from app.services import catalog, catalog_io, guide
 from app.services.errors import InvalidInput
 
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
-TO_CAMEL = {name: _camel(name) for name in catalog.FIELDS}
+TO_CAMEL = {name: camel(name) for name in catalog.FIELDS}
 FROM_CAMEL = {camel: name for name, camel in TO_CAMEL.items()}
 EXPORTS = {
     "csv": (catalog_io.export_csv, "text/csv; charset=utf-8"),

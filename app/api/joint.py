@@ -2,7 +2,7 @@
 from flask import jsonify, request
 
 from app.api import bp, json_object
-from app.api.representations import iso
+from app.api.representations import camel, iso
 from app.security import current_actor
 from app.services import joint_board
 
@@ -15,12 +15,7 @@ def _cell(cell: joint_board.Cell) -> dict:
             "lead": o.lead, "days": o.days, "deadlineAt": iso(o.deadline_at),
             "workingDaysLeft": cell.days_left, "answeredAt": iso(o.answered_at),
             "reminders": len(o.reminders),
-            **{_camel(name): getattr(o, name) for name in _ANSWERS}}
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
+            **{camel(name): getattr(o, name) for name in _ANSWERS}}
 
 
 def _row(row: joint_board.Row) -> dict:

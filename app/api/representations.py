@@ -13,6 +13,12 @@ def iso(value: date | datetime | None) -> str | None:
 _iso = iso
 
 
+def camel(name: str) -> str:
+    """snake_case field names as the API spells them: legal_days -> legalDays."""
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 def definition(d: ProcessDefinition) -> dict:
     return {"id": d.id, "key": d.key, "version": d.version, "name": d.name,
             "sha256": d.sha256, "deployedAt": _iso(d.deployed_at), "deployedBy": d.deployed_by,

@@ -1,12 +1,14 @@
 """Running workflows: create, load, advance, and read what waits on people and clocks."""
 from __future__ import annotations
 
+import copy
 import threading
 from dataclasses import dataclass
 from datetime import datetime
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.util.task import TaskState
 
 from app.engine import serializer
@@ -29,6 +31,31 @@ class EngineIncident(Exception):
 class CompiledProcess:
     spec: object
     subprocess_specs: dict
+    # An event subprocess with a message (or signal, ...) start rewires the spec's graph the
+    # first time it is triggered (BpmnStartTask.trigger_wf connects it to Start and End). On a
+    # shared spec every later instance would then wait for that subprocess and never end, so
+    # such processes give each workflow its own copy.
+    rewired_at_runtime: bool = False
+
+    def specs(self) -> tuple:
+        if self.rewired_at_runtime:
+            return copy.deepcopy((self.spec, self.subprocess_specs))  # merge hooks included
+        return self.spec, self.subprocess_specs
+
+
+def _connect_loop_merges(specs) -> None:
+    """Connect each loop or multi-instance task to its children's completion up front.
+
+    SpiffWorkflow connects the handler that merges a child's output into the parent only
+    when it creates a child, on the spec object of that process. A worker that loads the
+    instance later (another gunicorn or Celery process, or after a restart) never created
+    those children, so its spec had no handler and the outputs were silently dropped."""
+    for wf_spec in specs:
+        for task_spec in wf_spec.task_specs.values():
+            if isinstance(task_spec, LoopTask) and hasattr(task_spec, "merge_child"):
+                child = wf_spec.task_specs[task_spec.task_spec]
+                if not child.completed_event.is_connected(task_spec.merge_child):
+                    child.completed_event.connect(task_spec.merge_child)
 
 
 _cache: dict[str, CompiledProcess] = {}
@@ -43,20 +70,40 @@ def compiled(cache_key: str, bpmn_xml: str, filename: str, process_id: str) -> C
     data = bpmn_xml.encode("utf-8")  # validated at deploy; the size limit was checked then
     tree = parse_xml(data, filename, max_bytes=len(data))
     spec, subprocess_specs = build_specs(tree, filename, process_id)
+    _connect_loop_merges((spec, *subprocess_specs.values()))
+    rewired = any(getattr(task_spec, "trigger_specs", None)
+                  for each in (spec, *subprocess_specs.values())
+                  for task_spec in each.task_specs.values())
     with _cache_lock:
-        return _cache.setdefault(cache_key, CompiledProcess(spec, subprocess_specs))
+        return _cache.setdefault(cache_key, CompiledProcess(spec, subprocess_specs, rewired))
 
 
 def create(process: CompiledProcess, data: dict) -> BpmnWorkflow:
-    workflow = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=SCRIPT_ENGINE)
+    workflow = BpmnWorkflow(*process.specs(), script_engine=SCRIPT_ENGINE)
     workflow.task_tree.data.update(data)
     return workflow
 
 
 def load(text: str, process: CompiledProcess) -> BpmnWorkflow:
-    workflow = serializer.loads(text, process.spec, process.subprocess_specs)
+    workflow = serializer.loads(text, *process.specs())
     workflow.script_engine = SCRIPT_ENGINE
+    if process.rewired_at_runtime:
+        _rewire_triggered(workflow)
     return workflow
+
+
+def _rewire_triggered(workflow: BpmnWorkflow) -> None:
+    """Redo, on this workflow's own spec copy, what BpmnStartTask.trigger_wf did when one of
+    its event subprocesses was triggered: the running subprocess joins the end."""
+    for each in (workflow, *workflow.subprocesses.values()):
+        start = each.spec.start
+        triggered = set(getattr(start, "trigger_specs", ())) & {
+            task.task_spec.name for task in each.tasks.values()}
+        for name in triggered:
+            spec = each.spec.task_specs[name]
+            if start not in spec.inputs:
+                start.connect(spec)
+                spec.connect(each.spec.end)
 
 
 def dump(workflow: BpmnWorkflow) -> str:

@@ -20,6 +20,8 @@ CONDITIONAL = "conditional"  # 附条件同意
 REJECTED = "rejected"  # 不同意
 DEEMED = "deemed"  # 缺席默认 / 超时默认: deemed to agree, the department bears the consequences
 OPINION_STATES = (PENDING, AGREED, CONDITIONAL, REJECTED, DEEMED)
+OPINION_LABELS = {PENDING: "待答复", AGREED: "同意", CONDITIONAL: "附条件同意",
+                  REJECTED: "不同意", DEEMED: "视为同意"}
 
 # What a department answers (form value) and the state it leaves the opinion in.
 DECISION_STATES = {"agree": AGREED, "conditional": CONDITIONAL, "reject": REJECTED}

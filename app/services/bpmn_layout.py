@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import current_app
 from lxml import etree
@@ -57,8 +58,13 @@ def has_diagram(tree) -> bool:
 
 def with_diagram(xml: str) -> str:
     """The document as it is when it has a diagram, else with a generated one."""
+    return _with_diagram(xml, current_app.config["MAX_BPMN_BYTES"])
+
+
+@lru_cache(maxsize=32)  # deployed versions never change, and every page view asks again
+def _with_diagram(xml: str, max_bytes: int) -> str:
     try:
-        tree = bpmn.parse_xml(xml.encode("utf-8"), "diagram", current_app.config["MAX_BPMN_BYTES"])
+        tree = bpmn.parse_xml(xml.encode("utf-8"), "diagram", max_bytes)
     except bpmn.BpmnInvalid:
         return xml  # nothing to lay out; the viewer reports what it cannot read
     process = next(iter(tree.iterfind(".//bpmn:process", bpmn.NS)), None)

@@ -26,9 +26,11 @@ def branches(item: Item) -> list[dict]:
     promised = float(item.promised_days)
     found = [{"department_id": item.department_id, "code": item.department.code,
               "name": item.department.name, "days": promised, "lead": True}]
-    for entry in item.joint_departments:
-        code, days = catalog.split_joint(entry)
-        department = db.session.scalar(sa.select(Department).where(Department.code == code))
+    limits = dict(catalog.split_joint(entry) for entry in item.joint_departments)
+    by_code = {d.code: d for d in db.session.scalars(
+        sa.select(Department).where(Department.code.in_(limits)))}
+    for code, days in limits.items():
+        department = by_code.get(code)
         if department is None or department.id == item.department_id:
             continue
         found.append({"department_id": department.id, "code": code, "name": department.name,

@@ -50,39 +50,61 @@ class Row:
 
 
 def board(user: User, include_closed: bool = False) -> tuple[list[Row], list]:
-    """The joint cases the user leads (administrators: all), and the departments as columns."""
+    """The joint cases the user leads (administrators: all), and the departments as columns.
+
+    A constant number of queries: the cases, then their opinions, open tasks and meetings."""
     query = (sa.select(Case, ProcessInstance).join(ProcessInstance, Case.instance_id ==
                                                    ProcessInstance.id)
              .join(ProcessDefinition).where(ProcessDefinition.key == PROCESS_KEY)
              .order_by(Case.deadline_at.is_(None), Case.deadline_at, Case.id))
     if not include_closed:
         query = query.where(ProcessInstance.state == RUNNING)
-    rows = [_row(case, instance) for case, instance in db.session.execute(query)
-            if _leads(user, case)]
+    led = _led_departments(user)
+    found = [(case, instance) for case, instance in db.session.execute(query)
+             if led is None or case.item.department_id in led]
+    ids = [instance.id for _, instance in found]
+    opinions = _by_instance(sa.select(JointOpinion).where(JointOpinion.instance_id.in_(ids))
+                            .order_by(JointOpinion.lead.desc(), JointOpinion.id))
+    tasks = _by_instance(sa.select(HumanTask).where(HumanTask.instance_id.in_(ids),
+                                                    HumanTask.state == OPEN))
+    meetings = _by_instance(sa.select(JointMeeting).where(JointMeeting.instance_id.in_(ids))
+                            .order_by(JointMeeting.held_at))
+    rows = [_row(case, instance, opinions.get(instance.id, []), tasks.get(instance.id, []),
+                 meetings.get(instance.id, [])) for case, instance in found]
     columns = {cell.opinion.department_id: cell.opinion.department
                for row in rows for cell in row.cells.values()}
     return rows, sorted(columns.values(), key=lambda d: d.code)
 
 
-def _row(case: Case, instance: ProcessInstance) -> Row:
+def _by_instance(query) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for row in db.session.scalars(query):
+        grouped.setdefault(row.instance_id, []).append(row)
+    return grouped
+
+
+def _row(case: Case, instance: ProcessInstance, opinions: list[JointOpinion],
+         tasks: list[HumanTask], meetings: list[JointMeeting]) -> Row:
     now = utcnow()
     cells = {o.department_id: Cell(o, None if o.answered else
                                    calendar.working_days_between(now, o.deadline_at))
-             for o in joint.opinions(instance.id)}
+             for o in opinions}
     days_left = (calendar.working_days_between(now, case.deadline_at)
                  if case.deadline_at and not case.concluded_at else None)
-    tasks = list(db.session.scalars(sa.select(HumanTask).where(
-        HumanTask.instance_id == instance.id, HumanTask.state == OPEN)))
-    meetings = list(db.session.scalars(sa.select(JointMeeting).where(
-        JointMeeting.instance_id == instance.id).order_by(JointMeeting.held_at)))
     return Row(case, instance, cells, days_left, tasks, meetings)
+
+
+def _led_departments(user: User | None) -> set[int] | None:
+    """The departments whose joint cases the user leads as their window; None for all."""
+    if user is None or user.is_admin:
+        return None
+    return {department for role, department in routing.scopes(user) if role == WINDOW_CLERK}
 
 
 def _leads(user: User | None, case: Case) -> bool:
     """The lead window: a window clerk of the accepting department, or an administrator."""
-    if user is None or user.is_admin:
-        return True
-    return (WINDOW_CLERK, case.item.department_id) in routing.scopes(user)
+    led = _led_departments(user)
+    return led is None or case.item.department_id in led
 
 
 def _lead_case(instance_id: int, actor: Actor) -> Case:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.models import Case, Center, db
+from app.models.joint import CONDITIONAL, DEEMED, OPINION_LABELS, PENDING, REJECTED
 from app.services import calendar, catalog, joint
 from app.services.errors import NotFound
 
@@ -152,9 +153,9 @@ def _concluded(case: Case, variables: dict) -> dict:
     return notice
 
 
-_OPINION_WORDS = {"agreed": "同意", "conditional": "附条件同意", "rejected": "不同意",
-                  "deemed": "视为同意（逾期未提出意见，按缺席默认制处理，后果由该部门承担）",
-                  "pending": "未提出意见"}
+# The decision document spells out what a deemed opinion means and who bears it.
+_OPINION_WORDS = {**OPINION_LABELS, PENDING: "未提出意见",
+                  DEEMED: "视为同意（逾期未提出意见，按缺席默认制处理，后果由该部门承担）"}
 
 
 def _joint_opinions(case: Case) -> list[str]:
@@ -164,8 +165,7 @@ def _joint_opinions(case: Case) -> list[str]:
         return []
     lines = ["联审联办各部门意见："]
     for number, row in enumerate(rows, 1):
-        detail = row.conditions if row.state == "conditional" else \
-            row.reasons if row.state == "rejected" else ""
+        detail = {CONDITIONAL: row.conditions, REJECTED: row.reasons}.get(row.state, "")
         lines.append(f"{number}. {row.department.name}：{_OPINION_WORDS[row.state]}"
                      + (f"（{detail}）" if detail else ""))
     return lines

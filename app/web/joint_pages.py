@@ -6,14 +6,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.models.joint import MEETING_KINDS
+from app.models.joint import MEETING_KINDS, OPINION_LABELS
 from app.security import current_actor
 from app.services import calendar, joint_board
 from app.services.errors import Conflict, InvalidInput
 from app.web import bp
 
-STATE_LABELS = {"pending": "待答复", "agreed": "同意", "conditional": "附条件同意",
-                "rejected": "不同意", "deemed": "视为同意"}
 MEETING_LABELS = {"inspection": "联合踏勘", "meeting": "联席会议"}
 
 
@@ -22,7 +20,7 @@ def joint_board_page():
     rows, columns = joint_board.board(current_user._get_current_object(),
                                       include_closed=request.args.get("closed") == "1")
     return render_template("joint/board.html", rows=rows, columns=columns,
-                           state_labels={k: _(v) for k, v in STATE_LABELS.items()},
+                           state_labels={k: _(v) for k, v in OPINION_LABELS.items()},
                            meeting_labels={k: _(v) for k, v in MEETING_LABELS.items()},
                            meeting_kinds=MEETING_KINDS, local=calendar.to_local)
 

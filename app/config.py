@@ -1,6 +1,7 @@
 """Settings, read only from the environment (see README's configuration table)."""
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -31,6 +32,15 @@ def _secret_key() -> str:
     return secrets.token_hex(32)
 
 
+def _link_peers() -> dict:
+    """LINK_PEERS: centers on other deployments, {"<center code>": {"url": ..., "secret": ...}}."""
+    peers = json.loads(_env("LINK_PEERS", "{}"))
+    for code, peer in peers.items():
+        if not isinstance(peer, dict) or not peer.get("url") or len(peer.get("secret", "")) < 32:
+            raise RuntimeError(f"LINK_PEERS[{code}] needs a url and a secret of 32+ characters")
+    return peers
+
+
 def build_config(instance_path: str) -> dict:
     """Return the application settings; every value comes from the environment."""
     instance = Path(instance_path)
@@ -45,6 +55,11 @@ def build_config(instance_path: str) -> dict:
         "OUTBOX_SWEEP_SECONDS": _env_int("OUTBOX_SWEEP_SECONDS", 10),
         "ABSENCE_SWEEP_SECONDS": _env_int("ABSENCE_SWEEP_SECONDS", 600),
         "CENTER_CODE": _env("CENTER_CODE", "532325"),
+        "LINK_PEERS": _link_peers(),
+        "LINK_SWEEP_SECONDS": _env_int("LINK_SWEEP_SECONDS", 5),
+        "LINK_MAX_ATTEMPTS": _env_int("LINK_MAX_ATTEMPTS", 20),
+        "LINK_MAX_SKEW_SECONDS": _env_int("LINK_MAX_SKEW_SECONDS", 300),
+        "LINK_TIMEOUT_SECONDS": _env_int("LINK_TIMEOUT_SECONDS", 10),
         "CALENDAR_REGION": _env("CALENDAR_REGION", "CN"),
         "TIMEZONE": _env("TIMEZONE", "Asia/Shanghai"),
         "PROCESSES_DIR": _env("PROCESSES_DIR", str(ROOT / "processes")),

@@ -17,7 +17,7 @@ from app.models import (AuditEvent, AuthorizationLetter, Center, Department, Ite
                         User, db)
 from app.models.catalog import INSTANT, LICENSING
 from app.models.identity import CHIEF_REPRESENTATIVE, WINDOW_CLERK
-from app.services import authorization, calendar, letters, routing_hooks
+from app.services import authorization, calendar, letters, organization, routing_hooks
 from app.services.actor import Actor
 from app.services.errors import Conflict, Forbidden, InvalidInput
 from tests.conftest import headers_for, user
@@ -28,9 +28,8 @@ API = "/api/authorization-letters"
 # --- building what a test needs ----------------------------------------------------------------
 
 def make_department(code: str) -> Department:
-    center = Center(code=f"C-{code}", name="测试县政务服务中心", level="county")
-    db.session.add(center)
-    db.session.flush()
+    """A department of the deployment's own center (the one its reports cover)."""
+    center = organization.home_center()
     department = Department(code=code, name=f"测试部门{code}", center_id=center.id)
     db.session.add(department)
     db.session.flush()

@@ -8,6 +8,7 @@ from app.models.case import Case, CaseCounter
 from app.models.catalog import Item
 from app.models.identity import Department, Membership, User
 from app.models.joint import JointMeeting, JointOpinion
+from app.models.linkage import CaseLink, LinkLevel, LinkMessage, LinkNonce
 from app.models.organization import Absence, Center, Post, Window
 from app.models.outbox import Notification
 from app.models.process import ProcessDefinition, ProcessInstance
@@ -16,7 +17,7 @@ from app.models.task import HumanTask
 __all__ = [
     "Absence", "Attachment", "AuditEvent", "AuthorizationLetter", "CalendarDay", "Case",
     "CaseCounter", "Center", "Department", "HumanTask", "Item", "JointMeeting", "JointOpinion",
-    "LetterItem", "Membership",
+    "LetterItem", "CaseLink", "LinkLevel", "LinkMessage", "LinkNonce", "Membership",
     "Notification", "Post", "ProcessDefinition", "ProcessInstance", "User", "Window", "db",
     "utcnow",
 ]

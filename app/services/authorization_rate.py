@@ -112,12 +112,16 @@ def _current_items_by_department() -> dict[int, list[Item]]:
 
 
 def report(day: date | None = None) -> RateReport:
-    """Rates of every active department as of `day` (default: the center's today)."""
+    """Rates of every active department of this center as of `day` (default: today).
+
+    The centers above ours that this deployment also serves (三级联动) report their own."""
     day = day or calendar.today()
+    home = organization.home_center()
     in_force = {letter.department_id: letter for letter in letters.listing(valid_on=day)}
     items = _current_items_by_department()
     rows = [DepartmentRates(d, in_force.get(d.id), _cells(items.get(d.id, []), in_force.get(d.id)))
-            for d in organization.list_departments(active=True)]
+            for d in organization.list_departments(active=True,
+                                                   center_id=home.id if home else None)]
     center = {p.key: sum((row.cells[p.key] for row in rows), Cell(0, 0, p.target))
               for p in RATED_POWERS}
     return RateReport(day, rows, center)

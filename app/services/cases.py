@@ -5,10 +5,9 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.models import Case, CaseCounter, Item, ProcessInstance, db, utcnow
+from app.models import Case, CaseCounter, Center, Item, ProcessInstance, db, utcnow
 from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE,
                                  WINDOW_CLERK)
 from app.services import audit, calendar, catalog, notifications, routing
@@ -35,7 +34,7 @@ def open_case(instance: ProcessInstance, item: Item, applicant: dict, actor: Act
                 received_by=actor.user_id, first_receiver_id=actor.user_id,
                 history=[], supplements=[])
     db.session.add(case)
-    _status(case, 1, actor, "接件")
+    set_status(case, 1, actor, "接件")
     return case
 
 
@@ -43,7 +42,7 @@ def case_of(instance_id: int) -> Case | None:
     return db.session.scalar(sa.select(Case).where(Case.instance_id == instance_id))
 
 
-def _status(case: Case, code: int, actor: Actor, note: str = "") -> None:
+def set_status(case: Case, code: int, actor: Actor, note: str = "") -> None:
     case.status_code = code
     case.history = [*case.history, {"code": code, "at": utcnow().isoformat(), "note": note}]
     audit.record(actor, "case.status", instance_id=case.instance_id, code=code, note=note)
@@ -58,7 +57,7 @@ def tell(case: Case, kind: str, subject: str, body: str) -> None:
 
 
 def refused(case: Case, actor: Actor, reasons: str, redirect_to: str = "") -> None:  # 不予受理
-    _status(case, 5, actor, reasons)
+    set_status(case, 5, actor, reasons)
     case.concluded_at, case.decision = utcnow(), "not_accepted"
     where = f"请向{redirect_to}提出申请。" if redirect_to else ""
     tell(case, "not_accepted", "不予受理决定书",
@@ -70,25 +69,28 @@ def needs_supplement(case: Case, actor: Actor, missing: list) -> None:  # 一次
     listed = "；".join(f"{i}. {names.get(code, code)}" for i, code in enumerate(missing, 1))
     case.supplements = [*case.supplements, {"started_at": utcnow().isoformat(),
                                             "ended_at": None, "missing": list(missing)}]
-    _status(case, 6, actor, listed)
+    set_status(case, 6, actor, listed)
     tell(case, "missing_materials", "一次性告知书",
           f"您申请的「{case.item.name}」材料不齐全，请一次性补齐以下全部材料：{listed}。")
 
 
-def supplemented(case: Case, actor: Actor) -> None:
+def supplemented(case: Case, actor: Actor, deadline_at: str | None = None) -> None:
+    """补正结束; a level that stopped its clock for the 补正 passes the moved deadline."""
+    if deadline_at:
+        case.deadline_at = datetime.fromisoformat(deadline_at)
     rounds = [dict(r) for r in case.supplements]
     if rounds and rounds[-1]["ended_at"] is None:
         rounds[-1]["ended_at"] = utcnow().isoformat()
     case.supplements = rounds
-    _status(case, 7, actor, "补正材料已收齐")
+    set_status(case, 7, actor, "补正材料已收齐")
 
 
 def accepted(case: Case, actor: Actor, deadline_at: str, days: float | None = None) -> None:
     """受理; `days` is the case's limit when it is not the item's (a joint case's longest)."""
     now = utcnow()
     case.accepted_at, case.deadline_at = now, datetime.fromisoformat(deadline_at)
-    case.case_no = next_case_number(now)
-    _status(case, 3, actor, case.case_no)
+    case.case_no = next_case_number(now, center_code(case))
+    set_status(case, 3, actor, case.case_no)
     tell(case, "accepted", "受理通知书",
           f"您申请的「{case.item.name}」已于{local_text(now)}受理，办件编号 {case.case_no}，"
           f"承诺时限 {catalog.format_days(Decimal(str(days or case.item.promised_days)))} 个工作日，将于{local_text(case.deadline_at)}前办结。")
@@ -98,7 +100,7 @@ def concluded(case: Case, actor: Actor, decision: str, reasons: str = "",
               legal_basis: str = "") -> None:  # 办结
     approved = decision in ("approve", "deemed_approved")
     case.concluded_at, case.decision = utcnow(), decision
-    _status(case, 11 if approved else 13, actor, reasons)
+    set_status(case, 11 if approved else 13, actor, reasons)
     if approved:
         body = f"您申请的「{case.item.name}」（办件编号 {case.case_no}）已办结，决定：准予许可。"
     else:
@@ -139,9 +141,14 @@ def tell_staff(case: Case, kind: str, subject: str, body: str, admins: bool = Fa
         notifications.tell_user(user, kind, subject, body, case.instance_id)
 
 
-def next_case_number(now: datetime) -> str:
+def center_code(case: Case) -> str:
+    """The code of the center whose department handles the case (a deployment may serve several)."""
+    return db.session.scalar(sa.select(Center.code).where(
+        Center.id == case.item.department.center_id))
+
+
+def next_case_number(now: datetime, center: str) -> str:
     """Center code + local date + a per-day sequence: unique platform-wide (办件编号)."""
-    center = current_app.config["CENTER_CODE"]
     day = calendar.to_local(now).strftime("%Y%m%d")
     dialect = sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql
     db.session.execute(dialect.insert(CaseCounter).values(center_code=center, day=day, last=0)

@@ -13,6 +13,7 @@ from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENT
                                  COMMITTEE_MEMBER, PROCESS_DESIGNER, WINDOW_CLERK)
 from app.services import calendar
 from app.services import demo_data as data
+from app.services import demo_upper
 
 DEMO_PASSWORD = "demo"
 SHORT_NAMES = {"MSA": {"a": "clerk", "chief": "chief", "leader": "leader"}}
@@ -33,6 +34,7 @@ def load(center_code: str, today: date | None = None) -> bool:
     _windows(county, departments, users)
     _items(departments)
     _letters(departments, users, today or calendar.today())
+    demo_upper.load(DEMO_PASSWORD)
     db.session.commit()
     return True
 
@@ -94,7 +96,8 @@ def _items(departments: dict[str, Department]) -> None:
     for code, name, kind, category, legal, promised, materials, deemed, joint in data.ITEMS:
         department = code.split("-")[0]
         db.session.add(Item(
-            code=code, basic_code=f"{department}{code[-3:]}00000", name=name,
+            code=code, basic_code=data.basic_code(code), name=name,
+            approval_level=data.APPROVAL_LEVEL.get(code, "county"),
             department_id=departments[department].id, kind=kind, category=category,
             service_object="自然人" if materials == "person" else "企业法人、个体工商户",
             legal_days=Decimal(legal), promised_days=Decimal(promised), overdue_default=deemed,

@@ -103,6 +103,16 @@ ITEMS = [
     ("EDU-002", "教师资格认定", PROMISE, PUBLIC_SERVICE, 20, 15, "person", False, []),
 ]
 
+# Where each 上报件 is decided (审批层级); the levels above run three_level_review.
+APPROVAL_LEVEL = {"HCD-004": "city", "TRA-004": "city", "HEA-003": "province"}
+
+
+def basic_code(item_code: str) -> str:
+    """基本编码: the same at every level that handles the item."""
+    department, number = item_code.split("-")
+    return f"{department}{number}00000"
+
+
 PROCESS_FOR_KIND = {  # joint and report items run the processes of issues #5 and #6
     INSTANT: "service_item", PROMISE: "service_item", JOINT: "joint_approval",
     REPORT: "three_level_report",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from app.engine.scripting import emit, register_function
 from app.models import ProcessInstance, utcnow
-from app.services import calendar, cases, joint
+from app.services import calendar, cases, joint, link_effects
 from app.services.actor import Actor
 from app.services.errors import InvalidInput
 
@@ -40,6 +40,7 @@ CASE_EFFECTS = {
     "case_warned": cases.warned,  # 预警
     "case_overdue": cases.overdue,  # 逾期 / 超时默认
     **joint.EFFECTS,  # 联审联办
+    **link_effects.EFFECTS,  # 三级联动: the levels above the accepting one
 }
 
 

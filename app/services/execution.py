@@ -11,7 +11,7 @@ from app.engine import runtime
 from app.engine.scripting import collecting_effects
 from app.models import ProcessDefinition, ProcessInstance, db, utcnow
 from app.models.process import COMPLETED, ERROR, RUNNING
-from app.services import audit, effects, task_sync
+from app.services import audit, effects, link_outbox, task_sync
 from app.services.actor import Actor
 from app.services.errors import Conflict, EngineFailure, NotFound
 
@@ -82,6 +82,7 @@ def run_and_save(instance: ProcessInstance, workflow: BpmnWorkflow, actor: Actor
 
 def save(instance: ProcessInstance, workflow: BpmnWorkflow, actor: Actor, collected: list,
          *, completed_task_id: str | None = None) -> None:
+    thrown = workflow.get_events()  # drained before the dump: the outbox below keeps them
     instance.workflow_json = runtime.dump(workflow)
     instance.next_timer_at = runtime.next_timer_due(workflow)
     if runtime.is_finished(workflow) and instance.state == RUNNING:
@@ -90,6 +91,7 @@ def save(instance: ProcessInstance, workflow: BpmnWorkflow, actor: Actor, collec
     db.session.flush()  # the version check happens here: a lost race fails before side effects
     task_sync.sync(instance, workflow, actor, completed_task_id=completed_task_id)
     effects.apply(instance, collected, actor)
+    link_outbox.record(instance, thrown, actor)
 
 
 def record_incident(instance_id: int, actor: Actor, message: str) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 import copy
 
 import sqlalchemy as sa
+from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 from app.engine import runtime
-from app.models import HumanTask, ProcessDefinition, ProcessInstance, User, db
+from app.models import HumanTask, Item, ProcessDefinition, ProcessInstance, User, db
 from app.models.catalog import JOINT
 from app.models.process import INSTANCE_STATES
 from app.models.task import OPEN
@@ -24,9 +25,20 @@ def start(key: str, actor: Actor, *, business_key: str | None = None,
     variables = copy.deepcopy(variables or {})
     if not isinstance(variables, dict):
         raise InvalidInput("variables must be a JSON object")
-    definition = deployment.latest(key)
     item_code, applicant = variables.pop("item_code", None), variables.pop("applicant", None)
     item = cases.item_by_code(item_code) if item_code else None
+    instance, workflow = create(deployment.latest(key), actor, item=item, applicant=applicant,
+                                variables=variables, business_key=business_key)
+    execution.run_and_save(instance, workflow, actor)
+    db.session.commit()
+    return instance
+
+
+def create(definition: ProcessDefinition, actor: Actor, *, item: Item | None = None,
+           applicant: dict | None = None, variables: dict | None = None,
+           business_key: str | None = None) -> tuple[ProcessInstance, BpmnWorkflow]:
+    """A new instance (and its case, for an item) with its workflow, not yet run or saved."""
+    variables = dict(variables or {})
     if item is not None:
         variables.update(item.as_process_variables())
         if item.kind == JOINT:
@@ -39,12 +51,9 @@ def start(key: str, actor: Actor, *, business_key: str | None = None,
     if item is not None:
         cases.open_case(instance, item, applicant or {}, actor)
     variables["instance_id"] = instance.id
-    audit.record(actor, "instance.started", instance_id=instance.id, key=key,
+    audit.record(actor, "instance.started", instance_id=instance.id, key=definition.key,
                  version=definition.version, business_key=business_key)
-    workflow = runtime.create(execution.compiled_for(definition), variables)
-    execution.run_and_save(instance, workflow, actor)
-    db.session.commit()
-    return instance
+    return instance, runtime.create(execution.compiled_for(definition), variables)
 
 
 def matching(*, key: str | None = None, state: str | None = None,

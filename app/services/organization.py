@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 import sqlalchemy as sa
+from flask import current_app
 
 from app.models import Center, Department, Post, User, Window, db
 from app.models.identity import CHIEF_REPRESENTATIVE, WINDOW_CLERK
@@ -41,6 +42,12 @@ POST_TEXT = {"name": Text("name", 120, required=True)}
 
 def list_centers() -> list[Center]:
     return list(db.session.scalars(sa.select(Center).order_by(Center.code)))
+
+
+def home_center() -> Center | None:
+    """This deployment's own center (CENTER_CODE); others it serves are linked levels."""
+    return db.session.scalar(sa.select(Center).where(
+        Center.code == current_app.config["CENTER_CODE"]))
 
 
 def get_center(center_id: int) -> Center:

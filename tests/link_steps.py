@@ -1,0 +1,53 @@
+"""Helpers that drive a 上报件 through the levels (三级联动) as the windows would."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.models import Case, CaseLink, LinkMessage, db
+from app.services import linkage
+from app.services.actor import Actor
+from tests.conftest import headers_for
+from tests.service_item_steps import assert_round_trip, complete, required_materials
+
+COUNTY, CITY, PROVINCE = "532325", "532300", "530000"
+OPINION = {"preliminary_opinion": "材料齐全，符合法定形式，同意上报", "recommendation": "approve"}
+
+
+def start_report(client, item_code: str = "HCD-004", username: str = "hcd_a") -> int:
+    response = client.post(
+        "/api/process-definitions/key/three_level_report/start",
+        json={"variables": {"item_code": item_code,
+                            "applicant": {"name": "姚安建工有限公司", "phone": "13700000000"}}},
+        headers=headers_for(username))
+    assert response.status_code == 201, response.json
+    assert_round_trip(response.json["id"])
+    return response.json["id"]
+
+
+def report_up(client, item_code: str = "HCD-004", username: str = "hcd_a") -> int:
+    """Accept, do the 初审 and report up; the county instance's id."""
+    county = start_report(client, item_code, username)
+    complete(client, county, "intake", username, within_remit=True,
+             materials_received=required_materials(item_code))
+    complete(client, county, "preliminary_review", username, **OPINION)
+    return county
+
+
+def pump() -> int:
+    return linkage.pump(Actor.system("links"))
+
+
+def level_instance(county_instance: int, center: str) -> int:
+    """The instance of the same case at another level (found by the county's case number)."""
+    origin = db.session.scalar(sa.select(Case.case_no).where(Case.instance_id == county_instance))
+    link = db.session.scalar(sa.select(CaseLink).where(CaseLink.origin_case_no == origin,
+                                                       CaseLink.center_code == center))
+    assert link is not None, f"no case at {center} for {origin}"
+    assert_round_trip(link.instance_id)
+    return link.instance_id
+
+
+def messages(origin_case_no: str, direction: str = "out") -> list[LinkMessage]:
+    return list(db.session.scalars(sa.select(LinkMessage).where(
+        LinkMessage.origin_case_no == origin_case_no, LinkMessage.direction == direction)
+        .order_by(LinkMessage.id)))

@@ -10,7 +10,9 @@ from app.services import auth
 from app.services.actor import Actor
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-PUBLIC_ENDPOINTS = {"api.health", "api.token", "web.login", "static"}
+PUBLIC_ENDPOINTS = {"api.health", "api.token", "web.login", "static",
+                    "api.link_receive"}  # a peer deployment, authenticated by its signature
+NO_CSRF_ENDPOINTS = ("api.token", "api.link_receive")
 
 
 def init_app(app: Flask) -> None:
@@ -58,7 +60,7 @@ def _require_login():
 def _csrf_for_cookie_sessions():
     # A bearer token cannot be sent by another site; a cookie can, so cookie sessions need CSRF.
     if request.method not in SAFE_METHODS and not g.get("bearer_auth") \
-            and request.endpoint not in ("api.token",):
+            and request.endpoint not in NO_CSRF_ENDPOINTS:
         csrf.protect()
 
 

@@ -21,14 +21,15 @@ import time_machine
 from celery.contrib.testing.worker import start_worker
 
 from app import create_app, launcher, migrate
-from app.models import AuditEvent, Notification, ProcessInstance, User, db, utcnow
+from app.models import (AuditEvent, CaseLink, LinkMessage, Notification, ProcessInstance,
+                        User, db, utcnow)
 from app.models.outbox import DEAD, EMAIL, PENDING, SENT, SMS
 from app.models.process import RUNNING
-from app.services import calendar_admin, demo, instances, notifications
+from app.services import calendar_admin, demo, deployment, instances, notifications
 from app.services.actor import Actor
 from tests.conftest import deploy_test_file, require_service
 from workers import tasks
-from workers.celery_app import ABSENCE_SWEEP, OUTBOX_SWEEP, TIMER_SWEEP, make_celery
+from workers.celery_app import ABSENCE_SWEEP, LINK_SWEEP, OUTBOX_SWEEP, TIMER_SWEEP, make_celery
 
 
 # --- the outbox, on the shared test database ------------------------------------------
@@ -119,11 +120,13 @@ def test_celery_is_configured_for_idempotent_json_tasks(worker_app, celery_app):
     assert conf.task_ignore_result and conf.worker_prefetch_multiplier == 1
     assert all(celery_app.tasks[t.name].acks_late for t in
                (tasks.sweep_timers, tasks.fire_timer, tasks.sweep_outbox,
-                tasks.deliver_notification, tasks.sweep_absences))
+                tasks.deliver_notification, tasks.sweep_absences, tasks.sweep_links,
+                tasks.send_link_message, tasks.catch_link_message))
     schedule = {e["task"]: e["schedule"] for e in conf.beat_schedule.values()}
     assert schedule == {TIMER_SWEEP: worker_app.config["TIMER_SWEEP_SECONDS"],
                         OUTBOX_SWEEP: worker_app.config["OUTBOX_SWEEP_SECONDS"],
-                        ABSENCE_SWEEP: worker_app.config["ABSENCE_SWEEP_SECONDS"]}
+                        ABSENCE_SWEEP: worker_app.config["ABSENCE_SWEEP_SECONDS"],
+                        LINK_SWEEP: worker_app.config["LINK_SWEEP_SECONDS"]}
     celery_app.tasks[TIMER_SWEEP]()  # runs in the app context without a request around it
 
 
@@ -150,6 +153,34 @@ def test_outbox_is_delivered_through_sweep_and_deliver(worker_app, celery_app):
         notification_id = _notification(SMS, "13900000000").id
     celery_app.tasks[OUTBOX_SWEEP].delay()
     wait_for(worker_app, lambda: db.session.get(Notification, notification_id).status == SENT)
+
+
+def test_a_report_reaches_the_city_through_the_link_sweep(worker_app, celery_app):
+    """三级联动: the county's outbox row is sent, then caught by a new city instance."""
+    with worker_app.app_context():
+        deployment.deploy_directory(worker_app.config["PROCESSES_DIR"], Actor.system("tests"))
+        db.session.commit()
+        clerk = Actor.of(db.session.scalar(sa.select(User).where(User.username == "hcd_a")))
+        instance_id = instances.start("three_level_report", clerk, variables={
+            "item_code": "HCD-004", "applicant": {"name": "姚安建工有限公司"}}).id
+        _complete(instance_id, "intake", clerk, within_remit=True,
+                  materials_received=["application_form", "business_licence", "id_card"])
+        _complete(instance_id, "preliminary_review", clerk, preliminary_opinion="同意上报",
+                  recommendation="approve")
+    celery_app.tasks[LINK_SWEEP].delay()
+    wait_for(worker_app, lambda: db.session.scalar(sa.select(LinkMessage.status).where(
+        LinkMessage.direction == "in", LinkMessage.name == "report_up")) == "pending")
+    celery_app.tasks[LINK_SWEEP].delay()
+    city = wait_for(worker_app, lambda: db.session.scalar(sa.select(CaseLink.instance_id).where(
+        CaseLink.center_code == "532300")))
+    with worker_app.app_context():
+        assert [t.name for t in instances.open_tasks(city)] == ["review"]
+
+
+def _complete(instance_id: int, name: str, actor: Actor, **variables) -> None:
+    from app.services import tasks as task_service
+    [task] = [t for t in instances.open_tasks(instance_id) if t.name == name]
+    task_service.complete(task.id, variables, actor)
 
 
 # --- the launcher ------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from flask import Flask
 TIMER_SWEEP = "govflow.sweep_timers"
 OUTBOX_SWEEP = "govflow.sweep_outbox"
 ABSENCE_SWEEP = "govflow.sweep_absences"
+LINK_SWEEP = "govflow.sweep_links"  # 三级联动 messages, both ways
 
 
 def make_celery(flask_app: Flask) -> Celery:
@@ -33,7 +34,7 @@ def make_celery(flask_app: Flask) -> Celery:
 def celery_config(flask_app: Flask) -> dict:
     config = flask_app.config
     timer_every, outbox_every = config["TIMER_SWEEP_SECONDS"], config["OUTBOX_SWEEP_SECONDS"]
-    absence_every = config["ABSENCE_SWEEP_SECONDS"]
+    absence_every, link_every = config["ABSENCE_SWEEP_SECONDS"], config["LINK_SWEEP_SECONDS"]
     return {
         "broker_url": config["CELERY_BROKER_URL"],
         "broker_connection_retry_on_startup": True,
@@ -51,6 +52,8 @@ def celery_config(flask_app: Flask) -> dict:
                              "options": {"expires": float(timer_every)}},
             "sweep-outbox": {"task": OUTBOX_SWEEP, "schedule": float(outbox_every),
                              "options": {"expires": float(outbox_every)}},
+            "sweep-links": {"task": LINK_SWEEP, "schedule": float(link_every),
+                            "options": {"expires": float(link_every)}},
             "sweep-absences": {"task": ABSENCE_SWEEP, "schedule": float(absence_every),
                                "options": {"expires": float(absence_every)}},
         },

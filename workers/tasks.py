@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from app.services import absence_admin, notifications, timers
+from app.models.linkage import IN, OUT
+from app.services import absence_admin, linkage, notifications, timers
 from app.services.actor import Actor
-from workers.celery_app import ABSENCE_SWEEP, OUTBOX_SWEEP, TIMER_SWEEP
+from workers.celery_app import ABSENCE_SWEEP, LINK_SWEEP, OUTBOX_SWEEP, TIMER_SWEEP
 
 
 @shared_task(name=TIMER_SWEEP, acks_late=True)
@@ -37,3 +38,21 @@ def deliver_notification(notification_id: int) -> None:
 @shared_task(name=ABSENCE_SWEEP, acks_late=True)
 def sweep_absences() -> None:
     absence_admin.sweep()
+
+
+@shared_task(name=LINK_SWEEP, acks_late=True)
+def sweep_links() -> None:
+    for message_id in linkage.due_ids(OUT):
+        send_link_message.delay(message_id)
+    for message_id in linkage.due_ids(IN):
+        catch_link_message.delay(message_id)
+
+
+@shared_task(name="govflow.send_link_message", acks_late=True)
+def send_link_message(message_id: int) -> None:
+    linkage.deliver_outbound(message_id, Actor.system("links"))
+
+
+@shared_task(name="govflow.catch_link_message", acks_late=True)
+def catch_link_message(message_id: int) -> None:
+    linkage.deliver_inbound(message_id, Actor.system("links"))

@@ -19,6 +19,6 @@ def json_object() -> dict:
 def init_app(app: Flask) -> None:
     app.json.ensure_ascii = False  # Chinese as UTF-8 text, in responses and in |tojson
     from app.api import (absences, attachments, auth, catalog, definitions,  # noqa: F401
-                         instances, joint, letters, organization,  # importing registers
+                         instances, joint, letters, links, organization,  # importing registers
                          tasks)  # the routes
     app.register_blueprint(bp)

@@ -7,6 +7,6 @@ bp = Blueprint("web", __name__)
 def init_app(app: Flask) -> None:
     from app.web import (absence_pages, admin_calendar_pages, admin_pages,  # noqa: F401
                          catalog_pages, designer_pages, intake_pages,  # registers routes
-                         joint_pages,
+                         joint_pages, link_pages,
                          letters_pages, organization_pages, pages, task_pages)
     app.register_blueprint(bp)

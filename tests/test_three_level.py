@@ -151,3 +151,41 @@ def test_reporting_up_from_the_top_is_refused_and_nothing_is_written(client):
     assert response.json["code"] == "no_upper_level"
     assert open_names(county) == ["preliminary_review"]
     assert messages(case_of(county).case_no) == []
+
+
+def _attach(instance_id: int, filename: str, username: str = "hcd_a") -> None:
+    import io
+    from app.services import attachments
+    from app.services.actor import Actor
+    from tests.conftest import user
+    from werkzeug.datastructures import FileStorage
+    upload = FileStorage(io.BytesIO(b"%PDF-1.4 " + filename.encode()), filename=filename)
+    attachments.add(instance_id, upload, Actor.of(user(username)))
+
+
+def _files(instance_id: int) -> list[str]:
+    import sqlalchemy as sa
+    from app.models import Attachment, db
+    return list(db.session.scalars(sa.select(Attachment.filename).where(
+        Attachment.instance_id == instance_id).order_by(Attachment.id)))
+
+
+def test_the_files_go_up_with_the_report_and_with_each_supplement(client):
+    from tests.link_steps import OPINION, start_report
+    county = start_report(client)
+    complete(client, county, "intake", "hcd_a", within_remit=True,
+             materials_received=required_materials("HCD-004"))
+    _attach(county, "申请书.pdf")
+    complete(client, county, "preliminary_review", "hcd_a", **OPINION)
+    pump()
+    city = level_instance(county, CITY)
+    assert _files(city) == ["申请书.pdf"]
+    complete(client, city, "review", "cx_hcd_leader", outcome="supplement",
+             review_opinion="请补充营业执照", missing=["business_licence"])
+    pump()
+    _attach(county, "营业执照.pdf")
+    complete(client, county, "upper_supplement", "hcd_a",
+             materials_received=required_materials("HCD-004"))
+    pump()
+    assert _files(city) == ["申请书.pdf", "营业执照.pdf"]  # each once
+    assert open_names(city) == ["review"]

@@ -21,5 +21,6 @@ class Attachment(db.Model):
     sha256: Mapped[str] = mapped_column(sa.String(64))
     # Deferred: listing a case's attachments must not read every file into memory.
     data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
-    uploaded_by: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    # None for files that came with a message from another level (三级联动)
+    uploaded_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from app.models import Case, CaseLink, Center, LinkMessage, ProcessInstance, db, utcnow
 from app.models.linkage import (DOWNWARD, IN, MESSAGE_NAMES, OUT, PENDING, REPORT_UP,
                                 UPWARD)
-from app.services import audit, cases, link_tracking
+from app.services import audit, cases, link_materials, link_tracking
 from app.services.actor import Actor
 from app.services.errors import InvalidInput
 
@@ -98,6 +98,9 @@ def envelope(link: CaseLink, case: Case, row: LinkMessage, payload: dict) -> dic
             "payload": payload,
             "levels": [link_tracking.snapshot(link),
                        *link_tracking.known_levels(link.origin_case_no, link.center_code)]}
+    files = link_materials.outgoing(link, row)
+    if files:
+        body["attachments"] = files
     if row.name == REPORT_UP:
         body["item"] = {"code": case.item.code, "basic_code": case.item.basic_code,
                         "name": case.item.name}

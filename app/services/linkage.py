@@ -23,8 +23,8 @@ from app.models.linkage import (DEAD, DELIVERED, IN, LEVEL_STATUS, MESSAGE_NAMES
                                 PENDING, REPORT_UP)
 from app.models.organization import CENTER_LEVELS
 from app.models.process import COMPLETED, RUNNING, TERMINATED
-from app.services import (audit, cases, deployment, execution, instances, link_outbox,
-                          link_tracking, link_transport)
+from app.services import (audit, cases, deployment, execution, instances, link_materials,
+                          link_outbox, link_tracking, link_transport)
 from app.services.actor import Actor
 from app.services.errors import InvalidInput, NotFound, ServiceError
 
@@ -41,6 +41,10 @@ ENVELOPE_SCHEMA = {
         "payload": {"type": "object"},
         "levels": {"type": "array", "items": {"type": "object",
                                               "required": ["center", "as_of"]}},
+        "attachments": {"type": "array", "items": {
+            "type": "object", "required": ["filename", "content_type", "sha256", "data"],
+            "properties": {"filename": {"type": "string", "minLength": 1, "maxLength": 255},
+                           "content_type": {"type": "string", "maxLength": 100}}}},
     },
 }
 KEEP_RETRY_CAP = timedelta(minutes=5)  # a kept message is looked at again at least this often
@@ -60,6 +64,7 @@ def receive(envelope: dict, actor: Actor) -> LinkMessage:
         raise InvalidInput("not a three-level message", code="link_invalid", errors=[
             {"field": "/".join(map(str, p.path)) or "(body)", "message": p.message}
             for p in problems])
+    link_materials.check(envelope.get("attachments") or [])
     if not served(envelope["to_center"]):
         raise NotFound(f"center {envelope['to_center']} is not served here",
                        code="link_unknown_center")
@@ -132,6 +137,8 @@ def _route(row: LinkMessage, actor: Actor) -> None:
     else:
         row.instance_id = link.instance_id
         _catch(link.instance_id, row, actor)
+    if row.instance_id is not None and row.name != LEVEL_STATUS:
+        link_materials.store(row.instance_id, row.envelope.get("attachments") or [])
 
 
 def _catch(instance_id: int, row: LinkMessage, actor: Actor) -> None:

@@ -119,6 +119,7 @@ def test_a_message_for_a_suspended_instance_is_kept_and_delivered_on_resume(clie
 
 
 def test_a_message_received_twice_is_stored_and_caught_once(client):
+    from app.models import db
     from app.services import linkage
     from app.services.actor import Actor
     county = report_up(client)
@@ -127,6 +128,7 @@ def test_a_message_received_twice_is_stored_and_caught_once(client):
     first = linkage.receive(sent.envelope, Actor.system("t"))
     again = linkage.receive(sent.envelope, Actor.system("t"))
     assert first.id == again.id
+    db.session.commit()  # as the endpoint does
     pump()
     pump()
     assert len(messages(origin, "in")) == 2  # the report and the city's 受理 status

@@ -92,3 +92,15 @@ def test_redelivery_is_for_administrators(client):
     response = client.post(f"/api/link/messages/{sent.id}/redeliver",
                            headers=headers_for("hcd_a"))
     assert response.status_code == 403
+
+
+def test_the_window_takes_a_reported_item_in_at_the_intake_page(client):
+    response = client.post("/intake", data={"item": "HCD-004", "applicant_name": "姚安建工有限公司",
+                                            "phone": "13800000000"},
+                           headers=headers_for("hcd_a"))
+    assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+    from app.models import Case, ProcessInstance
+    case = db.session.scalar(sa.select(Case).order_by(Case.id.desc()).limit(1))
+    instance = db.session.get(ProcessInstance, case.instance_id)
+    assert case.item.code == "HCD-004" and instance.definition.key == "three_level_report"
+    assert open_names(instance.id) == ["intake"]

@@ -47,7 +47,7 @@ def snapshot(link: CaseLink) -> dict:
 def _stage(link: CaseLink, case: Case, tasks: list[str]) -> str:
     if tasks:
         return HANDLING
-    if case.concluded_at is not None or case.instance_id is None:
+    if case.concluded_at is not None:
         return CONCLUDED
     last = db.session.scalar(
         sa.select(LinkMessage).where(

@@ -5,7 +5,9 @@ from app.models.base import db, utcnow
 from app.models.authorization import AuthorizationLetter, LetterItem
 from app.models.calendar import CalendarDay
 from app.models.case import Case, CaseCounter
+from app.models.committee import CommitteeReview, CommitteeVote
 from app.models.catalog import Item
+from app.models.denial import DenialReport
 from app.models.identity import Department, Membership, User
 from app.models.joint import JointMeeting, JointOpinion
 from app.models.linkage import CaseLink, LinkLevel, LinkMessage, LinkNonce
@@ -19,5 +21,5 @@ __all__ = [
     "CaseCounter", "Center", "Department", "HumanTask", "Item", "JointMeeting", "JointOpinion",
     "LetterItem", "CaseLink", "LinkLevel", "LinkMessage", "LinkNonce", "Membership",
     "Notification", "Post", "ProcessDefinition", "ProcessInstance", "User", "Window", "db",
-    "utcnow",
+    "utcnow", "CommitteeReview", "CommitteeVote", "DenialReport",
 ]

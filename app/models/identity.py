@@ -26,6 +26,12 @@ APPROVER_LANE = "approver"
 # Not a role either: a joint case's department branch goes to the department's chief
 # representative when a letter in force grants liaison (参与联办), otherwise to its windows.
 JOINT_DEPARTMENT_LANE = "joint_department"
+# Lanes of the decision committee (审批决策委员会), not roles either: a member's vote goes to
+# that member alone (votes are personal: never handed to a substitute), the chair's casting
+# decision to the department committee's chair, or its executive vice chair while the chair
+# is away.
+COMMITTEE_VOTE_LANE = "committee_vote"
+COMMITTEE_CHAIR_LANE = "committee_chair"
 
 
 class Department(db.Model):  # 部门
@@ -90,4 +96,7 @@ class Membership(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(sa.String(40), index=True)
     department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"))
+    # For committee_member within a department: the seat on its decision committee
+    # (app.models.committee.POSITIONS: chair, executive_vice_chair, vice_chair, member).
+    committee_position: Mapped[str | None] = mapped_column(sa.String(24))
     user: Mapped[User] = relationship(back_populates="memberships")

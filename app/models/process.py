@@ -29,6 +29,8 @@ class ProcessDefinition(db.Model):
     source_name: Mapped[str] = mapped_column(sa.String(200))  # file it came from
     bpmn_xml: Mapped[str] = mapped_column(sa.Text)
     forms: Mapped[dict] = mapped_column(default=dict)  # file name -> JSON document
+    # The DMN decision tables its business rule tasks call: file name -> DMN XML text.
+    decisions: Mapped[dict | None] = mapped_column(default=dict)
     sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
     deployed_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     deployed_at: Mapped[datetime] = mapped_column(default=utcnow)

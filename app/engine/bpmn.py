@@ -1,9 +1,11 @@
-"""Safe parsing and validation of BPMN documents into SpiffWorkflow specs.
+"""Safe parsing and validation of BPMN documents (and the DMN decision tables their business
+rule tasks call) into SpiffWorkflow specs.
 
 Everything refused here is reported with the file, line and element id it concerns.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -126,10 +128,13 @@ def process_ids(tree) -> list[tuple[str, str]]:
             if p.get("isExecutable", "true") != "false"]
 
 
-def build_specs(tree, filename: str, process_id: str):
-    """Parse the document into (spec, subprocess_specs), or raise BpmnInvalid."""
+def build_specs(tree, filename: str, process_id: str, decisions: tuple = ()):
+    """Parse the document into (spec, subprocess_specs), or raise BpmnInvalid. `decisions`
+    are the (file name, parsed DMN tree) pairs its business rule tasks call."""
     parser = SpiffBpmnParser()
     try:
+        for name, dmn in decisions:
+            parser.add_dmn_xml(dmn.getroot(), name)
         parser.add_bpmn_xml(tree, filename)
         return parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
     except ValidationException as err:
@@ -141,3 +146,104 @@ def build_specs(tree, filename: str, process_id: str):
 def validate(tree, filename: str) -> list[Problem]:
     """Everything we can check without the forms: element types and code."""
     return check_element_types(tree, filename, SpiffBpmnParser()) + check_code(tree, filename)
+
+
+# --- DMN decision tables --------------------------------------------------------------------
+
+DMN_NAMESPACES = ("https://www.omg.org/spec/DMN/20191111/MODEL/",
+                  "http://www.omg.org/spec/DMN/20180521/MODEL/",
+                  "http://www.omg.org/spec/DMN/20151101/dmn.xsd")
+# The engine replaces a `?` outside quotes by the input's value (DMNEngine.evaluate).
+_INPUT_MARK = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")
+
+
+def parse_dmn(data: bytes, filename: str, max_bytes: int) -> etree._ElementTree:
+    """Parse an untrusted DMN file like BPMN (no DTD, entities or network), then insist on
+    a DMN document whose elements the engine can find: the DMN namespace as the default
+    namespace or under the prefix `dmn`."""
+    tree = parse_xml(data, filename, max_bytes)
+    root = tree.getroot()
+    namespace = root.nsmap.get(None) or root.nsmap.get("dmn")
+    if etree.QName(root).localname != "definitions" or namespace not in DMN_NAMESPACES \
+            or etree.QName(root).namespace != namespace:
+        raise BpmnInvalid([Problem(filename, "not a DMN document (dmn:definitions in the DMN "
+                                   "1.1, 1.2 or 1.3 namespace, default or prefix dmn)",
+                                   line=root.sourceline)])
+    return tree
+
+
+def _dmn(tree, path: str) -> list:
+    root = tree.getroot()
+    namespace = root.nsmap.get(None) or root.nsmap.get("dmn")
+    return root.xpath(path, namespaces={"dmn": namespace})
+
+
+def decision_ids(tree) -> list[str]:
+    return [d.get("id") for d in _dmn(tree, ".//dmn:decision") if d.get("id")]
+
+
+def check_dmn(tree, filename: str) -> list[Problem]:
+    """One decision holding one decision table (all the engine supports), and every
+    expression in it restricted Python that compiles."""
+    decisions = _dmn(tree, ".//dmn:decision")
+    if len(decisions) != 1 or not decisions[0].get("id"):
+        return [Problem(filename, "a DMN file must hold exactly one decision with an id")]
+    tables = _dmn(tree, ".//dmn:decisionTable")
+    if len(tables) != 1:
+        return [_problem(filename, decisions[0], "the decision must hold one decision table")]
+    problems: list[Problem] = []
+    inputs = []  # each input's expression; None when it does not compile itself
+    for node in _dmn(tree, ".//dmn:decisionTable/dmn:input/dmn:inputExpression/dmn:text"):
+        found = _compiles(filename, node, (node.text or "").strip())
+        problems += found
+        inputs.append(None if found else (node.text or "").strip())
+    for node in _dmn(tree, ".//dmn:outputEntry/dmn:text"):
+        problems += _compiles(filename, node, (node.text or "").strip())
+    for rule in _dmn(tree, ".//dmn:rule"):
+        entries = rule.findall("{*}inputEntry")
+        if len(entries) != len(inputs):
+            problems.append(_problem(filename, rule, f"the rule has {len(entries)} input "
+                                     f"entries for {len(inputs)} inputs"))
+            continue
+        problems += [p for entry, source in zip(entries, inputs) if source is not None
+                     for p in _input_entry(filename, entry, source)]
+    return problems
+
+
+def _compiles(filename: str, node, text: str) -> list[Problem]:
+    if not text:
+        return []
+    try:
+        compile_expression(text)
+    except SyntaxError as err:
+        return [_problem(filename, node, f"code does not compile: {err}")]
+    return []
+
+
+def _input_entry(filename: str, entry, source: str) -> list[Problem]:
+    """How DMNEngine evaluates an entry: `-` matches anything; with `?` the entry is an
+    expression of the input; a plain value is compared with ==; anything else is appended
+    to the input expression, so `in [...]` must be written `? in [...]`."""
+    node = entry.find("{*}text")
+    text = (node.text or "").strip() if node is not None else ""
+    if text in ("", "-"):
+        return []
+    if _INPUT_MARK.search(text):
+        return _compiles(filename, node, _INPUT_MARK.sub("dmninputexpr", text))
+    try:
+        compile_expression(text)
+        return _compiles(filename, node, f"({source}) == ({text})")
+    except SyntaxError:
+        pass
+    if text[0].isalpha() or text[0] == "_":
+        return [_problem(filename, node, f"write '? {text}' to compare the input with '{text}'")]
+    return _compiles(filename, node, source + text)
+
+
+def decision_references(tree) -> list[tuple[object, str]]:
+    """(businessRuleTask node, decision id) for every business rule task of the document."""
+    refs = []
+    for task in tree.iterfind(".//bpmn:businessRuleTask", NS):
+        called = task.find(".//spiffworkflow:calledDecisionId", NS)
+        refs.append((task, (called.text or "").strip() if called is not None else ""))
+    return refs

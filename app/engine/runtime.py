@@ -12,7 +12,7 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.util.task import TaskState
 
 from app.engine import serializer
-from app.engine.bpmn import build_specs, parse_xml
+from app.engine.bpmn import build_specs, parse_dmn, parse_xml
 from app.engine.scripting import SCRIPT_ENGINE
 
 # SpiffWorkflow's task iterators stop at depth 1000 and then report the workflow as
@@ -62,14 +62,18 @@ _cache: dict[str, CompiledProcess] = {}
 _cache_lock = threading.Lock()
 
 
-def compiled(cache_key: str, bpmn_xml: str, filename: str, process_id: str) -> CompiledProcess:
-    """Parse a process version once per worker; versions are immutable, so never invalidate."""
+def compiled(cache_key: str, bpmn_xml: str, filename: str, process_id: str,
+             decisions: dict[str, str] | None = None) -> CompiledProcess:
+    """Parse a process version once per worker; versions are immutable, so never invalidate.
+    `decisions` are the DMN files (name -> XML) its business rule tasks call."""
     hit = _cache.get(cache_key)
     if hit is not None:
         return hit
     data = bpmn_xml.encode("utf-8")  # validated at deploy; the size limit was checked then
     tree = parse_xml(data, filename, max_bytes=len(data))
-    spec, subprocess_specs = build_specs(tree, filename, process_id)
+    tables = tuple((name, parse_dmn(text.encode("utf-8"), name, max_bytes=len(text.encode())))
+                   for name, text in sorted((decisions or {}).items()))
+    spec, subprocess_specs = build_specs(tree, filename, process_id, tables)
     _connect_loop_merges((spec, *subprocess_specs.values()))
     rewired = any(getattr(task_spec, "trigger_specs", None)
                   for each in (spec, *subprocess_specs.values())

@@ -11,7 +11,7 @@ from flask import current_app
 
 from app.engine import bpmn
 from app.models import ProcessDefinition, User, db
-from app.services import audit, forms
+from app.services import audit, decisions, forms
 from app.services.actor import Actor
 from app.services.errors import Forbidden, InvalidInput, NotFound
 
@@ -28,6 +28,7 @@ class _Parsed:
     xml: str
     processes: list[tuple[str, str]]
     forms: dict[str, dict]  # the forms its user tasks name, by file name
+    decisions: dict[str, str]  # the DMN files its business rule tasks call, by file name
 
 
 def require_designer(actor: Actor) -> None:
@@ -39,10 +40,11 @@ def require_designer(actor: Actor) -> None:
 
 def deploy(files: list[tuple[str, bytes]], actor: Actor, *,
            reuse_deployed_forms: bool = False) -> list[Deployed]:
-    """Deploy .bpmn files (with any .json forms uploaded beside them); all or nothing.
+    """Deploy .bpmn files (with any .json forms and .dmn decision tables uploaded beside
+    them); all or nothing. .dmn files alone redeploy the processes that call them.
     With `reuse_deployed_forms` a form neither uploaded nor in FORMS_DIR may come from the
     latest deployed version of the same process (the modeler sends the BPMN alone)."""
-    parsed, problems = _check_all(files, reuse_deployed_forms)
+    parsed, problems = _check_all(decisions.with_processes_calling(files), reuse_deployed_forms)
     if problems:
         raise InvalidInput(f"{len(problems)} problem(s) in the BPMN", code="bpmn_invalid",
                            errors=[p.as_dict() for p in problems])
@@ -54,7 +56,7 @@ def deploy(files: list[tuple[str, bytes]], actor: Actor, *,
 def validate(files: list[tuple[str, bytes]], *,
              reuse_deployed_forms: bool = False) -> list[bpmn.Problem]:
     """Every problem deploy() would refuse the files for, without storing anything."""
-    return _check_all(files, reuse_deployed_forms)[1]
+    return _check_all(decisions.with_processes_calling(files), reuse_deployed_forms)[1]
 
 
 def document_files(xml: str | bytes, filename: str = "") -> list[tuple[str, bytes]]:
@@ -72,17 +74,23 @@ def _check_all(files: list[tuple[str, bytes]], reuse_deployed_forms: bool):
         raise InvalidInput("no .bpmn file was given", code="no_bpmn")
     available = {**forms.load_dir(current_app.config["FORMS_DIR"]), **_uploaded_forms(files)}
     parsed, problems = [], []
+    tables = decisions.parse(files, problems)
     for name, data in bpmn_files:
         try:
-            parsed.append(_check(name, data, available, problems, reuse_deployed_forms))
+            parsed.append(_check(name, data, (available, tables), problems,
+                                 reuse_deployed_forms))
         except bpmn.BpmnInvalid as err:
             problems.extend(err.problems)
     return parsed, problems
 
 
 def deploy_directory(directory: str, actor: Actor) -> list[Deployed]:
+    """Every .bpmn in the directory, with the .dmn decision tables beside them."""
     files = [(p.name, p.read_bytes()) for p in sorted(Path(directory).glob("*.bpmn"))]
-    return deploy(files, actor) if files else []
+    if not files:
+        return []
+    return deploy(files + [(p.name, p.read_bytes())
+                           for p in sorted(Path(directory).glob("*.dmn"))], actor)
 
 
 def _uploaded_forms(files: list[tuple[str, bytes]]) -> dict[str, dict]:
@@ -96,12 +104,32 @@ def _uploaded_forms(files: list[tuple[str, bytes]]) -> dict[str, dict]:
     return result
 
 
-def _check(name: str, data: bytes, available: dict, problems: list, reuse: bool) -> _Parsed:
+def _check(name: str, data: bytes, sources: tuple, problems: list, reuse: bool) -> _Parsed:
+    available, uploaded_tables = sources
     tree = bpmn.parse_xml(data, name, current_app.config["MAX_BPMN_BYTES"])
     found = bpmn.validate(tree, name)
     problems.extend(found)
     processes = bpmn.process_ids(tree)
-    known = {**(_deployed_forms(processes) if reuse else {}), **available}
+    used = _used_forms(tree, name, {**(_deployed_forms(processes) if reuse else {}), **available},
+                       problems)
+    if not processes:
+        problems.append(bpmn.Problem(name, "the document has no executable process"))
+    missing_tables: list = []
+    tables = decisions.used_by(tree, name, decisions.available(uploaded_tables, processes),
+                               missing_tables)
+    problems.extend(missing_tables)
+    for process_id, _ in processes if not (found or missing_tables) else ():
+        # the engine must accept it too
+        bpmn.build_specs(tree, name, process_id, tuple((t.filename, t.tree) for t in tables))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:  # stored as text; lxml alone would have accepted GBK
+        problems.append(bpmn.Problem(name, "the file must be encoded as UTF-8"))
+        text = ""
+    return _Parsed(name, text, processes, used, decisions.stored_form(tables))
+
+
+def _used_forms(tree, name: str, known: dict, problems: list) -> dict[str, dict]:
     used = {}
     for node, ref in bpmn.form_references(tree):
         if ref not in known:
@@ -111,16 +139,7 @@ def _check(name: str, data: bytes, available: dict, problems: list, reuse: bool)
             problems.append(bpmn.Problem(ref, problem, element=node.get("id")))
         else:
             used[ref] = known[ref]
-    if not processes:
-        problems.append(bpmn.Problem(name, "the document has no executable process"))
-    for process_id, _ in processes if not found else ():
-        bpmn.build_specs(tree, name, process_id)  # the engine must accept it too
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:  # stored as text; lxml alone would have accepted GBK
-        problems.append(bpmn.Problem(name, "the file must be encoded as UTF-8"))
-        text = ""
-    return _Parsed(name, text, processes, used)
+    return used
 
 
 def _deployed_forms(processes: list[tuple[str, str]]) -> dict[str, dict]:
@@ -133,13 +152,15 @@ def _deployed_forms(processes: list[tuple[str, str]]) -> dict[str, dict]:
 
 def _store(parsed: _Parsed, key: str, name: str, actor: Actor) -> Deployed:
     used = parsed.forms
-    digest = hashlib.sha256(parsed.xml.encode() + json.dumps(used, sort_keys=True).encode())
+    digest = hashlib.sha256(parsed.xml.encode() + json.dumps(used, sort_keys=True).encode()
+                            + decisions.digest_part(parsed.decisions))
     current = latest(key, required=False)
     if current is not None and current.sha256 == digest.hexdigest():
         return Deployed(current, created=False)
     definition = ProcessDefinition(
         key=key, version=(current.version + 1) if current else 1, name=name,
         source_name=parsed.filename, bpmn_xml=parsed.xml, forms=used,
+        decisions=parsed.decisions,
         sha256=digest.hexdigest(), deployed_by=actor.user_id)
     db.session.add(definition)
     db.session.flush()

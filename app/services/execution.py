@@ -18,7 +18,7 @@ from app.services.errors import Conflict, EngineFailure, NotFound
 
 def compiled_for(definition: ProcessDefinition) -> runtime.CompiledProcess:
     return runtime.compiled(f"{definition.id}:{definition.sha256}", definition.bpmn_xml,
-                            definition.source_name, definition.key)
+                            definition.source_name, definition.key, definition.decisions)
 
 
 def begin_write() -> None:

@@ -62,6 +62,9 @@ def build_config(instance_path: str) -> dict:
         "LINK_TIMEOUT_SECONDS": _env_int("LINK_TIMEOUT_SECONDS", 10),
         "CALENDAR_REGION": _env("CALENDAR_REGION", "CN"),
         "TIMEZONE": _env("TIMEZONE", "Asia/Shanghai"),
+        # 审批决策委员会: working days members have to vote; 否定报备: days the leader has to review
+        "COMMITTEE_VOTE_DAYS": _env_int("COMMITTEE_VOTE_DAYS", 3),
+        "DENIAL_REVIEW_DAYS": _env_int("DENIAL_REVIEW_DAYS", 2),
         "PROCESSES_DIR": _env("PROCESSES_DIR", str(ROOT / "processes")),
         "FORMS_DIR": _env("FORMS_DIR", str(ROOT / "forms")),
         "MAX_CONTENT_LENGTH": _env_int("MAX_UPLOAD_BYTES", 16 * 1024 * 1024),

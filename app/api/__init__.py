@@ -21,4 +21,5 @@ def init_app(app: Flask) -> None:
     from app.api import (absences, attachments, auth, catalog, definitions,  # noqa: F401
                          instances, joint, letters, links, organization,  # importing registers
                          tasks)  # the routes
+    from app.api import committee, decisions, denials  # noqa: F401  审批决策委员会, 否定报备
     app.register_blueprint(bp)

@@ -22,7 +22,7 @@ def camel(name: str) -> str:
 def definition(d: ProcessDefinition) -> dict:
     return {"id": d.id, "key": d.key, "version": d.version, "name": d.name,
             "sha256": d.sha256, "deployedAt": _iso(d.deployed_at), "deployedBy": d.deployed_by,
-            "forms": sorted(d.forms)}
+            "forms": sorted(d.forms), "decisions": sorted(d.decisions or {})}
 
 
 def task(t: HumanTask, *, form: dict | None = None, ui: dict | None = None) -> dict:

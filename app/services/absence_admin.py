@@ -12,7 +12,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.models import Absence, HumanTask, Membership, User, db, utcnow
-from app.models.identity import CHIEF_REPRESENTATIVE, DEPARTMENT_ROLES
+from app.models.identity import (CHIEF_REPRESENTATIVE, COMMITTEE_CHAIR_LANE,
+                                 COMMITTEE_VOTE_LANE, DEPARTMENT_ROLES)
 from app.models.organization import ABSENCE_REASONS
 from app.services import absences, audit, calendar, routing_hooks
 from app.services.actor import Actor
@@ -74,9 +75,13 @@ def apply(absence: Absence, day: date, actor: Actor) -> dict:
 
 
 def _hand_over(absence: Absence, day: date, actor: Actor) -> int:
-    tasks = routing_hooks.open_tasks_where(HumanTask.assignee_id == absence.user_id)
+    tasks = routing_hooks.open_tasks_where(HumanTask.assignee_id == absence.user_id,
+                                           _not_committee_vote)
     stand_ins: dict[int | None, tuple] = {}  # the substitute depends on the department only
     for task in tasks:
+        if task.lane == COMMITTEE_CHAIR_LANE:  # the executive vice chair presides meanwhile
+            routing_hooks.reroute(task, actor, "审批决策委员会主任缺席")
+            continue
         department_id = task.department_id or task.candidate_department_id
         if department_id not in stand_ins:
             stand_ins[department_id] = absences.substitute(absence.user_id, department_id, day)
@@ -84,6 +89,10 @@ def _hand_over(absence: Absence, day: date, actor: Actor) -> int:
         routing_hooks.move_to(task, acting, absent, actor, "task.handed_over",
                               absence_id=absence.id)
     return len(tasks)
+
+
+# A committee member's vote is personal: it waits for the member, or for its deadline.
+_not_committee_vote = sa.or_(HumanTask.lane.is_(None), HumanTask.lane != COMMITTEE_VOTE_LANE)
 
 
 def _give_back(absence: Absence, day: date, actor: Actor) -> int:

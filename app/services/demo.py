@@ -13,7 +13,7 @@ from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENT
                                  COMMITTEE_MEMBER, PROCESS_DESIGNER, WINDOW_CLERK)
 from app.services import calendar
 from app.services import demo_data as data
-from app.services import demo_upper
+from app.services import demo_committee, demo_upper
 
 DEMO_PASSWORD = "demo"
 SHORT_NAMES = {"MSA": {"a": "clerk", "chief": "chief", "leader": "leader"}}
@@ -34,6 +34,7 @@ def load(center_code: str, today: date | None = None) -> bool:
     _windows(county, departments, users)
     _items(departments)
     _letters(departments, users, today or calendar.today())
+    demo_committee.seat()
     demo_upper.load(DEMO_PASSWORD)
     db.session.commit()
     return True

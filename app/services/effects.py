@@ -8,6 +8,7 @@ from __future__ import annotations
 from app.engine.scripting import emit, register_function
 from app.models import ProcessInstance, utcnow
 from app.services import calendar, cases, joint, link_effects
+from app.services import committee, denials
 from app.services.actor import Actor
 from app.services.errors import InvalidInput
 
@@ -40,6 +41,8 @@ CASE_EFFECTS = {
     "case_warned": cases.warned,  # 预警
     "case_overdue": cases.overdue,  # 逾期 / 超时默认
     **joint.EFFECTS,  # 联审联办
+    **committee.EFFECTS,  # 审批决策委员会
+    **denials.EFFECTS,  # 否定报备
     **link_effects.EFFECTS,  # 三级联动: the levels above the accepting one
 }
 
@@ -48,6 +51,8 @@ def register() -> None:
     for name, function in (("now_iso", now_iso), ("add_working_days", add_working_days),
                            ("working_days_between", working_days_between),
                            ("joint_schedule", joint.schedule)):
+        register_function(name, function)
+    for name, function in {**committee.FUNCTIONS, **denials.FUNCTIONS}.items():
         register_function(name, function)
     for name in CASE_EFFECTS:
         register_function(name, _emitter(name))

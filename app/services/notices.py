@@ -15,7 +15,7 @@ from datetime import datetime
 
 from app.models import Case, Center, db
 from app.models.joint import CONDITIONAL, DEEMED, OPINION_LABELS, PENDING, REJECTED
-from app.services import calendar, catalog, joint
+from app.services import calendar, catalog, committee, joint
 from app.services.errors import NotFound
 
 ACCEPTED, NOT_ACCEPTED = "accepted", "not_accepted"
@@ -105,6 +105,8 @@ def _not_accepted(case: Case, variables: dict) -> dict:
         f"经审查，决定不予受理。",
         f"理由：{reasons}。",
     ]
+    if variables.get("refusal_legal_basis"):  # 否定报备: the basis goes with the reasons
+        notice["body"].append(f"法律依据：{variables['refusal_legal_basis']}。")
     if variables.get("redirect_to"):
         notice["body"].append(f"请向{variables['redirect_to']}提出申请。")
     notice["remedies"] = list(REMEDIES)
@@ -149,7 +151,7 @@ def _concluded(case: Case, variables: dict) -> dict:
         notice["body"] += ["决定：不予许可。", f"理由：{reasons}。",
                            f"法律依据：{variables.get('legal_basis', '')}。"]
         notice["remedies"] = list(REMEDIES)
-    notice["body"] += _joint_opinions(case)
+    notice["body"] += _joint_opinions(case) + _committee_decided(case)
     return notice
 
 
@@ -169,6 +171,14 @@ def _joint_opinions(case: Case) -> list[str]:
         lines.append(f"{number}. {row.department.name}：{_OPINION_WORDS[row.state]}"
                      + (f"（{detail}）" if detail else ""))
     return lines
+
+
+def _committee_decided(case: Case) -> list[str]:
+    """首席服务员制: a decision the department's committee took says so (not how each voted)."""
+    decided = [r for r in committee.reviews_of(case.instance_id) if r.decision]
+    if not decided:
+        return []
+    return [f"本件经{case.item.department.name}审批决策委员会集体研究决定。"]
 
 
 _BUILDERS = {ACCEPTED: _accepted, NOT_ACCEPTED: _not_accepted, SUPPLEMENT: _supplement,

@@ -4,7 +4,10 @@ BPMN lanes name roles; the case decides the department. Two lanes get more than 
 - `approver`: the chief representative when a letter valid today grants direct approval of
   the case's item (授权书), otherwise the department's approving leader;
 - `window_clerk`: the clerk who received the case, so one window serves the applicant from
-  intake to delivery.
+  intake to delivery;
+- `committee_vote`: the committee member named by the task's `voter_id` (votes are personal);
+- `committee_chair`: the chair of the department's committee, or its executive vice chair
+  while the chair is away.
 Work meant for someone absent goes to their substitute (AB岗 B, 临时代行 deputy).
 """
 from __future__ import annotations
@@ -17,11 +20,12 @@ import sqlalchemy as sa
 from app.models import HumanTask, Membership, Post, ProcessInstance, User, db
 from app.models.authorization import LIAISON
 from app.models.identity import (APPROVER_LANE, APPROVING_LEADER, CENTER_ADMIN,
-                                 CHIEF_REPRESENTATIVE, DEPARTMENT_ROLES, JOINT_DEPARTMENT_LANE,
+                                 CHIEF_REPRESENTATIVE, COMMITTEE_CHAIR_LANE, COMMITTEE_MEMBER,
+                                 COMMITTEE_VOTE_LANE, DEPARTMENT_ROLES, JOINT_DEPARTMENT_LANE,
                                  ROLES, WINDOW_CLERK)
 from app.models.organization import Window, window_department
 from app.models.task import COMPLETED
-from app.services import absences, authorization, calendar
+from app.services import absences, authorization, calendar, committee_org
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,13 @@ def route(lane: str | None, data: dict, instance: ProcessInstance | None = None,
         return _approver(department_id, data.get("item_code"), day)
     if lane == JOINT_DEPARTMENT_LANE:
         return _liaison(department_id, day)
+    if lane == COMMITTEE_VOTE_LANE:
+        return _voter(data.get("voter_id"), department_id)
+    if lane == COMMITTEE_CHAIR_LANE:
+        acting, absent = committee_org.presiding(department_id, day)
+        if acting is None:
+            return Assignment(CENTER_ADMIN, None)
+        return Assignment(COMMITTEE_MEMBER, department_id, acting, absent)
     if lane == WINDOW_CLERK and instance is not None:
         handler = _case_handler(instance, department_id)
         if handler is not None:
@@ -57,6 +68,13 @@ def _approver(department_id: int | None, item_code: str | None, day: date) -> As
     chosen = Assignment(CHIEF_REPRESENTATIVE, department_id, letter.grantee_id,
                         letter_id=letter.id)
     return _with_substitute(chosen, day)
+
+
+def _voter(voter_id, department_id: int | None) -> Assignment:
+    voter = db.session.get(User, voter_id) if isinstance(voter_id, int) else None
+    if voter is None or not voter.active:
+        return Assignment(CENTER_ADMIN, None)
+    return Assignment(COMMITTEE_MEMBER, department_id, voter.id)
 
 
 def _liaison(department_id: int | None, day: date) -> Assignment:

@@ -83,7 +83,9 @@ def _department(data: dict) -> int | None:
 
 
 def _due(data: dict) -> datetime | None:
-    value = data.get("deadline_at")
+    """The task's own due time where the process sets one (task_due_at: a vote, a leader's
+    review), else the case's deadline."""
+    value = data.get("task_due_at") or data.get("deadline_at")
     try:
         return datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:

@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.util.task import TaskState
 
 from app.models import HumanTask, User, db, utcnow
+from app.models.identity import COMMITTEE_VOTE_LANE
 from app.models.task import OPEN
 from app.services import (audit, authorization, calendar, execution, forms, routing,
                           routing_hooks)
@@ -73,6 +74,7 @@ def claim(task_id: str, actor: Actor) -> HumanTask:
 
 def unclaim(task_id: str, actor: Actor) -> HumanTask:
     task = _open_task_for(task_id, actor.user, lock=True)
+    _refuse_personal(task)
     if task.assignee_id != actor.user_id and not actor.user.is_admin:
         raise Forbidden("only the assignee or an administrator can release the task",
                         code="not_assignee")
@@ -86,11 +88,19 @@ def reassign(task_id: str, assignee: User, actor: Actor) -> HumanTask:
     if not actor.user.is_admin:
         raise Forbidden("only a center administrator can reassign tasks", code="not_admin")
     task = _open_task_for(task_id, actor.user, lock=True)
+    _refuse_personal(task)
     previous, task.assignee_id = task.assignee_id, assignee.id
     audit.record(actor, "task.reassigned", instance_id=task.instance_id, task_id=task.id,
                  previous=previous, assignee=assignee.id)
     db.session.commit()
     return task
+
+
+def _refuse_personal(task: HumanTask) -> None:
+    """A committee member's vote is the member's own: it is never released or handed on."""
+    if task.lane == COMMITTEE_VOTE_LANE:
+        raise Conflict("a committee member's vote cannot be released or reassigned",
+                       code="personal_task")
 
 
 def complete(task_id: str, variables: object, actor: Actor) -> HumanTask:

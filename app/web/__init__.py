@@ -9,4 +9,5 @@ def init_app(app: Flask) -> None:
                          catalog_pages, designer_pages, intake_pages,  # registers routes
                          joint_pages, link_pages,
                          letters_pages, organization_pages, pages, task_pages)
+    from app.web import committee_pages, decision_pages, denial_pages  # noqa: F401
     app.register_blueprint(bp)

@@ -16,7 +16,7 @@ from app.models.identity import WINDOW_CLERK
 from app.security import current_actor
 from app.services import calendar, cases, catalog, deployment, instances, notice_pdf, notices
 from app.services.errors import InvalidInput, NotFound
-from app.web import bp
+from app.web import bp, case_record
 from app.web.form_support import FailedForm
 
 FORM = "intake"
@@ -104,7 +104,7 @@ def case_page(instance_id: int):
                            open_tasks=instances.open_tasks(instance_id),
                            notice_kinds=notices.applicable(case), notice_titles=notices.TITLES,
                            material_names={m["code"]: m["name"] for m in case.item.materials},
-                           local=calendar.to_local)
+                           local=calendar.to_local, **case_record.context(instance_id))
 
 
 def _notice(instance_id: int, kind: str) -> dict:

@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.models import HumanTask, User, db
+from app.models.identity import COMMITTEE_VOTE_LANE
 from app.security import current_actor
 from app.services import attachments, cases, execution, forms, tasks
 from app.services.errors import InvalidInput
-from app.web import bp, schema_form
+from app.web import bp, case_record, schema_form
 
 
 def _task_form(task: HumanTask) -> tuple[dict | None, dict | None]:
@@ -38,7 +39,9 @@ def _page(task: HumanTask, *, values=None, problems=None, upload_problem: str = 
         values=schema_form.values_of(values), problems=problems or {},
         attachments=attachments.listing(task.instance_id, current_user),
         upload_problem=upload_problem, allowed_types=sorted(attachments.ALLOWED_TYPES),
-        is_open=task.state == "open", may_release=task.assignee_id == current_user.id)
+        is_open=task.state == "open",
+        may_release=task.assignee_id == current_user.id and task.lane != COMMITTEE_VOTE_LANE,
+        **case_record.context(task.instance_id))
 
 
 @bp.get("/tasks/<task_id>")

@@ -64,11 +64,9 @@ def test_form_to_json_types_booleans_lists_and_leaves_out_empty_text():
                         ("materials_received", "application_form"), ("refusal_reasons", "  "),
                         ("csrf_token", "t")])
     assert schema_form.to_json(schema, posted) == {
-        "within_remit": True, "materials_received": ["id_card", "application_form"],
-        "applicant_objects": False}
+        "within_remit": True, "materials_received": ["id_card", "application_form"]}
     assert schema_form.to_json(schema, MultiDict()) == {"within_remit": False,
-                                                        "materials_received": [],
-                                                        "applicant_objects": False}
+                                                        "materials_received": []}
 
 
 def test_messages_are_grouped_by_top_level_field():

@@ -237,11 +237,15 @@ def deliver_outbound(message_id: int, actor: Actor) -> str:
     if row.status != PENDING:
         db.session.rollback()
         return row.status
+    received = None
     if error is None and not link_transport.is_remote(row.to_center):
-        receive(row.envelope, actor)  # a center of this deployment: its inbox is here
+        received = receive(row.envelope, actor).id  # a center of this deployment: inbox here
     _settle(row, error, actor)
     db.session.commit()
-    return row.status
+    status = row.status
+    if received is not None:  # catch it now rather than a sweep later
+        deliver_inbound(received, actor)
+    return status
 
 
 def _settle(row: LinkMessage, error: str | None, actor: Actor) -> None:

@@ -297,3 +297,36 @@ def test_the_ledger_renders_in_english(client, frozen_clock):
         html = _english(client, path, "admin")
         assert _chrome_in_chinese(html, data) == [], path
     assert "Denial report ledger" in _english(client, "/denials", "admin")
+
+
+def _denied_on_the_spot(client) -> int:
+    case_id = accepted_case(client, "MSA-001")  # 即办件: the chief decides at the window
+    complete(client, case_id, "decide_on_spot", "chief", decision="deny",
+             decision_reasons="经营场所为住宅，不符合登记条件", legal_basis="《个体工商户登记管理办法》第十条",
+             applicant_objects=True, objection="该住宅已依法改为经营用房")
+    return case_id
+
+
+def test_an_on_the_spot_denial_the_applicant_disputes_is_reported(client):
+    case_id = _denied_on_the_spot(client)
+    assert case_of(case_id).status_code == 3 and open_names(case_id) == ["file_denial_report"]
+    complete(client, case_id, "file_denial_report", "clerk", report_reasons="经营场所不符合条件",
+             report_legal_basis="《个体工商户登记管理办法》第十条")
+    [report] = reports_of(case_id)
+    assert (report.kind, report.objection) == ("denied", "该住宅已依法改为经营用房")
+    complete(client, case_id, "leader_review", "leader", leader_decision="confirm",
+             leader_opinion="同意")
+    assert case_of(case_id).status_code == 13
+    [concluded] = notices(case_id, "concluded")
+    assert "第十条" in concluded.body and "行政复议" in concluded.body
+
+
+def test_a_corrected_on_the_spot_denial_goes_back_to_the_chief(client):
+    case_id = _denied_on_the_spot(client)
+    complete(client, case_id, "file_denial_report", "clerk", **REPORT)
+    complete(client, case_id, "leader_review", "leader", leader_decision="correct",
+             leader_opinion="已改为经营用房，应予登记")
+    assert open_names(case_id) == ["decide_on_spot"]
+    assert open_task(case_id, "decide_on_spot").assignee_id == user("chief").id
+    complete(client, case_id, "decide_on_spot", "chief", decision="approve")
+    assert case_of(case_id).status_code == 11 and instance_state(case_id) == "completed"

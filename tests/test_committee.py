@@ -8,9 +8,9 @@ import pytest
 import time_machine
 
 from app.models import AuditEvent, HumanTask, db
-from app.services import absence_admin, committee_org
+from app.services import absence_admin, committee, committee_org
 from app.services.actor import Actor
-from tests.committee_steps import (MEMBERS, accepted_case, complete, escalate, fire_due,
+from tests.committee_steps import (MEMBERS, complete, department, escalate, fire_due,
                                    grant_nrp_officer, open_task, review_of, reviewed_case,
                                    vote, vote_states, vote_task)
 from tests.conftest import headers_for, user
@@ -33,17 +33,12 @@ def officer(session):
 
 
 def test_demo_committee_is_seated_chair_first(session):
-    seats = committee_org.seats(committee_org_department("NRP"))
+    seats = committee_org.seats(department("NRP").id)
     assert [(s.user.username, s.position) for s in seats] == [
         ("committee1", "chair"), ("committee2", "executive_vice_chair"),
         ("committee3", "member")]
-    assert committee_org.has_committee(committee_org_department("NRP"))
-    assert not committee_org.has_committee(committee_org_department("MSA"))
-
-
-def committee_org_department(code: str) -> int:
-    from tests.committee_steps import department
-    return department(code).id
+    assert committee_org.has_committee(department("NRP").id)
+    assert not committee_org.has_committee(department("MSA").id)
 
 
 def test_listed_item_is_decided_directly_by_the_officer(client, officer):
@@ -57,7 +52,6 @@ def test_listed_item_is_decided_directly_by_the_officer(client, officer):
     case = case_of(case_id)
     assert case.status_code == 11 and case.decision == "approve"
     assert instance_state(case_id) == "completed"
-    from app.services import committee
     assert committee.reviews_of(case_id) == []  # 一人受理、全程服务、一次办结
 
 
@@ -238,7 +232,6 @@ def test_a_member_cannot_vote_for_another(client, officer):
     case_id = reviewed_case(client, "NRP-004")
     escalate(client, case_id)
     task = vote_task(case_id, "committee3")
-    from tests.conftest import headers_for
     response = client.post(f"/api/tasks/{task.id}/complete",
                            json={"variables": {"vote_choice": "approve"}},
                            headers=headers_for("committee2"))
@@ -250,7 +243,6 @@ def test_a_member_cannot_vote_for_another(client, officer):
 
 
 def test_the_committee_record_is_in_the_api_and_on_the_case_page(client, officer):
-    from tests.conftest import headers_for
     case_id = reviewed_case(client, "NRP-004")
     escalate(client, case_id)
     vote(client, case_id, "committee1", "approve", "同意准予")
@@ -275,7 +267,6 @@ def test_the_committee_record_is_in_the_api_and_on_the_case_page(client, officer
 
 
 def test_administrators_seat_a_committee(client):
-    from tests.committee_steps import department
     msa = department("MSA").id
     seats = [{"userId": user("leader").id, "position": "chair"},
              {"userId": user("chief").id, "position": "executive_vice_chair"},
@@ -302,7 +293,6 @@ def test_administrators_seat_a_committee(client):
 
 
 def test_the_committee_page_saves_a_composition(client):
-    from tests.committee_steps import department
     nrp = department("NRP").id
     page = client.get("/admin/committees", headers=headers_for("admin"))
     assert page.status_code == 200 and "常务副主任" in page.text

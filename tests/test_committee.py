@@ -354,3 +354,20 @@ def test_a_chair_who_goes_away_hands_the_ruling_to_the_executive_vice_chair(clie
     absence_admin.end_early(absence.id, Actor.system("t"))
     db.session.refresh(task)
     assert (task.assignee_id, task.delegated_from_id) == (user("committee1").id, None)
+
+
+def test_the_promised_deadline_overtakes_an_undecided_committee(client, officer, frozen_clock):
+    case_id = reviewed_case(client, "NRP-004")  # 10 working days, 超时默认 enabled
+    escalate(client, case_id)
+    vote(client, case_id, "committee3", "approve")
+    frozen_clock.move_to(datetime(2026, 3, 17, 8, 0, tzinfo=SHANGHAI))
+    fire_due(datetime.now(ZoneInfo("UTC")))
+    review = review_of(case_id)
+    assert review.state == "overtaken" and review.decision is None
+    assert vote_states(case_id)["committee3"] == ("voted", "approve")
+    assert {s for s, _ in vote_states(case_id).values()} <= {"voted", "missed", "cancelled"}
+    assert open_names(case_id) == ["deliver"]  # deemed approved by the deadline
+    case = case_of(case_id)
+    assert case.overdue and case.decision == "deemed_approved"
+    page = client.get(f"/cases/{case_id}", headers=headers_for("clerk")).text
+    assert "承诺时限届满，未作决定" in page

@@ -27,7 +27,9 @@ from app.services.actor import Actor
 from app.services.errors import InvalidInput
 
 AWAITING_CHAIR = "awaiting_chair"  # voting closed without a majority: the chair rules
-STATE_LABELS = {VOTING: "表决中", AWAITING_CHAIR: "待主任裁决", DECIDED: "已决定"}
+OVERTAKEN = "overtaken"  # the case's promised deadline passed first (超时默认 or 督办)
+STATE_LABELS = {VOTING: "表决中", AWAITING_CHAIR: "待主任裁决", DECIDED: "已决定",
+                OVERTAKEN: "承诺时限届满，未作决定"}
 
 
 # --- script functions (plain JSON in and out) -----------------------------------------------
@@ -136,6 +138,23 @@ def chair_ruled(case: Case, actor: Actor, decision: str, reason: str) -> None:
                  review_id=review.id, decision=decision)
 
 
+def overtaken(case: Case, actor: Actor) -> None:
+    """The case's promised deadline ended its handling while the committee was still
+    deciding: the open review ends undecided and the votes still open are withdrawn."""
+    review = db.session.scalar(sa.select(CommitteeReview).where(
+        CommitteeReview.instance_id == case.instance_id,
+        CommitteeReview.state.in_((VOTING, AWAITING_CHAIR))))
+    if review is None:
+        return
+    review.tally = _tally(review)
+    for row in review.votes:
+        if row.state == PENDING:
+            row.state = CANCELLED
+    review.state = OVERTAKEN
+    audit.record(actor, "committee.overtaken", instance_id=case.instance_id,
+                 review_id=review.id)
+
+
 def _decide(review: CommitteeReview, decision: str, how: str) -> None:
     review.state, review.decision, review.decided_how = DECIDED, decision, how
     review.decided_at = utcnow()
@@ -169,7 +188,8 @@ def _vote(case: Case, member_id) -> CommitteeVote:
 
 def current_review(instance_id: int) -> CommitteeReview:
     review = db.session.scalar(sa.select(CommitteeReview).where(
-        CommitteeReview.instance_id == instance_id, CommitteeReview.state != DECIDED)
+        CommitteeReview.instance_id == instance_id,
+        CommitteeReview.state.in_((VOTING, AWAITING_CHAIR)))
         .order_by(CommitteeReview.id.desc()).limit(1))
     if review is None:
         raise InvalidInput(f"instance {instance_id} has no open committee review",
@@ -183,6 +203,7 @@ EFFECTS = {
     "committee_vote_missed": vote_missed,
     "committee_voting_closed": voting_closed,
     "committee_chair_ruled": chair_ruled,
+    "committee_overtaken": overtaken,
 }
 
 

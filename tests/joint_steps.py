@@ -5,21 +5,15 @@ import sqlalchemy as sa
 
 from app.models import Department, HumanTask, JointOpinion, db
 from tests.conftest import headers_for
-from tests.service_item_steps import assert_round_trip, required_materials
+from tests.service_item_steps import assert_round_trip, required_materials, start_process
 
 CHIEFS = {"MSA": "chief", "HEA": "hea_chief", "HCD": "hcd_chief", "NRP": "nrp_chief",
           "TRA": "tra_chief", "CUL": "cul_chief", "HRS": "hrs_chief", "EDU": "edu_chief"}
 
 
 def start_joint(client, item_code: str = "MSA-005", username: str = "clerk") -> int:
-    response = client.post(
-        "/api/process-definitions/key/joint_approval/start",
-        json={"variables": {"item_code": item_code,
-                            "applicant": {"name": "李四餐饮有限公司", "phone": "13900000000"}}},
-        headers=headers_for(username))
-    assert response.status_code == 201, response.json
-    assert_round_trip(response.json["id"])
-    return response.json["id"]
+    return start_process(client, "joint_approval", item_code, username,
+                         {"name": "李四餐饮有限公司", "phone": "13900000000"})["id"]
 
 
 def accept(client, instance_id: int, item_code: str = "MSA-005", username: str = "clerk"):

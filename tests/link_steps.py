@@ -6,22 +6,16 @@ import sqlalchemy as sa
 from app.models import Case, CaseLink, LinkMessage, db
 from app.services import linkage
 from app.services.actor import Actor
-from tests.conftest import headers_for
-from tests.service_item_steps import assert_round_trip, complete, required_materials
+from tests.service_item_steps import (assert_round_trip, complete, required_materials,
+                                      start_process)
 
 COUNTY, CITY, PROVINCE = "532325", "532300", "530000"
 OPINION = {"preliminary_opinion": "材料齐全，符合法定形式，同意上报", "recommendation": "approve"}
 
 
 def start_report(client, item_code: str = "HCD-004", username: str = "hcd_a") -> int:
-    response = client.post(
-        "/api/process-definitions/key/three_level_report/start",
-        json={"variables": {"item_code": item_code,
-                            "applicant": {"name": "姚安建工有限公司", "phone": "13700000000"}}},
-        headers=headers_for(username))
-    assert response.status_code == 201, response.json
-    assert_round_trip(response.json["id"])
-    return response.json["id"]
+    return start_process(client, "three_level_report", item_code, username,
+                         {"name": "姚安建工有限公司", "phone": "13700000000"})["id"]
 
 
 def report_up(client, item_code: str = "HCD-004", username: str = "hcd_a") -> int:

@@ -234,3 +234,13 @@ def test_calendar_refuses_a_missing_year_and_adds_one_from_weekends(client):
     assert "休息日" in saturday
     again = post(client, "/admin/calendar/year", year="2099")
     assert again.status_code == 400 and "already has a calendar" in again.text
+
+
+def test_the_dashboard_warns_while_next_years_calendar_is_missing(client, frozen_clock):
+    from app.services import calendar_admin
+    assert "工作日历尚未录入" not in client.get("/admin/dashboard", headers=admin()).text
+    frozen_clock.move_to(datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    page = client.get("/admin/dashboard", headers=admin()).text
+    assert "2027 年工作日历尚未录入" in page  # a 20-day deadline from mid-December needs it
+    calendar_admin.add_year_from_weekends("CN", 2027, Actor.system("tests"))
+    assert "工作日历尚未录入" not in client.get("/admin/dashboard", headers=admin()).text

@@ -31,6 +31,23 @@ def _describe(day: date) -> tuple[bool, str]:
     return workday, "" if workday else "周末"
 
 
+# How far ahead a deadline can reach: the longest legal limit (45 working days in the demo
+# catalog, 60 for some) plus holidays, rounded up. A year inside this horizon must be entered.
+HORIZON_DAYS = 120
+
+
+def missing_years(region: str, today: date) -> list[int]:
+    """Years a deadline counted from today could fall in that have no calendar yet.
+
+    Cases accepted then would stop with `calendar_year_missing`, so administrators are told
+    while there is time to enter the State Council's schedule (published late in the year)."""
+    last = (today + timedelta(days=HORIZON_DAYS)).year
+    have = set(db.session.scalars(sa.select(sa.extract("year", CalendarDay.day)).where(
+        CalendarDay.region == region,
+        CalendarDay.day.between(date(today.year, 1, 1), date(last, 12, 31))).distinct()))
+    return [year for year in range(today.year, last + 1) if year not in have]
+
+
 def seed_from_library(region: str, actor: Actor, years: range | None = None) -> int:
     """Insert the library's days for years the table does not have yet; returns rows added."""
     have = set(db.session.scalars(sa.select(sa.extract("year", CalendarDay.day)).where(

@@ -7,15 +7,15 @@ import json
 from collections.abc import Callable
 
 import sqlalchemy as sa
-from flask import redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.models import User, db
 from app.models.process import INSTANCE_STATES
 from app.security import current_actor
-from app.services import (audit, bpmn_layout, calendar, cases, dashboard, instance_admin,
-                          instance_diagram, instance_migration, instance_overview, instances,
-                          permissions, routing, tasks, timers)
+from app.services import (audit, bpmn_layout, calendar, calendar_admin, cases, dashboard,
+                          instance_admin, instance_diagram, instance_migration,
+                          instance_overview, instances, permissions, routing, tasks, timers)
 from app.services.errors import InvalidInput, ServiceError
 from app.web import bp
 from app.web.designer_pages import VENDOR_CSS, VIEWER_JS, vendor_ready
@@ -171,4 +171,6 @@ def admin_dashboard():
         instance_bars=[(state_names()[s], n) for s, n in counts.items()],
         task_bars=dashboard.open_tasks_by_department(), status_bars=dashboard.cases_by_status(),
         overdue=dashboard.overdue_cases(), warned=dashboard.warned_cases(),
+        missing_years=calendar_admin.missing_years(current_app.config["CALENDAR_REGION"],
+                                                   calendar.today()),
         concluded_bars=[(d.strftime("%m-%d"), n) for d, n in dashboard.concluded_per_day()])

@@ -84,6 +84,8 @@ def test_a_dead_letter_is_listed_and_redelivered_by_an_administrator(client):
                            headers=headers_for("admin"))
     assert response.status_code == 303
     assert open_names(level_instance(county, CITY)) == ["review"]
+    again = client.post(f"/api/link/messages/{dead.id}/redeliver", headers=headers_for("admin"))
+    assert again.status_code == 409 and again.json["code"] == "link_delivered"
 
 
 def test_redelivery_is_for_administrators(client):

@@ -191,3 +191,7 @@ def test_the_files_go_up_with_the_report_and_with_each_supplement(client):
     pump()
     assert _files(city) == ["申请书.pdf", "营业执照.pdf"]  # each once
     assert open_names(city) == ["review"]
+    origin = case_of(county).case_no
+    carried = [f for m in messages(origin) + messages(origin, "in")
+               for f in m.envelope.get("attachments", [])]
+    assert len(carried) == 4 and not any("data" in f for f in carried)  # bytes not kept twice

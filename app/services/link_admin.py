@@ -7,11 +7,11 @@ import json
 import sqlalchemy as sa
 
 from app.models import Case, CaseLink, Item, LinkMessage, User, db, utcnow
-from app.models.linkage import DEAD, IN, PENDING
+from app.models.linkage import DEAD, DELIVERED, IN, PENDING
 from app.services import (audit, execution, instances, link_tracking, link_transport, linkage,
                           permissions, routing)
 from app.services.actor import Actor
-from app.services.errors import InvalidInput, NotFound
+from app.services.errors import Conflict, InvalidInput, NotFound
 
 UNDELIVERED, DEAD_LETTERED = "undelivered", "dead"
 
@@ -85,6 +85,9 @@ def redeliver(message_id: int, actor: Actor) -> str:
     row = db.session.get(LinkMessage, message_id)
     if row is None:
         raise NotFound(f"link message {message_id} does not exist", code="link_not_found")
+    if row.status == DELIVERED:
+        raise Conflict(f"link message {message_id} was delivered already",
+                       code="link_delivered")
     row.status, row.attempts, row.next_attempt_at = PENDING, 0, utcnow()
     audit.record(actor, "link.redelivered", instance_id=row.instance_id, uid=row.uid)
     db.session.commit()

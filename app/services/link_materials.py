@@ -49,9 +49,17 @@ def store(instance_id: int, files: list) -> None:
     have = {tuple(row) for row in db.session.execute(sa.select(
         Attachment.sha256, Attachment.filename).where(Attachment.instance_id == instance_id))}
     for entry in files:
-        if (entry["sha256"], entry["filename"]) in have:
+        if (entry["sha256"], entry["filename"]) in have or "data" not in entry:
             continue
         data = base64.b64decode(entry["data"])
         db.session.add(Attachment(instance_id=instance_id, filename=entry["filename"],
                                   content_type=entry["content_type"], size=len(data),
                                   sha256=entry["sha256"], data=data, uploaded_by=None))
+
+
+def without_contents(envelope: dict) -> dict:
+    """The envelope once its files are delivered: their names and hashes, not their bytes."""
+    if not envelope.get("attachments"):
+        return envelope
+    return {**envelope, "attachments": [{k: v for k, v in f.items() if k != "data"}
+                                        for f in envelope["attachments"]]}

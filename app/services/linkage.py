@@ -120,6 +120,7 @@ def deliver_inbound(message_id: int, actor: Actor) -> str:
         return _dead_letter(message_id, actor, err.detail)
     else:
         row.status, row.delivered_at, row.last_error = DELIVERED, utcnow(), None
+        row.envelope = link_materials.without_contents(row.envelope)  # kept on the instance
     row.attempts += 1
     db.session.commit()
     return row.status
@@ -252,6 +253,7 @@ def _settle(row: LinkMessage, error: str | None, actor: Actor) -> None:
     row.attempts += 1
     if error is None:
         row.status, row.delivered_at, row.last_error = DELIVERED, utcnow(), None
+        row.envelope = link_materials.without_contents(row.envelope)  # the receiver has them
         audit.record(actor, "link.delivered", instance_id=row.instance_id, uid=row.uid,
                      to_center=row.to_center)
         return

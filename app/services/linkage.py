@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import jsonschema
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from flask import current_app
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
@@ -76,8 +77,11 @@ def receive(envelope: dict, actor: Actor) -> LinkMessage:
                       from_center=envelope["from_center"], to_center=envelope["to_center"],
                       origin_case_no=envelope["origin_case_no"], envelope=envelope,
                       instance_id=link.instance_id if link else None, status=PENDING)
-    db.session.add(row)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a retry racing the first delivery of the same uid
+            db.session.add(row)
+    except IntegrityError:
+        return _inbound(envelope["uid"])
     link_tracking.absorb(envelope["origin_case_no"], envelope["levels"])
     audit.record(actor, "link.received", instance_id=row.instance_id, name=row.name,
                  from_center=row.from_center, uid=row.uid)

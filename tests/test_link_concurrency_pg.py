@@ -1,0 +1,55 @@
+"""The same message delivered twice at once (a sender's retry racing its first attempt)."""
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from app.models import AuditEvent, LinkLevel, LinkMessage, db
+from app.services import linkage
+from app.services.actor import Actor
+from tests.conftest import require_service
+from tests.link_steps import CITY, COUNTY
+from tests.test_concurrency_pg import _committed_app
+
+
+def _receive(app, envelope: dict, barrier: threading.Barrier, outcomes: list) -> None:
+    with app.app_context():
+        try:
+            barrier.wait()
+            outcomes.append(linkage.receive(envelope, Actor.system("race")).id)
+            db.session.commit()
+        except Exception as err:  # noqa: BLE001 (the test reports whatever happened)
+            outcomes.append(err)
+        finally:
+            db.session.remove()
+
+
+@pytest.mark.postgres
+def test_one_message_received_twice_at_once_is_stored_once(app, tmp_path):
+    url = require_service("TEST_DATABASE_URL")
+    application = _committed_app(url, tmp_path)
+    origin = f"RACE-{uuid.uuid4().hex[:8]}"
+    envelope = {"uid": str(uuid.uuid4()), "name": "level_status", "from_center": COUNTY,
+                "to_center": CITY, "origin_case_no": origin, "payload": {}, "levels": []}
+    barrier, outcomes = threading.Barrier(2), []
+    threads = [threading.Thread(target=_receive, args=(application, envelope, barrier, outcomes))
+               for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    try:
+        assert len(outcomes) == 2 and outcomes[0] == outcomes[1], outcomes
+        with application.app_context():
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(LinkMessage).where(
+                LinkMessage.origin_case_no == origin)) == 1
+    finally:
+        with application.app_context():
+            for model in (LinkMessage, LinkLevel):
+                db.session.execute(sa.delete(model).where(model.origin_case_no == origin))
+            db.session.execute(sa.delete(AuditEvent).where(AuditEvent.actor == "system:race"))
+            db.session.commit()
+            db.session.remove()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from app.models import Case, CaseLink, Center, HumanTask, LinkLevel, LinkMessage, db, utcnow
 from app.models.linkage import LEVEL_REPLY, LEVEL_STATUS, OUT, REPORT_UP, SUPPLEMENT_REPLY
@@ -90,9 +91,17 @@ def absorb(origin_case_no: str, levels: list[dict]) -> None:
             LinkLevel.origin_case_no == origin_case_no,
             LinkLevel.center_code == level["center"]))
         if row is None:
-            db.session.add(LinkLevel(origin_case_no=origin_case_no, center_code=level["center"],
-                                     snapshot=level, as_of=as_of))
-        elif as_of >= row.as_of:
+            try:
+                with db.session.begin_nested():  # another message of the chain may race us
+                    db.session.add(LinkLevel(origin_case_no=origin_case_no,
+                                             center_code=level["center"], snapshot=level,
+                                             as_of=as_of))
+                continue
+            except IntegrityError:
+                row = db.session.scalar(sa.select(LinkLevel).where(
+                    LinkLevel.origin_case_no == origin_case_no,
+                    LinkLevel.center_code == level["center"]))
+        if as_of >= row.as_of:
             row.snapshot, row.as_of = level, as_of
 
 

@@ -65,13 +65,19 @@ def refused(case: Case, actor: Actor, reasons: str, redirect_to: str = "") -> No
 
 
 def needs_supplement(case: Case, actor: Actor, missing: list) -> None:  # 一次性告知
-    names = {m["code"]: m["name"] for m in case.item.materials}
-    listed = "；".join(f"{i}. {names.get(code, code)}" for i, code in enumerate(missing, 1))
-    case.supplements = [*case.supplements, {"started_at": utcnow().isoformat(),
-                                            "ended_at": None, "missing": list(missing)}]
+    names = open_supplement_round(case, missing)
+    listed = "；".join(f"{i}. {name}" for i, name in enumerate(names, 1))
     set_status(case, 6, actor, listed)
     tell(case, "missing_materials", "一次性告知书",
           f"您申请的「{case.item.name}」材料不齐全，请一次性补齐以下全部材料：{listed}。")
+
+
+def open_supplement_round(case: Case, missing: list) -> list[str]:
+    """Record a 补正 round on the case; the names of the missing materials, in order."""
+    case.supplements = [*case.supplements, {"started_at": utcnow().isoformat(),
+                                            "ended_at": None, "missing": list(missing)}]
+    names = {m["code"]: m["name"] for m in case.item.materials}
+    return [names.get(code, code) for code in missing]
 
 
 def supplemented(case: Case, actor: Actor, deadline_at: str | None = None) -> None:

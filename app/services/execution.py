@@ -82,7 +82,7 @@ def run_and_save(instance: ProcessInstance, workflow: BpmnWorkflow, actor: Actor
 
 def save(instance: ProcessInstance, workflow: BpmnWorkflow, actor: Actor, collected: list,
          *, completed_task_id: str | None = None) -> None:
-    thrown = workflow.get_events()  # drained before the dump: the outbox below keeps them
+    thrown = link_outbox.thrown_messages(workflow)  # before the dump: the outbox keeps them
     instance.workflow_json = runtime.dump(workflow)
     instance.next_timer_at = runtime.next_timer_due(workflow)
     if runtime.is_finished(workflow) and instance.state == RUNNING:

@@ -11,10 +11,7 @@ from app.services.actor import Actor
 
 
 def supplement_requested(case: Case, actor: Actor, missing: list) -> None:  # 补正（开始）
-    names = {m["code"]: m["name"] for m in case.item.materials}
-    case.supplements = [*case.supplements, {"started_at": utcnow().isoformat(),
-                                            "ended_at": None, "missing": list(missing)}]
-    listed = "；".join(names.get(code, code) for code in missing)
+    listed = "；".join(cases.open_supplement_round(case, missing))
     cases.set_status(case, 6, actor, f"要求下级窗口通知申请人补正：{listed}")
 
 

@@ -23,13 +23,12 @@ DIRECTION_TEXT = {REPORT_UP: "上报至", "supplement_reply": "报送补正材�
                   "level_reply": "答复", "level_status": "告知"}
 
 
-def record(instance: ProcessInstance, events: list, actor: Actor) -> None:
-    """Write an outbox row for each three-level message a step threw."""
-    ours = [event for event in events if event.event_definition.name in MESSAGE_NAMES]
-    for event in events:
-        if event not in ours:  # nobody here listens for it: say so rather than keep it forever
-            audit.record(actor, "message.unrouted", instance_id=instance.id,
-                         name=event.event_definition.name)
+def record(instance: ProcessInstance, thrown: list[tuple[str, object]], actor: Actor) -> None:
+    """Write an outbox row for each three-level message (name, payload) a step threw."""
+    ours = [(name, payload) for name, payload in thrown if name in MESSAGE_NAMES]
+    for name, _ in thrown:
+        if name not in MESSAGE_NAMES:  # nobody here listens for it: say so, not keep it forever
+            audit.record(actor, "message.unrouted", instance_id=instance.id, name=name)
     if not ours:
         return
     case = cases.case_of(instance.id)
@@ -37,11 +36,18 @@ def record(instance: ProcessInstance, events: list, actor: Actor) -> None:
         raise InvalidInput("a three-level message needs an accepted case",
                            code="link_without_case")
     link = link_for(case, instance)
-    rows = [_row(link, case, event, actor) for event in ours]
+    rows = [_row(link, case, name, actor) for name, _ in ours]
     db.session.flush()
-    for row, event in zip(rows, ours):
-        row.envelope = envelope(link, case, row, _plain(event.payload))
+    levels = [link_tracking.snapshot(link),  # one view of the levels for all of the step's rows
+              *link_tracking.known_levels(link.origin_case_no, link.center_code)]
+    for row, (_, payload) in zip(rows, ours):
+        row.envelope = envelope(link, case, row, _plain(payload), levels)
     wake(instance.id)
+
+
+def thrown_messages(workflow) -> list[tuple[str, object]]:
+    """Drain the messages the engine queued (get_events() empties its queue)."""
+    return [(event.event_definition.name, event.payload) for event in workflow.get_events()]
 
 
 def link_for(case: Case, instance: ProcessInstance) -> CaseLink:
@@ -55,8 +61,7 @@ def link_for(case: Case, instance: ProcessInstance) -> CaseLink:
     return link
 
 
-def _row(link: CaseLink, case: Case, event, actor: Actor) -> LinkMessage:
-    name = event.event_definition.name
+def _row(link: CaseLink, case: Case, name: str, actor: Actor) -> LinkMessage:
     to_center = _target(link, name)
     row = LinkMessage(uid=str(uuid.uuid4()), direction=OUT, name=name,
                       from_center=link.center_code, to_center=to_center,
@@ -90,14 +95,13 @@ def _target(link: CaseLink, name: str) -> str:
     return link.lower_center
 
 
-def envelope(link: CaseLink, case: Case, row: LinkMessage, payload: dict) -> dict:
+def envelope(link: CaseLink, case: Case, row: LinkMessage, payload: dict,
+             levels: list[dict]) -> dict:
     """What travels: the message, the item and applicant (for 上报), and the levels known."""
     body = {"uid": row.uid, "name": row.name, "from_center": row.from_center,
             "to_center": row.to_center, "origin_case_no": link.origin_case_no,
             "origin_center": link.origin_center, "sender_case_no": case.case_no,
-            "payload": payload,
-            "levels": [link_tracking.snapshot(link),
-                       *link_tracking.known_levels(link.origin_case_no, link.center_code)]}
+            "payload": payload, "levels": levels}
     files = link_materials.outgoing(link, row)
     if files:
         body["attachments"] = files

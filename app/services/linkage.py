@@ -22,7 +22,6 @@ from app.engine import runtime
 from app.models import CaseLink, Center, Department, Item, LinkMessage, db, utcnow
 from app.models.linkage import (DEAD, DELIVERED, IN, LEVEL_STATUS, MESSAGE_NAMES, OUT,
                                 PENDING, REPORT_UP)
-from app.models.organization import CENTER_LEVELS
 from app.models.process import COMPLETED, RUNNING, TERMINATED
 from app.services import (audit, cases, deployment, execution, instances, link_materials,
                           link_outbox, link_tracking, link_transport)
@@ -190,7 +189,7 @@ def _start_upper(row: LinkMessage, actor: Actor) -> int:
 
 def _decided_above(center: Center, item: Item) -> bool:
     """Whether this level reviews and reports on: the item is decided by a higher level."""
-    rank = {level: n for n, level in enumerate(reversed(CENTER_LEVELS))}  # county 0 .. province 2
+    rank = link_tracking.LEVEL_ORDER  # county 0 .. province 2
     return center.parent_id is not None and rank[item.approval_level] > rank[center.level]
 
 
@@ -210,16 +209,7 @@ def _relay_status(link: CaseLink | None, row: LinkMessage, actor: Actor) -> None
     if link is None or link.lower_center is None:
         return
     instance = execution.lock_instance(link.instance_id)
-    relay = _Relayed(row.envelope["payload"])
-    link_outbox.record(instance, [relay], actor)
-
-
-class _Relayed:
-    """A level_status passed on as if this level's process had thrown it."""
-
-    def __init__(self, payload: dict):
-        self.event_definition = MessageEventDefinition(LEVEL_STATUS)
-        self.payload = payload
+    link_outbox.record(instance, [(LEVEL_STATUS, row.envelope["payload"])], actor)
 
 
 # --- delivering to other centers -------------------------------------------------------------

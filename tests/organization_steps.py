@@ -1,0 +1,45 @@
+"""Building the organization a test needs through the API (centers, departments, staff)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.models import AuditEvent, db
+from tests.conftest import headers_for
+
+PASSWORD = "correct horse"
+
+
+def send(client, method: str, path: str, body: dict | None = None, who: str = "admin"):
+    return client.open(path, method=method, json=body, headers=headers_for(who))
+
+
+def created(client, path: str, body: dict) -> dict:
+    response = send(client, "POST", path, body)
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def make_center(client, code: str, level: str = "county", parent_id: int | None = None) -> dict:
+    return created(client, "/api/centers", {"code": code, "name": f"中心{code}", "level": level,
+                                            "parentId": parent_id})
+
+
+def make_department(client, code: str, center_id: int) -> dict:
+    return created(client, "/api/departments",
+                   {"code": code, "name": f"部门{code}", "centerId": center_id})
+
+
+def make_staff(client, username: str, roles: list[tuple[str, str | None]]) -> dict:
+    return created(client, "/api/staff", {
+        "username": username, "displayName": f"测试 {username}", "password": PASSWORD,
+        "roles": [{"role": r, "department": d} for r, d in roles]})
+
+
+def audit_events(action: str) -> list[AuditEvent]:
+    return list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)
+                                   .order_by(AuditEvent.id)))
+
+
+def a_center_with_departments(client, *codes: str) -> tuple[dict, list[dict]]:
+    center = make_center(client, f"C{codes[0]}")
+    return center, [make_department(client, code, center["id"]) for code in codes]

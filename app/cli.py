@@ -64,10 +64,10 @@ def seed_demo() -> None:
 def setup(demo: bool) -> None:
     from app.models import db
     migrate.upgrade()
-    rows = calendar_admin.seed_from_library(current_app.config["CALENDAR_REGION"],
-                                            Actor.system("setup"))
+    added = calendar_admin.ensure_years(current_app.config["CALENDAR_REGION"],
+                                        calendar.today(), Actor.system("setup"))
     db.session.commit()
-    click.echo(f"calendar: {rows} days added")
+    click.echo(f"calendar: {', '.join(map(str, added)) or 'no'} years added")
     for r in deployment.deploy_directory(current_app.config["PROCESSES_DIR"], Actor.system("setup")):
         click.echo(f"deployed {r.definition.key} v{r.definition.version}")
     if demo:
@@ -111,13 +111,42 @@ def set_day(day, workday: bool, note: str) -> None:
     click.echo(f"{day.date().isoformat()}: {'working day' if workday else 'day off'}")
 
 
-@calendar_cli.command("add-year", help="Start YEAR from weekends only, to be corrected by hand.")
+@calendar_cli.command("add-year", help="Store YEAR now, counted by the law's rule (暂定).")
 @click.argument("year", type=int)
 def add_year(year: int) -> None:
     from app.models import db
-    rows = calendar_admin.add_year_from_weekends(current_app.config["CALENDAR_REGION"], year,
-                                                 Actor.system("cli"))
+    rows = calendar_admin.add_year_by_rule(_region(), year, Actor.system("cli"))
     db.session.commit()
-    click.echo(f"{rows} days added for {year}; enter its holidays and 调休 days with set-day")
+    click.echo(f"{rows} days added for {year} (provisional until its notice is confirmed)")
 
 
+@calendar_cli.command("years", help="The stored years: confirmed (已核定) or provisional (暂定).")
+def list_years() -> None:
+    for row in calendar_admin.years(_region()):
+        click.echo(f"{row.year} {row.status} {row.source} {row.document_no}".rstrip())
+
+
+@calendar_cli.command("confirm", help="Enter the State Council's holiday notice for YEAR.")
+@click.argument("year", type=int)
+@click.option("--notice", "notice", type=click.File(encoding="utf-8"), required=True,
+              help="the notice's text as published (UTF-8), '-' for standard input")
+@click.option("--document-no", required=True, help="its 文号, e.g. 国办发明电〔2026〕7号")
+@click.option("--dry-run", is_flag=True, help="show what would change, change nothing")
+def confirm_year(year: int, notice, document_no: str, dry_run: bool) -> None:
+    from app.models import db
+    text = notice.read()
+    _, changes = calendar_admin.preview_notice(_region(), year, text)
+    for change in changes:
+        state = "working day" if change.is_workday else "day off"
+        click.echo(f"{change.day.isoformat()} -> {state} {change.note}".rstrip())
+    if dry_run:
+        click.echo(f"{len(changes)} days would change (dry run, nothing saved)")
+        return
+    done = calendar_admin.confirm_notice(_region(), year, text, document_no, Actor.system("cli"))
+    db.session.commit()
+    click.echo(f"{year} confirmed ({document_no}): {len(done.changes)} days changed, "
+               f"deadlines moved in {done.moved_instances} instances")
+
+
+def _region() -> str:
+    return current_app.config["CALENDAR_REGION"]

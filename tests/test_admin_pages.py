@@ -8,11 +8,11 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from app.models import AuditEvent, CalendarDay, db
+from app.models import AuditEvent, CalendarDay, CalendarYear, db
 from app.models.process import ERROR
 from app.services import dashboard, instances
 from app.services.actor import Actor
-from tests.conftest import deploy_test_file, headers_for, user
+from tests.conftest import DATA, deploy_test_file, headers_for, user
 from tests.service_item_steps import (ALL_MATERIALS, case_of, complete, instance_state, notices,
                                       open_task, start_case)
 
@@ -225,22 +225,27 @@ def test_calendar_shows_holidays_and_saves_a_day(client):
     assert "法定节假日" in day and "地方纪念日" in day
 
 
-def test_calendar_refuses_a_missing_year_and_adds_one_from_weekends(client):
-    refused = post(client, "/admin/calendar/day", day="2099-06-03", kind="rest")
-    assert refused.status_code == 400 and "add the year first" in refused.text
-    assert post(client, "/admin/calendar/year", year="2099").status_code == 303
+def test_a_day_of_a_year_not_stored_yet_is_saved_on_its_year_made_by_rule(client):
+    page = client.get("/admin/calendar?year=2099&month=6", headers=admin()).text
+    assert "2099 年：暂定" in page and "尚未保存" in page
+    saved = post(client, "/admin/calendar/day", day="2099-06-03", kind="holiday", note="地方节日")
+    assert saved.status_code == 303
+    stored = db.session.get(CalendarYear, ("CN", 2099))
+    assert stored.status == "provisional" and stored.source == "rules"
     page = client.get("/admin/calendar?year=2099&month=6", headers=admin()).text
     saturday = page.split('id="day-2099-06-06"', 1)[1].split("</td>", 1)[0]
-    assert "休息日" in saturday
+    assert "休息日" in saturday and "地方节日" in page and "尚未保存" not in page
     again = post(client, "/admin/calendar/year", year="2099")
-    assert again.status_code == 400 and "already has a calendar" in again.text
+    assert again.status_code == 400 and "2099 年的工作日历已存在" in again.text
 
 
-def test_the_dashboard_warns_while_next_years_calendar_is_missing(client, frozen_clock):
+def test_the_dashboard_says_which_coming_year_is_provisional(client, frozen_clock):
     from app.services import calendar_admin
-    assert "工作日历尚未录入" not in client.get("/admin/dashboard", headers=admin()).text
+    assert "工作日历为暂定" not in client.get("/admin/dashboard", headers=admin()).text
     frozen_clock.move_to(datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
     page = client.get("/admin/dashboard", headers=admin()).text
-    assert "2027 年工作日历尚未录入" in page  # a 20-day deadline from mid-December needs it
-    calendar_admin.add_year_from_weekends("CN", 2027, Actor.system("tests"))
-    assert "工作日历尚未录入" not in client.get("/admin/dashboard", headers=admin()).text
+    assert "2027 年工作日历为暂定" in page  # a 20-day deadline from mid-December reaches it
+    assert "/admin/calendar/notice?year=2027" in page
+    notice = (DATA / "notice_2027_test.txt").read_text(encoding="utf-8")
+    calendar_admin.confirm_notice("CN", 2027, notice, "国办发明电〔2026〕99号", Actor.system("tests"))
+    assert "工作日历为暂定" not in client.get("/admin/dashboard", headers=admin()).text

@@ -5,7 +5,7 @@ import pytest
 
 from app.services import calendar, calendar_admin
 from app.services.actor import Actor
-from app.services.calendar import CalendarYearMissing
+from app.services.errors import InvalidInput
 
 
 @pytest.mark.parametrize("start, days, expected", [
@@ -40,9 +40,18 @@ def test_working_days_between(session):
     assert calendar.working_days_between("2025-10-10", "2025-09-26") == -5
 
 
-def test_missing_year_is_a_clear_error(session):
-    with pytest.raises(CalendarYearMissing, match="2031"):
-        calendar.add_working_days(date(2031, 5, 6), 3)
+def test_a_year_nobody_entered_is_counted_by_the_law_and_provisional(session):
+    # 2031-05-01/02 劳动节 by rule (Thu, Fri), then the weekend: 1 WD after 04-30 is 05-05.
+    assert calendar.add_working_days(date(2031, 4, 30), 1).date() == date(2031, 5, 5)
+    assert calendar.year_status(2031) == "provisional"
+    assert calendar.is_provisional(date(2031, 5, 5), since=date(2031, 4, 30))
+    assert not calendar.is_provisional(date(2026, 5, 6), since=date(2026, 4, 30))
+
+
+def test_a_year_beyond_any_horizon_is_a_calendar_error_not_a_crash(session):
+    with pytest.raises(calendar.CalendarOutOfRange) as raised:
+        calendar.add_working_days(date(2199, 12, 30), 5)
+    assert raised.value.code == "calendar_out_of_range"
 
 
 def test_administrator_edit_changes_deadlines_and_is_audited(session):
@@ -51,10 +60,13 @@ def test_administrator_edit_changes_deadlines_and_is_audited(session):
     assert calendar.add_working_days(date(2026, 3, 2), 1).date() == date(2026, 3, 4)
 
 
-def test_added_year_starts_from_weekends_only_on_request(session):
+def test_added_year_is_stored_by_rule_and_provisional(session):
     actor = Actor.system("admin-test")
-    calendar_admin.add_year_from_weekends("CN", 2031, actor)
-    assert calendar.add_working_days(date(2031, 5, 2), 1).date() == date(2031, 5, 5)
+    calendar_admin.add_year_by_rule("CN", 2031, actor)
+    assert calendar_admin.year_row("CN", 2031).status == "provisional"
+    assert not calendar.is_workday(date(2031, 5, 2))  # 劳动节's second day
+    with pytest.raises(InvalidInput):
+        calendar_admin.add_year_by_rule("CN", 2031, actor)
 
 
 def test_cli_prints_the_deadline_day(app, session):
@@ -62,6 +74,6 @@ def test_cli_prints_the_deadline_day(app, session):
     assert result.output.strip() == "2025-10-10"
 
 
-def test_cli_reports_a_missing_year_plainly(app, session):
-    result = app.test_cli_runner().invoke(args=["calendar", "add-working-days", "2031-05-06", "3"])
-    assert result.exit_code == 1 and "no working-day calendar for 2031" in result.output
+def test_cli_counts_a_year_nobody_entered(app, session):
+    result = app.test_cli_runner().invoke(args=["calendar", "add-working-days", "2031-04-30", "1"])
+    assert result.output.strip() == "2031-05-05"

@@ -22,4 +22,5 @@ def init_app(app: Flask) -> None:
                          instances, joint, letters, links, organization,  # importing registers
                          tasks)  # the routes
     from app.api import committee, decisions, denials  # noqa: F401  审批决策委员会, 否定报备
+    from app.api import calendar  # noqa: F401  工作日历
     app.register_blueprint(bp)

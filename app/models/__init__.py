@@ -3,7 +3,7 @@ from app.models.attachment import Attachment
 from app.models.audit import AuditEvent
 from app.models.base import db, utcnow
 from app.models.authorization import AuthorizationLetter, LetterItem
-from app.models.calendar import CalendarDay
+from app.models.calendar import CalendarDay, CalendarYear, WorkingDeadline
 from app.models.case import Case, CaseCounter
 from app.models.committee import CommitteeReview, CommitteeVote
 from app.models.catalog import Item
@@ -17,9 +17,9 @@ from app.models.process import ProcessDefinition, ProcessInstance
 from app.models.task import HumanTask
 
 __all__ = [
-    "Absence", "Attachment", "AuditEvent", "AuthorizationLetter", "CalendarDay", "Case",
+    "Absence", "Attachment", "AuditEvent", "AuthorizationLetter", "CalendarDay", "CalendarYear", "Case",
     "CaseCounter", "Center", "Department", "HumanTask", "Item", "JointMeeting", "JointOpinion",
     "LetterItem", "CaseLink", "LinkLevel", "LinkMessage", "LinkNonce", "Membership",
     "Notification", "Post", "ProcessDefinition", "ProcessInstance", "User", "Window", "db",
-    "utcnow", "CommitteeReview", "CommitteeVote", "DenialReport",
+    "utcnow", "CommitteeReview", "CommitteeVote", "DenialReport", "WorkingDeadline",
 ]

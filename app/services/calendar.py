@@ -1,8 +1,9 @@
 """Working-day arithmetic over the calendar table (行政许可法 art. 82: working days only).
 
 The acceptance day is not counted (民法典 art. 201): N working days from a day end at the
-close of the N-th working day after it; a half day (0.5) ends at noon. A year without
-calendar rows is an error, never a guess.
+close of the N-th working day after it; a half day (0.5) ends at noon. Every year can be
+counted: a year the table lacks is counted by the law's rule (calendar_rules), provisional
+until the State Council's notice confirms it, so no deadline ever fails for want of a year.
 """
 from __future__ import annotations
 
@@ -16,21 +17,34 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 
-from app.models import CalendarDay, db
-from app.services.errors import ServiceError
+from app.models import CalendarDay, CalendarYear, db
+from app.models.calendar import CONFIRMED, PROVISIONAL
+from app.services import calendar_rules, deadlines
+from app.services.errors import InvalidInput
 
 _CACHE_SECONDS = 60
-_cache: dict[tuple[str, int], tuple[float, frozenset[date]]] = {}
+_cache: dict[tuple[str, int], tuple[float, frozenset[date], str]] = {}
 _lock = threading.Lock()
-FIRST_YEAR, LAST_YEAR = 1990, 2100  # outer bounds for scans; real coverage is in the table
+FIRST_YEAR, LAST_YEAR = 1990, 2199  # the years a deadline may be counted in
 
 
-class CalendarYearMissing(ServiceError):
-    status, code, title = 422, "calendar_year_missing", "Working-day calendar missing"
+class CalendarError(InvalidInput, ValueError):
+    status, code, title = 422, "calendar_error", "Working-day calendar"
 
 
-def _region() -> str:
+class CalendarOutOfRange(CalendarError):
+    code = "calendar_out_of_range"
+
+
+class CalendarInvalidDays(CalendarError):
+    code = "calendar_invalid_days"
+
+
+def current_region() -> str:
     return current_app.config["CALENDAR_REGION"]
+
+
+_region = current_region
 
 
 def local_zone() -> ZoneInfo:
@@ -38,22 +52,47 @@ def local_zone() -> ZoneInfo:
 
 
 def workdays_of_year(year: int, region: str | None = None) -> frozenset[date]:
+    return _year(year, region)[0]
+
+
+def year_status(year: int, region: str | None = None) -> str:
+    """CONFIRMED (已核定) or PROVISIONAL (暂定)."""
+    return _year(year, region)[1]
+
+
+def _year(year: int, region: str | None) -> tuple[frozenset[date], str]:
     region = region or _region()
     hit = _cache.get((region, year))
     if hit and time.monotonic() - hit[0] < _CACHE_SECONDS:
-        return hit[1]
+        return hit[1], hit[2]
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise CalendarOutOfRange(
+            f"{year} is outside the years a deadline can be counted in "
+            f"({FIRST_YEAR}–{LAST_YEAR})", year=year)
     rows = db.session.execute(
         sa.select(CalendarDay.day, CalendarDay.is_workday)
         .where(CalendarDay.region == region,
                CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31)))).all()
-    if not rows:
-        raise CalendarYearMissing(
-            f"no working-day calendar for {year} (region {region}); an administrator must "
-            f"import or enter that year first", year=year, region=region)
-    days = frozenset(day for day, is_workday in rows if is_workday)
+    if rows:
+        days = frozenset(day for day, is_workday in rows if is_workday)
+        status = db.session.scalar(sa.select(CalendarYear.status).where(
+            CalendarYear.region == region, CalendarYear.year == year)) or PROVISIONAL
+    else:  # not entered yet: the worker stores it well before; meanwhile count by the rule
+        counted = calendar_rules.best_year(year)
+        days = frozenset(day for day, d in counted.days.items() if d.is_workday)
+        status = counted.status
     with _lock:
-        _cache[(region, year)] = (time.monotonic(), days)
-    return days
+        _cache[(region, year)] = (time.monotonic(), days, status)
+    return days, status
+
+
+def is_provisional(until: str | date | datetime, since: str | date | datetime | None = None,
+                   region: str | None = None) -> bool:
+    """Whether counting from `since` (today) to `until` passes through a provisional year."""
+    first = to_local(since).year if since is not None else today().year
+    last = to_local(until).year
+    return any(year_status(year, region) != CONFIRMED
+               for year in range(min(first, last), max(first, last) + 1))
 
 
 def invalidate() -> None:
@@ -96,14 +135,36 @@ def to_local(value: str | date | datetime) -> datetime:
 
 def add_working_days(start: str | date | datetime, days: float | Decimal | int) -> datetime:
     """When a limit of `days` working days counted from `start` runs out (local time)."""
-    days = Decimal(str(days))
-    if days < 0 or (days * 2) % 1:
-        raise ValueError(f"working days must be a non-negative multiple of 0.5, got {days}")
+    try:
+        days = Decimal(str(days))
+    except ArithmeticError:
+        raise CalendarInvalidDays(f"working days must be a number, got {days!r}") from None
+    if not days.is_finite() or days < 0 or (days * 2) % 1:
+        raise CalendarInvalidDays(
+            f"working days must be a non-negative multiple of 0.5, got {days}", days=str(days))
     whole = math.ceil(days)
-    end_day = nth_workday_after(to_local(start).date(), whole)
+    begin = to_local(start)
+    end_day = nth_workday_after(begin.date(), whole)
     if days % 1:
-        return datetime.combine(end_day, datetime.min.time(), local_zone()).replace(hour=12)
-    return datetime.combine(end_day, datetime.max.time(), local_zone()).replace(microsecond=0)
+        due = datetime.combine(end_day, datetime.min.time(), local_zone()).replace(hour=12)
+    else:
+        due = datetime.combine(end_day, datetime.max.time(), local_zone()).replace(microsecond=0)
+    if deadlines.is_recording():  # a step keeps what it counted, to count it again later
+        deadlines.note(begin, days, due, is_provisional(due, since=begin))
+    return due
+
+
+def shift_working_days(moment: str | date | datetime, days: float | Decimal | int) -> datetime:
+    """`moment` moved by `days` working days, keeping its time of day; negative moves back."""
+    days = Decimal(str(days))
+    if days >= 0:
+        return add_working_days(moment, days)
+    local = to_local(moment)
+    day, count = local.date(), 0
+    while count < math.ceil(-days):
+        day -= timedelta(days=1)
+        count += is_workday(day)
+    return datetime.combine(day, local.timetz())
 
 
 def working_days_between(start: str | date | datetime, end: str | date | datetime) -> int:

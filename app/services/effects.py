@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from app.engine.scripting import emit, register_function
 from app.models import ProcessInstance, utcnow
-from app.services import calendar, cases, joint, link_effects
+from app.services import calendar, calendar_changes, cases, joint, link_effects
 from app.services import committee, denials
 from app.services.actor import Actor
 from app.services.errors import InvalidInput
@@ -48,6 +48,7 @@ CASE_EFFECTS = {
 
 
 def register() -> None:
+    calendar_changes.register()
     for name, function in (("now_iso", now_iso), ("add_working_days", add_working_days),
                            ("working_days_between", working_days_between),
                            ("joint_schedule", joint.schedule)):

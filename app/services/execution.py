@@ -11,9 +11,9 @@ from app.engine import runtime
 from app.engine.scripting import collecting_effects
 from app.models import ProcessDefinition, ProcessInstance, db, utcnow
 from app.models.process import COMPLETED, ERROR, RUNNING
-from app.services import audit, effects, link_outbox, task_sync
+from app.services import audit, deadlines, effects, link_outbox, task_sync
 from app.services.actor import Actor
-from app.services.errors import Conflict, EngineFailure, NotFound
+from app.services.errors import Conflict, EngineFailure, NotFound, ServiceError
 
 
 def compiled_for(definition: ProcessDefinition) -> runtime.CompiledProcess:
@@ -68,16 +68,27 @@ def step(instance: ProcessInstance, actor: Actor, action: Callable[[BpmnWorkflow
 def run_and_save(instance: ProcessInstance, workflow: BpmnWorkflow, actor: Actor,
                  action: Callable[[BpmnWorkflow], None] | None = None,
                  *, completed_task_id: str | None = None) -> BpmnWorkflow:
-    with collecting_effects() as collected:
-        try:
-            if action is not None:
-                action(workflow)
-            runtime.advance(workflow)
-        except (WorkflowException, runtime.EngineIncident, ValueError, TypeError) as err:
-            raise EngineFailure(_describe(err), code="engine_error",
-                                element=_element_of(err)) from err
-    save(instance, workflow, actor, collected, completed_task_id=completed_task_id)
+    with deadlines.recording() as counted:  # what the step counts in working days
+        with collecting_effects() as collected:
+            try:
+                if action is not None:
+                    action(workflow)
+                runtime.advance(workflow)
+            except (WorkflowException, runtime.EngineIncident, ValueError, TypeError) as err:
+                raise _failure(err) from err
+        save(instance, workflow, actor, collected, completed_task_id=completed_task_id)
+    deadlines.record(instance.id, counted)
     return workflow
+
+
+def _failure(err: Exception) -> ServiceError:
+    """The service's own refusal when a script function raised one (a calendar problem keeps
+    its calendar_* code); any other engine error as engine_error."""
+    inner = err.__context__ if isinstance(err, WorkflowException) else None
+    if isinstance(inner, ServiceError):
+        return type(inner)(inner.detail, code=inner.code, element=_element_of(err),
+                           **inner.extra)
+    return EngineFailure(_describe(err), code="engine_error", element=_element_of(err))
 
 
 def save(instance: ProcessInstance, workflow: BpmnWorkflow, actor: Actor, collected: list,

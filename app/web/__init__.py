@@ -5,7 +5,8 @@ bp = Blueprint("web", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from app.web import (absence_pages, admin_calendar_pages, admin_pages,  # noqa: F401
+    from app.web import (absence_pages, admin_calendar_notice_pages,  # noqa: F401
+                         admin_calendar_pages, admin_pages,
                          catalog_pages, designer_pages, intake_pages,  # registers routes
                          joint_pages, link_pages,
                          letters_pages, organization_pages, pages, task_pages)

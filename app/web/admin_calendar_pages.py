@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from app.models import CalendarDay, db
 from app.security import current_actor
-from app.services import calendar, calendar_admin, permissions
+from app.services import calendar, calendar_admin, calendar_rules, permissions
 from app.services.errors import InvalidInput, ServiceError
 from app.web import bp
 
@@ -37,10 +37,16 @@ def _region() -> str:
 
 
 def _month_rows(year: int, month: int) -> dict[date, CalendarDay]:
+    """The month's stored days; a year not stored yet shows the days it is counted with."""
     last = month_grid.monthrange(year, month)[1]
-    return {row.day: row for row in db.session.scalars(sa.select(CalendarDay).where(
+    stored = {row.day: row for row in db.session.scalars(sa.select(CalendarDay).where(
         CalendarDay.region == _region(),
         CalendarDay.day.between(date(year, month, 1), date(year, month, last))))}
+    if stored:
+        return stored
+    counted = calendar_rules.best_year(year).days
+    return {day: CalendarDay(day=day, is_workday=d.is_workday, note=d.note)
+            for day, d in counted.items() if day.month == month}
 
 
 def _calendar_page(year: int, month: int, *, outcome: str | None = None,
@@ -53,7 +59,8 @@ def _calendar_page(year: int, month: int, *, outcome: str | None = None,
         "admin/calendar.html", year=year, month=month, weeks=weeks, rows=rows,
         kinds={d: kind_of(r) for d, r in rows.items()}, kind_names=kind_names(),
         previous=previous, following=following, outcome=outcome, refusal=refusal,
-        library_years=calendar_admin.library_years())
+        library_years=calendar_admin.library_years(), status=calendar.year_status(year),
+        stored=calendar_admin.year_row(_region(), year))
 
 
 @bp.get("/admin/calendar")
@@ -78,12 +85,17 @@ def admin_calendar_set_day():
         return _calendar_page(today.year, today.month, refusal=err.detail), err.status
     kind = form.get("kind", "")
 
+    moved = []
+
     def save():
         if kind not in kind_names():
             raise InvalidInput(_("请选择日期类型"))
-        calendar_admin.set_day(_region(), day, kind in (WORKDAY, SHIFTED_WORKDAY),
-                               _note_for(kind, form.get("note", "").strip()), current_actor())
-    return _calendar_write(day.year, day.month, save, _("已保存 %(day)s。", day=day.isoformat()))
+        moved.append(calendar_admin.set_day(
+            _region(), day, kind in (WORKDAY, SHIFTED_WORKDAY),
+            _note_for(kind, form.get("note", "").strip()), current_actor()))
+    return _calendar_write(day.year, day.month, save,
+                           lambda: _("已保存 %(day)s，%(count)s 个办件的期限随之调整。",
+                                     day=day.isoformat(), count=moved[0]))
 
 
 @bp.post("/admin/calendar/year")
@@ -94,17 +106,19 @@ def admin_calendar_add_year():
         today = calendar.today()
         return _calendar_page(today.year, today.month, refusal=_("年份无效")), 400
     return _calendar_write(
-        year, 1, lambda: calendar_admin.add_year_from_weekends(_region(), year, current_actor()),
-        _("已按周末生成 %(year)s 年日历，请逐日核对法定节假日与调休。", year=year))
+        year, 1, lambda: calendar_admin.add_year_by_rule(_region(), year, current_actor()),
+        _("已按法定节假日规则生成 %(year)s 年日历（暂定），国务院公布放假安排后请录入通知。",
+          year=year))
 
 
-def _calendar_write(year: int, month: int, save, outcome: str):
+def _calendar_write(year: int, month: int, save, outcome):
     try:
         save()
     except ServiceError as err:
         db.session.rollback()
         return _calendar_page(year, month, refusal=err.detail), err.status
     db.session.commit()  # calendar_admin leaves the commit to its caller
+    outcome = outcome() if callable(outcome) else outcome
     return redirect(url_for("web.admin_calendar", year=year, month=month, outcome=outcome),
                     code=303)
 

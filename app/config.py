@@ -54,6 +54,7 @@ def build_config(instance_path: str) -> dict:
         "TIMER_SWEEP_SECONDS": _env_int("TIMER_SWEEP_SECONDS", 5),
         "OUTBOX_SWEEP_SECONDS": _env_int("OUTBOX_SWEEP_SECONDS", 10),
         "ABSENCE_SWEEP_SECONDS": _env_int("ABSENCE_SWEEP_SECONDS", 600),
+        "CALENDAR_SWEEP_SECONDS": _env_int("CALENDAR_SWEEP_SECONDS", 3600),
         "CENTER_CODE": _env("CENTER_CODE", "532325"),
         "LINK_PEERS": _link_peers(),
         "LINK_SWEEP_SECONDS": _env_int("LINK_SWEEP_SECONDS", 5),

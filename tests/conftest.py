@@ -6,12 +6,14 @@ with REQUIRE_SERVICES=1 (CI) their absence fails the run instead of skipping.
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 import sqlalchemy.orm  # noqa: F401
+import time_machine
 
 from app import create_app
 from app.models import db
@@ -21,6 +23,26 @@ from app.services.actor import Actor
 DATA = Path(__file__).parent / "data"
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 DEMO_DAY = date(2026, 3, 2)
+# GOVFLOW_TEST_TODAY=2031-01-15 runs the whole suite with the clock started on that morning
+# (ticking), so that nothing depends on the year the suite happens to run in.
+TEST_TODAY = os.environ.get("GOVFLOW_TEST_TODAY")
+
+
+def pytest_configure(config):
+    if TEST_TODAY:
+        morning = datetime.combine(date.fromisoformat(TEST_TODAY), time(9, 30),
+                                   ZoneInfo("Asia/Shanghai"))
+        config.govflow_clock = time_machine.travel(morning, tick=True)
+        config.govflow_clock.start()
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "govflow_clock", None):
+        config.govflow_clock.stop()
+
+
+def pytest_report_header(config):
+    return f"clock started on {TEST_TODAY} (GOVFLOW_TEST_TODAY)" if TEST_TODAY else None
 
 
 def _database_url(tmp_path_factory) -> str:

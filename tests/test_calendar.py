@@ -1,11 +1,15 @@
 """Working-day arithmetic (行政许可法 art. 82), on the seeded calendar table."""
-from datetime import date
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
-from app.services import calendar, calendar_admin
+from app.services import calendar, calendar_admin, calendar_rules
 from app.services.actor import Actor
 from app.services.errors import InvalidInput
+from tests.conftest import DATA
 
 
 @pytest.mark.parametrize("start, days, expected", [
@@ -77,3 +81,49 @@ def test_cli_prints_the_deadline_day(app, session):
 def test_cli_counts_a_year_nobody_entered(app, session):
     result = app.test_cli_runner().invoke(args=["calendar", "add-working-days", "2031-04-30", "1"])
     assert result.output.strip() == "2031-05-05"
+
+
+STATUTORY = {"元旦": 1, "农历除夕": 1, "春节": 3, "清明节": 1, "劳动节": 2, "端午节": 1,
+             "中秋节": 1, "国庆节": 3}  # 《全国年节及纪念日放假办法》 (2024): 13 days
+
+
+@pytest.mark.parametrize("year", [2027, 2029, 2030, 2032, 2035, 2037, 2040])
+def test_a_rule_year_has_the_statutory_days_and_a_weekday_for_each_on_a_weekend(session, year):
+    counted = calendar_rules.provisional_year(year)
+    own = {day: d for day, d in counted.days.items() if day.year == year}
+    statutory = [day for day, d in own.items() if d.note in STATUTORY]
+    assert sorted(own[day].note for day in statutory) == sorted(
+        name for name, n in STATUTORY.items() for _ in range(n))
+    made_up = [day for day, d in own.items() if "补假" in d.note]
+    assert len(made_up) == sum(day.weekday() >= 5 for day in statutory)  # art. 6
+    assert all(day.weekday() < 5 and not own[day].is_workday for day in made_up)
+
+
+def test_2027_by_rule_makes_up_the_spring_festival_weekend(session):
+    assert not calendar.is_workday(date(2027, 2, 9)) and not calendar.is_workday(date(2027, 2, 10))
+    assert calendar.is_workday(date(2027, 2, 11))
+
+
+def test_the_worker_stores_the_coming_years_before_they_are_needed(session):
+    with time_machine.travel(datetime(2026, 12, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        assert calendar_admin.keep_ahead() == [2027, 2028]
+        assert calendar_admin.keep_ahead() == []  # idempotent
+    assert calendar_admin.year_row("CN", 2027).status == "provisional"
+    assert calendar.is_workday(date(2027, 2, 11)) and not calendar.is_workday(date(2027, 2, 10))
+
+
+def test_the_cli_lists_years_and_confirms_a_notice(app, session, tmp_path):
+    notice = tmp_path / "notice.txt"
+    notice.write_text((DATA / "notice_2027_test.txt").read_text(encoding="utf-8"), "utf-8")
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["calendar", "confirm", "2027", "--notice", str(notice),
+                              "--document-no", "国办发明电〔2026〕99号", "--dry-run"])
+    assert dry.exit_code == 0 and "2027-01-04" in dry.output
+    assert calendar_admin.year_row("CN", 2027) is None
+    done = runner.invoke(args=["calendar", "confirm", "2027", "--notice", str(notice),
+                               "--document-no", "国办发明电〔2026〕99号"])
+    assert done.exit_code == 0, done.output
+    listed = runner.invoke(args=["calendar", "years"]).output
+    assert re.search(r"2027\s+confirmed.*国办发明电〔2026〕99号", listed)
+    bad = runner.invoke(args=["calendar", "confirm", "2028", "--notice", str(tmp_path / "x")])
+    assert bad.exit_code != 0

@@ -8,9 +8,10 @@ from __future__ import annotations
 from celery import shared_task
 
 from app.models.linkage import IN, OUT
-from app.services import absence_admin, linkage, notifications, timers
+from app.services import absence_admin, calendar_admin, linkage, notifications, timers
 from app.services.actor import Actor
-from workers.celery_app import ABSENCE_SWEEP, LINK_SWEEP, OUTBOX_SWEEP, TIMER_SWEEP
+from workers.celery_app import (ABSENCE_SWEEP, CALENDAR_SWEEP, LINK_SWEEP, OUTBOX_SWEEP,
+                                TIMER_SWEEP)
 
 
 @shared_task(name=TIMER_SWEEP, acks_late=True)
@@ -38,6 +39,11 @@ def deliver_notification(notification_id: int) -> None:
 @shared_task(name=ABSENCE_SWEEP, acks_late=True)
 def sweep_absences() -> None:
     absence_admin.sweep()
+
+
+@shared_task(name=CALENDAR_SWEEP, acks_late=True)
+def keep_calendar_ahead() -> None:
+    calendar_admin.keep_ahead()
 
 
 @shared_task(name=LINK_SWEEP, acks_late=True)

@@ -2,7 +2,7 @@
 from flask import jsonify, request
 
 from app.api import bp, json_object
-from app.api.representations import camel, iso
+from app.api.representations import camel, iso, provisional
 from app.security import current_actor
 from app.services import joint_board
 
@@ -13,7 +13,7 @@ def _cell(cell: joint_board.Cell) -> dict:
     o = cell.opinion
     return {"department": o.department.code, "departmentName": o.department.name,
             "lead": o.lead, "days": o.days, "deadlineAt": iso(o.deadline_at),
-            "workingDaysLeft": cell.days_left, "answeredAt": iso(o.answered_at),
+            "deadlineProvisional": provisional(o.deadline_at), "workingDaysLeft": cell.days_left, "answeredAt": iso(o.answered_at),
             "reminders": len(o.reminders),
             **{camel(name): getattr(o, name) for name in _ANSWERS}}
 
@@ -22,6 +22,7 @@ def _row(row: joint_board.Row) -> dict:
     return {"processInstanceId": row.instance.id, "caseNo": row.case.case_no,
             "item": row.case.item.code, "itemName": row.case.item.name,
             "applicant": row.case.applicant_name, "deadlineAt": iso(row.case.deadline_at),
+            "deadlineProvisional": provisional(row.case.deadline_at),
             "workingDaysLeft": row.days_left,
             "departments": [_cell(c) for c in row.cells.values()],
             "openTasks": [{"id": t.id, "name": t.name, "title": t.title}

@@ -4,10 +4,16 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from app.models import Case, HumanTask, ProcessDefinition, ProcessInstance
+from app.services import calendar
 
 
 def iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def provisional(deadline: datetime | None) -> bool:
+    """Whether a deadline was counted through a year whose holidays are still 暂定."""
+    return bool(deadline) and calendar.is_provisional(deadline)
 
 
 _iso = iso
@@ -29,7 +35,9 @@ def task(t: HumanTask, *, form: dict | None = None, ui: dict | None = None) -> d
     body = {"id": t.id, "name": t.name, "title": t.title, "processInstanceId": t.instance_id,
             "assignee": t.assignee_id, "candidateGroups": [t.candidate_role],
             "candidateDepartment": t.candidate_department_id, "state": t.state,
-            "dueAt": _iso(t.due_at), "createdAt": _iso(t.created_at),
+            "dueAt": _iso(t.due_at),
+            "dueProvisional": provisional(t.due_at),
+            "createdAt": _iso(t.created_at),
             "completedAt": _iso(t.completed_at), "formKey": t.form_schema}
     if form is not None or ui is not None:
         body.update(formSchema=form, uiSchema=ui, instructions=t.instructions)
@@ -42,7 +50,9 @@ def case(c: Case | None) -> dict | None:
     return {"caseNo": c.case_no, "item": c.item.code, "itemName": c.item.name,
             "applicant": c.applicant_name, "statusCode": c.status_code,
             "status": c.status_name, "acceptedAt": _iso(c.accepted_at),
-            "deadlineAt": _iso(c.deadline_at), "concludedAt": _iso(c.concluded_at),
+            "deadlineAt": _iso(c.deadline_at),
+            "deadlineProvisional": provisional(c.deadline_at),
+            "concludedAt": _iso(c.concluded_at),
             "decision": c.decision, "overdue": c.overdue, "responsibleUnit": c.responsible_unit,
             "supplements": c.supplements, "history": c.history}
 

@@ -138,7 +138,8 @@ def add_working_days(start: str | date | datetime, days: float | Decimal | int) 
     try:
         days = Decimal(str(days))
     except ArithmeticError:
-        raise CalendarInvalidDays(f"working days must be a number, got {days!r}") from None
+        raise CalendarInvalidDays(f"working days must be a number, got {days!r}",
+                                  days=str(days)) from None
     if not days.is_finite() or days < 0 or (days * 2) % 1:
         raise CalendarInvalidDays(
             f"working days must be a non-negative multiple of 0.5, got {days}", days=str(days))

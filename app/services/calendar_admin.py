@@ -75,6 +75,15 @@ def ensure_years(region: str, today: date, actor: Actor) -> list[int]:
     return added
 
 
+def keep_ahead(today: date | None = None) -> list[int]:
+    """The worker's daily duty: the coming years stored before any deadline reaches them,
+    and a year the library has since published confirmed. Idempotent; commits."""
+    added = ensure_years(calendar.current_region(), today or calendar.today(),
+                         Actor.system("calendar"))
+    db.session.commit()
+    return added
+
+
 def seed_from_library(region: str, actor: Actor, years: range | None = None) -> int:
     """Store the library's published years the table does not have; returns rows added."""
     added = 0

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.models import Case, CaseCounter, Center, Item, ProcessInstance, db, utcnow
+from app.models.calendar import CONFIRMED
 from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE,
                                  WINDOW_CLERK)
 from app.services import audit, calendar, catalog, notifications, routing
@@ -96,10 +97,20 @@ def accepted(case: Case, actor: Actor, deadline_at: str, days: float | None = No
     now = utcnow()
     case.accepted_at, case.deadline_at = now, datetime.fromisoformat(deadline_at)
     case.case_no = next_case_number(now, center_code(case))
-    set_status(case, 3, actor, case.case_no)
+    unconfirmed = provisional_note(case.deadline_at, since=now)
+    set_status(case, 3, actor, case.case_no + (f"；{unconfirmed}" if unconfirmed else ""))
     tell(case, "accepted", "受理通知书",
           f"您申请的「{case.item.name}」已于{local_text(now)}受理，办件编号 {case.case_no}，"
-          f"承诺时限 {catalog.format_days(Decimal(str(days or case.item.promised_days)))} 个工作日，将于{local_text(case.deadline_at)}前办结。")
+          f"承诺时限 {catalog.format_days(Decimal(str(days or case.item.promised_days)))} 个工作日，将于{local_text(case.deadline_at)}前办结。"
+          + ("该期限按暂定工作日历计算，国务院公布放假安排后如有调整将另行告知。" if unconfirmed else ""))
+
+
+def provisional_note(deadline: datetime, since: datetime) -> str:
+    """What the case records when its deadline counts through a year not yet confirmed."""
+    years = [str(year) for year in range(calendar.to_local(since).year,
+                                          calendar.to_local(deadline).year + 1)
+             if calendar.year_status(year) != CONFIRMED]
+    return f"期限按暂定工作日历计算（{'、'.join(years)} 年放假安排未核定）" if years else ""
 
 
 def concluded(case: Case, actor: Actor, decision: str, reasons: str = "",

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from app.models import User, db
 from app.models.process import INSTANCE_STATES
@@ -27,6 +28,15 @@ PER_PAGE = 50
 def local_time(moment) -> str:
     """Stored times are UTC; the center reads its own clock (Asia/Shanghai)."""
     return calendar.to_local(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+@bp.app_template_filter("provisional_mark")
+def provisional_mark(moment) -> Markup:
+    """ 暂定 beside a deadline counted through a year whose holidays are not confirmed yet."""
+    if not moment or not calendar.is_provisional(moment):
+        return Markup("")
+    title = _("该期限经过尚未核定放假安排的年份，按法定节假日规则计算，核定后可能调整")
+    return Markup(' <span class="provisional" title="%s">%s</span>') % (title, _("暂定"))
 
 
 def state_names() -> dict[str, str]:

@@ -13,6 +13,7 @@ from flask_babel import ngettext
 
 from app.services.errors import InvalidInput
 from app.services.forms import Failure, FormInvalid
+from app.web import problem_text
 
 # JSON Schema keywords that map one to one onto HTML5 validation attributes.
 STRING_ATTRIBUTES = {"minLength": "minlength", "maxLength": "maxlength"}
@@ -144,7 +145,7 @@ def problems(schema: dict | None, err: InvalidInput) -> dict[str, list[str]]:
     with the field's title (the API keeps jsonschema's English), any other refusal as the
     service gave it."""
     if not isinstance(err, FormInvalid):
-        return messages_by_field(err.errors) or {"": [err.detail]}
+        return messages_by_field(err.errors) or {"": [problem_text.for_people(err)]}
     properties = (schema or {}).get("properties") or {}
     found: dict[str, list[str]] = {}
     for failure in err.failures:

@@ -59,7 +59,7 @@ def complete_task_form(task_id: str):
     except InvalidInput as err:
         db.session.rollback()
         return _page(task, values=request.form,
-                     problems=schema_form.problems(schema, err)), 400
+                     problems=schema_form.problems(schema, err)), err.status
     flash(_("已办理：%(title)s", title=task.title))
     return redirect(url_for("web.inbox"), code=303)
 

@@ -15,7 +15,7 @@ from app.services.errors import InvalidInput, ServiceError
 from app.web import bp
 
 WORKDAY, REST, HOLIDAY, SHIFTED_WORKDAY = "workday", "rest", "holiday", "shifted_workday"
-# The notes seed_from_library and add_year_from_weekends write for plain days off.
+# The notes the stored years (published or by rule) write for plain days off.
 PLAIN_REST_NOTES = ("", "周末")
 SHIFTED_NOTE = "调休上班"
 

@@ -21,6 +21,7 @@ def _page(year: int, *, text: str = "", document_no: str = "", changes=None,
     return render_template(
         "admin/calendar_notice.html", year=year, text=text, document_no=document_no,
         changes=changes, arrangement=arrangement, refusal=refusal,
+        weekday_names=[_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")],
         status=calendar.year_status(year), stored=calendar_admin.year_row(_region(), year)), \
         status
 

@@ -66,7 +66,8 @@ def _delete_instance(instance_id: int, definition_id: int | None) -> None:
 def run_parallel_completions(app) -> None:
     with app.app_context():
         [deployed] = deployment.deploy(
-            [("parallel_six.bpmn", (DATA / "parallel_six.bpmn").read_bytes())],
+            [(name, (DATA / name).read_bytes())
+             for name in ("parallel_six.bpmn", "parallel_branch.schema.json")],
             Actor.system("tests"))
         created_definition = deployed.definition.id if deployed.created else None
         instance_id = instances.start("parallel_six", _clerk(), business_key="CONC-6").id

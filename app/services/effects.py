@@ -8,7 +8,7 @@ from __future__ import annotations
 from app.engine.scripting import emit, register_function
 from app.models import ProcessInstance, utcnow
 from app.services import calendar, calendar_changes, cases, joint, link_effects
-from app.services import committee, denials
+from app.services import committee, denials, forms
 from app.services.actor import Actor
 from app.services.errors import InvalidInput
 
@@ -47,8 +47,24 @@ CASE_EFFECTS = {
 }
 
 
+# What the service-center processes decide and no form may write (forms.reserve): the item's
+# facts copied at start, and what their scripts compute for routing, deadlines and votes.
+ENGINE_VARIABLES = (
+    "instance_id", "item_code", "item_version", "item_name", "item_kind", "department_id",
+    "department_name", "promised_days", "legal_days", "overdue_default", "absent_default",
+    "joint_departments", "required_materials", "deferrable_materials", "branches",
+    "department_ids", "branch_department_id", "formal_department_id", "deemed_department_ids",
+    "accepted_at", "deadline_at", "warning_at", "remind_at", "task_due_at", "schedule",
+    "supplement_started_at", "paused", "opinion", "opinions", "needs_coordination",
+    "has_committee", "committee", "officer_authorized", "escalation_trigger",
+    "committee_decision", "ballots", "seat_index", "vote", "votes", "voter_id", "voter_ids",
+    "vote_deadline_at", "denial_kind", "denial_trigger", "denial_review_due",
+)
+
+
 def register() -> None:
     calendar_changes.register()
+    forms.reserve(ENGINE_VARIABLES, "the service-center processes")
     for name, function in (("now_iso", now_iso), ("add_working_days", add_working_days),
                            ("working_days_between", working_days_between),
                            ("joint_schedule", joint.schedule)):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,23 @@ class FormInvalid(InvalidInput):
         self.failures = failures
 
 
+# A submission is data, not state: only what the task's form declares reaches the workflow,
+# never a name the engine or a domain sets (item, department, deadlines, rules), and not more
+# than a form of text can hold.
+MAX_SUBMISSION_BYTES = 256 * 1024
+_reserved: dict[str, str] = {}  # variable name -> who sets it
+
+
+def reserve(names: Iterable[str], owner: str) -> None:
+    """Variables `owner` sets and every form is refused: at deployment and at submission."""
+    for name in names:
+        _reserved[name] = owner
+
+
+def reserved_names() -> dict[str, str]:
+    return dict(_reserved)
+
+
 def load_dir(directory: str) -> dict[str, dict]:
     """Every *.json in the forms directory, by file name."""
     return {path.name: json.loads(path.read_text("utf-8"))
@@ -46,7 +64,16 @@ def schema_problem(name: str, document: dict) -> str | None:
         Draft202012Validator.check_schema(document)
     except SchemaError as err:
         return f"not a valid JSON Schema: {err.message}"
+    taken = sorted(set(_declared(document)) & set(_reserved))
+    if taken:
+        return (f"declares {', '.join(taken)}, set by {_reserved[taken[0]]}: "
+                "a form may not write what the engine decides")
     return None
+
+
+def _declared(schema: dict | None) -> dict:
+    properties = (schema or {}).get("properties")
+    return properties if isinstance(properties, dict) else {}
 
 
 def task_form(definition: ProcessDefinition, task: HumanTask) -> tuple[dict | None, dict | None]:
@@ -59,6 +86,10 @@ def validate(schema: dict | None, data: object) -> dict:
     if not isinstance(data, dict):
         raise InvalidInput("variables must be a JSON object",
                            errors=[{"field": "", "message": "expected an object"}])
+    _refuse_what_the_form_does_not_own(schema, data)
+    if len(json.dumps(data, ensure_ascii=False).encode()) > MAX_SUBMISSION_BYTES:
+        raise InvalidInput(f"the submission is larger than {MAX_SUBMISSION_BYTES} bytes",
+                           code="form_too_large")
     if schema is None:
         return data
     validator = Draft202012Validator(schema, format_checker=FormatChecker())
@@ -68,6 +99,17 @@ def validate(schema: dict | None, data: object) -> dict:
                                    str(e.validator), e.validator_value, e.message)
                            for e in errors])
     return data
+
+
+def _refuse_what_the_form_does_not_own(schema: dict | None, data: dict) -> None:
+    declared = _declared(schema)
+    foreign = sorted(name for name in data if name not in declared or name in _reserved)
+    if foreign:
+        raise InvalidInput(
+            f"not fields of this task's form: {', '.join(foreign)}", code="form_field_undeclared",
+            errors=[{"field": name, "message": "set by the engine, not by a form"
+                     if name in _reserved else "not a field of this task's form"}
+                    for name in foreign])
 
 
 def _missing(error) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.engine import runtime
 from app.engine.scripting import collecting_effects
@@ -74,9 +75,14 @@ def run_and_save(instance: ProcessInstance, workflow: BpmnWorkflow, actor: Actor
                 if action is not None:
                     action(workflow)
                 runtime.advance(workflow)
-            except (WorkflowException, runtime.EngineIncident, ValueError, TypeError) as err:
+                thrown = link_outbox.thrown_messages(workflow)  # before the dump: the outbox
+                document = runtime.dump(workflow)  # keeps them; what scripts stored must dump
+            except (ServiceError, SQLAlchemyError):
+                raise  # a refusal, a lost race or the database: not the process's fault
+            except Exception as err:  # anything a script or the engine raised
                 raise _failure(err) from err
-        save(instance, workflow, actor, collected, completed_task_id=completed_task_id)
+        save(instance, workflow, actor, collected, completed_task_id=completed_task_id,
+             prepared=(thrown, document))
     deadlines.record(instance.id, counted)
     return workflow
 
@@ -92,9 +98,12 @@ def _failure(err: Exception) -> ServiceError:
 
 
 def save(instance: ProcessInstance, workflow: BpmnWorkflow, actor: Actor, collected: list,
-         *, completed_task_id: str | None = None) -> None:
-    thrown = link_outbox.thrown_messages(workflow)  # before the dump: the outbox keeps them
-    instance.workflow_json = runtime.dump(workflow)
+         *, completed_task_id: str | None = None,
+         prepared: tuple[list, str] | None = None) -> None:
+    """`prepared`: the messages thrown and the document, when the caller already took them."""
+    if prepared is None:
+        prepared = (link_outbox.thrown_messages(workflow), runtime.dump(workflow))
+    thrown, instance.workflow_json = prepared
     instance.next_timer_at = runtime.next_timer_due(workflow)
     if runtime.is_finished(workflow) and instance.state == RUNNING:
         instance.state, instance.ended_at, instance.next_timer_at = COMPLETED, utcnow(), None

@@ -14,7 +14,7 @@ from app.models.task import OPEN
 from app.services import (audit, authorization, calendar, execution, forms, routing,
                           routing_hooks)
 from app.services.actor import Actor
-from app.services.errors import Conflict, Forbidden, NotFound
+from app.services.errors import Conflict, EngineFailure, Forbidden, NotFound
 
 MAX_ATTEMPTS = 3  # a lost optimistic-lock race is retried, the whole step from scratch
 
@@ -134,7 +134,13 @@ def _complete_once(task_id: str, variables: object, actor: Actor) -> HumanTask:
         engine_task.data.update(copy.deepcopy(data))
         engine_task.run()
 
-    execution.step(instance, actor, submit, completed_task_id=task_id)
+    try:
+        execution.step(instance, actor, submit, completed_task_id=task_id)
+    except EngineFailure as err:  # the process failed, not the person: it stops for an admin
+        execution.record_incident(instance.id, actor, err.detail)
+        raise EngineFailure(f"the process failed after this task and stopped for an "
+                            f"administrator: {err.detail}", code=err.code, incident=err.detail,
+                            **err.extra) from err
     audit.record(actor, "task.completed", instance_id=instance.id, task_id=task_id,
                  fields=sorted(data))
     db.session.commit()

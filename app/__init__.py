@@ -16,6 +16,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from app import cli, database, errors, i18n, security
     from app.api import init_app as init_api
+    from app.engine import script_limits
     from app.services import effects
     from app.web import init_app as init_web
 
@@ -23,6 +24,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
+    script_limits.configure(app.config["SCRIPT_TIME_LIMIT_SECONDS"],
+                            app.config["SCRIPT_MEMORY_LIMIT_MB"])
     effects.register()
     init_api(app)
     init_web(app)

@@ -75,3 +75,61 @@ def test_unexpected_errors_do_not_leak_internals(client, monkeypatch):
     assert response.status_code == 500 and response.json["code"] == "internal_error"
     assert "secret" not in response.get_data(as_text=True)
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("script", [
+    "x = 10 ** 10 ** 10",
+    "x = 'a' * 10 ** 9",
+    "x = [0] * (10 ** 8)",
+    "x = 1 << 10 ** 9",
+    "x = list(range(10 ** 9))",
+    "n = 7\nn **= 10 ** 8",
+])
+def test_one_operation_cannot_build_a_huge_value(script):
+    from app.engine.script_limits import ScriptLimitExceeded
+    with pytest.raises(ScriptLimitExceeded), collecting_effects():
+        SCRIPT_ENGINE.environment.execute(script, {})
+
+
+def test_ordinary_arithmetic_still_works():
+    context = {}
+    with collecting_effects():
+        SCRIPT_ENGINE.environment.execute(
+            "a = 2 ** 10\nb = 'ab' * 3\nc = [1] * 4\nd = 3 << 2\ne = list(range(5))\n"
+            "f = 1.5 * 2\ng = 2 ** 0.5", context)
+    assert (context["a"], context["b"], context["c"], context["d"], context["e"],
+            context["f"]) == (1024, "ababab", [1, 1, 1, 1], 12, [0, 1, 2, 3, 4], 3.0)
+
+
+def test_an_endless_loop_is_stopped_within_the_budget():
+    import time
+    from app.engine import script_limits
+    script_limits.configure(0.5, 64)
+    try:
+        started = time.perf_counter()
+        with pytest.raises(script_limits.ScriptLimitExceeded, match="longer than"), \
+                collecting_effects():
+            SCRIPT_ENGINE.environment.execute("while True:\n    pass", {})
+        assert time.perf_counter() - started < 2
+    finally:
+        script_limits.configure(2, 64)
+
+
+def test_a_growing_script_is_stopped_at_the_memory_cap():
+    from app.engine import script_limits
+    script_limits.configure(30, 16)
+    try:
+        with pytest.raises(script_limits.ScriptLimitExceeded, match="MiB"), \
+                collecting_effects():
+            SCRIPT_ENGINE.environment.execute(
+                "x = []\nwhile True:\n    x.append('y' * 1000 + str(len(x)))", {})
+    finally:
+        script_limits.configure(2, 64)
+
+
+def test_task_data_cannot_shadow_the_guards_or_the_functions():
+    with collecting_effects():  # a guard replaced by data would let `x.y` reach anything
+        value = SCRIPT_ENGINE.environment.evaluate(
+            "add_working_days is not None and len(d.keys()) == 1",
+            {"add_working_days": None, "_getattr_": None, "d": {"a": 1}})
+    assert value is True

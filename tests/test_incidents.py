@@ -64,3 +64,21 @@ def test_a_completion_whose_step_fails_is_refused_with_the_incident(client, cloc
     stopped = instance(started.id)
     assert stopped.state == ERROR and stopped.incident == response.json["incident"]
     assert [t.state for t in instances.open_tasks(started.id)] == ["open"]  # rolled back
+
+
+def test_a_runaway_script_becomes_an_incident_within_its_budget(clock):
+    import time
+    from app.engine import script_limits
+    deploy_test_file("timer_reminder.bpmn", "timer_runaway.bpmn")
+    runaway, healthy = start("timer_runaway"), start("timer_reminder")
+    clock.move_to(T0 + timedelta(hours=2))
+    script_limits.configure(1, 64)
+    try:
+        started = time.perf_counter()
+        assert timers.fire(runaway, TIMER) is False
+        assert time.perf_counter() - started < 5  # the lock is released within seconds
+    finally:
+        script_limits.configure(2, 64)
+    stopped = instance(runaway)
+    assert stopped.state == ERROR and "longer than 1 s" in stopped.incident
+    assert timers.fire(healthy, TIMER) is True  # the next instance is not held up

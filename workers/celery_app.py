@@ -46,6 +46,10 @@ def celery_config(flask_app: Flask) -> dict:
         "task_ignore_result": True,
         "task_always_eager": config.get("CELERY_ALWAYS_EAGER", False),
         "worker_prefetch_multiplier": 1,
+        # Scripts stop themselves (SCRIPT_TIME_LIMIT_SECONDS); this is the backstop for a
+        # task stuck anywhere else, so that it cannot hold a worker process for ever.
+        "task_soft_time_limit": 120,
+        "task_time_limit": 180,
         "timezone": "UTC",
         "beat_schedule_filename": os.path.join(flask_app.instance_path, "celerybeat-schedule"),
         "beat_schedule": {

@@ -8,7 +8,6 @@ expressions over and over.
 from __future__ import annotations
 
 import copy
-import operator
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -22,16 +21,15 @@ from RestrictedPython.Guards import (full_write_guard, guarded_iter_unpack_seque
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-_INPLACE = {"+=": operator.iadd, "-=": operator.isub, "*=": operator.imul,
-            "/=": operator.itruediv, "//=": operator.ifloordiv, "%=": operator.imod,
-            "|=": operator.ior, "&=": operator.iand}
+from app.engine import script_limits
 
 _EXTRA_BUILTINS = {name: __builtins__[name] if isinstance(__builtins__, dict)
                    else getattr(__builtins__, name)
                    for name in ("dict", "list", "sum", "min", "max", "any", "all", "enumerate",
                                 "sorted", "map", "filter", "zip", "reversed", "len", "round")}
 
-BUILTINS = {**safe_builtins, **limited_builtins, **utility_builtins, **_EXTRA_BUILTINS}
+BUILTINS = {**safe_builtins, **limited_builtins, **utility_builtins, **_EXTRA_BUILTINS,
+            "range": script_limits.capped_range}
 
 GUARDS = {
     "__builtins__": BUILTINS,
@@ -41,7 +39,8 @@ GUARDS = {
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
     "_unpack_sequence_": guarded_unpack_sequence,
     "_write_": full_write_guard,
-    "_inplacevar_": lambda op, x, y: _INPLACE[op](x, y),
+    "_inplacevar_": lambda op, x, y: script_limits.INPLACE[op](x, y),
+    **script_limits.GUARDS,
 }
 
 _functions: dict[str, Callable] = {}
@@ -58,7 +57,8 @@ def script_functions() -> dict[str, Callable]:
 
 @lru_cache(maxsize=4096)
 def compile_expression(source: str):
-    result = compile_restricted_eval(source.strip(), "<expression>")
+    result = compile_restricted_eval(source.strip(), "<expression>",
+                                     policy=script_limits.CheckedOperators)
     if result.errors:
         raise SyntaxError("; ".join(result.errors))
     return result.code
@@ -66,7 +66,7 @@ def compile_expression(source: str):
 
 @lru_cache(maxsize=1024)
 def compile_script(source: str):
-    result = compile_restricted_exec(source, "<script>")
+    result = compile_restricted_exec(source, "<script>", policy=script_limits.CheckedOperators)
     if result.errors:
         raise SyntaxError("; ".join(result.errors))
     return result.code
@@ -79,9 +79,10 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         return {**GUARDS, **_functions, **(external_context or {})}
 
     def evaluate(self, expression, context, external_context=None):
-        scope = self._injected(external_context)
-        scope.update(context)
-        return eval(compile_expression(expression), scope)  # noqa: S307 - restricted code
+        # Task data may not shadow the guards or the registered functions.
+        scope = {**context, **self._injected(external_context)}
+        with script_limits.budget():
+            return eval(compile_expression(expression), scope)  # noqa: S307 - restricted
 
     def execute(self, script, context, external_context=None):
         injected = self._injected(external_context)
@@ -95,7 +96,8 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
                 context[key] = copy.deepcopy(value)
         context.update(injected)
         try:
-            exec(code, context)  # noqa: S102 - restricted code
+            with script_limits.budget():
+                exec(code, context)  # noqa: S102 - restricted code
         finally:
             for key in list(context):
                 if key in injected or callable(context[key]):

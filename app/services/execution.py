@@ -8,7 +8,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.engine import runtime
+from app.engine import runtime, script_limits
 from app.engine.scripting import collecting_effects
 from app.models import ProcessDefinition, ProcessInstance, db, utcnow
 from app.models.process import COMPLETED, ERROR, RUNNING
@@ -70,7 +70,7 @@ def run_and_save(instance: ProcessInstance, workflow: BpmnWorkflow, actor: Actor
                  action: Callable[[BpmnWorkflow], None] | None = None,
                  *, completed_task_id: str | None = None) -> BpmnWorkflow:
     with deadlines.recording() as counted:  # what the step counts in working days
-        with collecting_effects() as collected:
+        with collecting_effects() as collected, script_limits.step_budget():
             try:
                 if action is not None:
                     action(workflow)

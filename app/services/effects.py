@@ -8,7 +8,7 @@ from __future__ import annotations
 from app.engine.scripting import emit, register_function
 from app.models import ProcessInstance, utcnow
 from app.services import calendar, calendar_changes, cases, joint, link_effects
-from app.services import committee, denials, forms
+from app.services import committee, denials, forms, intake_rules
 from app.services.actor import Actor
 from app.services.errors import InvalidInput
 
@@ -64,6 +64,7 @@ ENGINE_VARIABLES = (
 
 def register() -> None:
     calendar_changes.register()
+    intake_rules.register()
     forms.reserve(ENGINE_VARIABLES, "the service-center processes")
     for name, function in (("now_iso", now_iso), ("add_working_days", add_working_days),
                            ("working_days_between", working_days_between),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -19,15 +20,27 @@ from app.services.errors import Forbidden, InvalidInput
 _SEEN = TaskState.COMPLETED | TaskState.READY | TaskState.WAITING | TaskState.STARTED
 
 
+_start_guards: list[Callable[[ProcessDefinition, Actor, dict], None]] = []
+
+
+def guard_start(check: Callable[[ProcessDefinition, Actor, dict], None]) -> None:
+    """A check every start passes before anything is created (registered by the domain)."""
+    if check not in _start_guards:
+        _start_guards.append(check)
+
+
 def start(key: str, actor: Actor, *, business_key: str | None = None,
           variables: dict | None = None) -> ProcessInstance:
     """Start the latest version of `key`. Variables naming an item open a case (办件)."""
-    variables = copy.deepcopy(variables or {})
+    variables = copy.deepcopy(variables if variables is not None else {})
     if not isinstance(variables, dict):
-        raise InvalidInput("variables must be a JSON object")
+        raise InvalidInput("variables must be a JSON object", field="variables")
+    definition = deployment.latest(key)
+    for check in _start_guards:
+        check(definition, actor, variables)
     item_code, applicant = variables.pop("item_code", None), variables.pop("applicant", None)
     item = cases.item_by_code(item_code) if item_code else None
-    instance, workflow = create(deployment.latest(key), actor, item=item, applicant=applicant,
+    instance, workflow = create(definition, actor, item=item, applicant=applicant,
                                 variables=variables, business_key=business_key)
     execution.run_and_save(instance, workflow, actor)
     db.session.commit()

@@ -12,9 +12,9 @@ from flask_login import current_user
 
 from app.models import Item
 from app.models.case import STATUS_NAMES
-from app.models.identity import WINDOW_CLERK
 from app.security import current_actor
-from app.services import calendar, cases, catalog, deployment, instances, notice_pdf, notices
+from app.services import (calendar, cases, catalog, deployment, instances, intake_rules,
+                          notice_pdf, notices)
 from app.services.errors import InvalidInput, NotFound
 from app.web import bp, case_record
 from app.web.form_support import FailedForm
@@ -23,11 +23,7 @@ FORM = "intake"
 
 
 def _intake_items() -> list[Item]:
-    """The current items the signed-in user may take in at a window."""
-    if current_user.is_admin:
-        return catalog.listing()
-    departments = {m.department_id for m in current_user.memberships if m.role == WINDOW_CLERK}
-    return [item for item in catalog.listing() if item.department_id in departments]
+    return intake_rules.items_for(current_user._get_current_object())
 
 
 def _deployed_keys(items: list[Item]) -> set[str]:

@@ -14,12 +14,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(overrides or {})
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from app import cli, database, errors, i18n, security
+    from app import cli, database, errors, http_inputs, i18n, security
     from app.api import init_app as init_api
     from app.engine import script_limits
     from app.services import effects
     from app.web import init_app as init_web
 
+    http_inputs.init_app(app)  # before any route: path ids fit the database
     database.init_app(app)
     security.init_app(app)
     i18n.init_app(app)

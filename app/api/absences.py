@@ -3,6 +3,7 @@ from datetime import date
 
 from flask import jsonify, request
 
+from app.http_inputs import db_int
 from app.api import bp, json_object
 from app.api.representations import iso
 from app.models import Absence
@@ -26,7 +27,7 @@ def list_absences():
         day = date.fromisoformat(on) if on else None
     except ValueError:
         raise InvalidInput("on must be a date YYYY-MM-DD") from None
-    rows = absence_admin.listing(user_id=request.args.get("userId", type=int), on=day)
+    rows = absence_admin.listing(user_id=request.args.get("userId", type=db_int), on=day)
     return jsonify(items=[absence_json(a) for a in rows])
 
 

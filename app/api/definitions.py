@@ -1,5 +1,6 @@
 from flask import Response, jsonify, request
 
+from app.http_inputs import db_int
 from app.api import bp, json_object
 from app.api import representations as rep
 from app.security import current_actor
@@ -61,7 +62,7 @@ def list_definitions():
 def definition_xml(key: str):
     """The latest version's BPMN, or version ?version=N; `diagramXml` is the same document
     with a generated diagram when it has none (for bpmn-js)."""
-    number = request.args.get("version", type=int)
+    number = request.args.get("version", type=db_int)
     definition = deployment.version(key, number) if number else deployment.latest(key)
     return jsonify(id=definition.id, key=key, version=definition.version,
                    sourceName=definition.source_name, forms=sorted(definition.forms or {}),

@@ -2,6 +2,7 @@
 the reports of a case."""
 from flask import Response, jsonify, request
 
+from app.http_inputs import page_args
 from app.api import bp
 from app.api.representations import iso
 from app.models import DenialReport
@@ -29,8 +30,7 @@ def denial_reports():
     """The ledger: `from`, `to` (filing date), `department` (id), `outcome`, `limit`, `offset`."""
     filters = denial_ledger.filters_from(request.args)
     rows, total = denial_ledger.query(current_actor().user, filters,
-                                      limit=request.args.get("limit", 100, type=int),
-                                      offset=request.args.get("offset", 0, type=int))
+                                      **page_args(request.args))
     return jsonify(total=total, items=[report_body(r) for r in rows])
 
 

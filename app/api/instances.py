@@ -1,5 +1,6 @@
 from flask import jsonify, request
 
+from app.http_inputs import page_args
 from app.api import bp, json_object
 from app.api import representations as rep
 from app.security import current_actor
@@ -26,7 +27,7 @@ def list_instances():
     args = request.args
     rows, total = instances.query(
         key=args.get("key"), state=args.get("state"), business_key=args.get("businessKey"),
-        limit=args.get("limit", 100, type=int), offset=args.get("offset", 0, type=int),
+        **page_args(args),
         viewer=current_actor().user)
     return jsonify(total=total, items=[rep.instance(i) for i in rows])
 

@@ -8,6 +8,7 @@ import re
 
 from flask import jsonify, request
 
+from app.http_inputs import db_int
 from app.api import bp, json_object
 from app.models import AuthorizationLetter
 from app.security import current_actor
@@ -85,7 +86,7 @@ def _day_arg(name: str):
 
 @bp.get("/authorization-letters")
 def list_letters():
-    rows = letters.listing(department_id=request.args.get("departmentId", type=int),
+    rows = letters.listing(department_id=request.args.get("departmentId", type=db_int),
                            status=request.args.get("status") or None,
                            valid_on=_day_arg("validOn"))
     departments, users = letters.parties(rows)

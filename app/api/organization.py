@@ -5,6 +5,7 @@ administrators (and each person may read their own record). Services enforce bot
 """
 from flask import jsonify, request
 
+from app.http_inputs import db_int
 from app.api import bp, json_object
 from app.api import organization_representations as rep
 from app.security import current_actor
@@ -71,7 +72,7 @@ def update_center(center_id: int):
 
 @bp.get("/departments")
 def list_departments():
-    rows = organization.list_departments(center_id=request.args.get("centerId", type=int),
+    rows = organization.list_departments(center_id=request.args.get("centerId", type=db_int),
                                          active=_active_arg())
     return jsonify([rep.department(d) for d in rows])
 
@@ -97,7 +98,7 @@ def update_department(department_id: int):
 
 @bp.get("/windows")
 def list_windows():
-    rows = organization.list_windows(center_id=request.args.get("centerId", type=int),
+    rows = organization.list_windows(center_id=request.args.get("centerId", type=db_int),
                                      active=_active_arg())
     return jsonify(_windows_json(rows))
 
@@ -120,8 +121,8 @@ def update_window(window_id: int):
 
 @bp.get("/posts")
 def list_posts():
-    rows = organization.list_posts(window_id=request.args.get("windowId", type=int),
-                                   user_id=request.args.get("userId", type=int))
+    rows = organization.list_posts(window_id=request.args.get("windowId", type=db_int),
+                                   user_id=request.args.get("userId", type=db_int))
     holders = organization.post_holders(rows)
     return jsonify([rep.post(p, holders) for p in rows])
 

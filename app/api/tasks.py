@@ -1,5 +1,6 @@
 from flask import jsonify, request
 
+from app.http_inputs import db_int, page_args
 from app.api import bp, json_object
 from app.api import representations as rep
 from app.security import current_actor
@@ -15,9 +16,8 @@ def list_tasks():
         raise InvalidInput("assignee supports only 'me'")
     rows = tasks.inbox(actor.user, assignee_me=assignee == "me",
                        candidate_role=args.get("candidateGroup"),
-                       instance_id=args.get("processInstanceId", type=int),
-                       limit=args.get("limit", 100, type=int),
-                       offset=args.get("offset", 0, type=int))
+                       instance_id=args.get("processInstanceId", type=db_int),
+                       **page_args(args))
     return jsonify([rep.task(t) for t in rows])
 
 

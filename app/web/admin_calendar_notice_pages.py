@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.http_inputs import db_int
 from app.models import db
 from app.security import current_actor
 from app.services import calendar, calendar_admin, permissions
@@ -28,7 +29,7 @@ def _page(year: int, *, text: str = "", document_no: str = "", changes=None,
 
 def _year() -> int:
     default = calendar.today().year + 1
-    year = request.values.get("year", default, type=int)
+    year = request.values.get("year", default, type=db_int)
     return year if calendar.FIRST_YEAR <= year <= calendar.LAST_YEAR else default
 
 

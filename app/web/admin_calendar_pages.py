@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.http_inputs import db_int
 from app.models import CalendarDay, db
 from app.security import current_actor
 from app.services import calendar, calendar_admin, calendar_rules, permissions
@@ -67,8 +68,8 @@ def _calendar_page(year: int, month: int, *, outcome: str | None = None,
 def admin_calendar():
     permissions.require_admin(current_actor())
     today = calendar.today()
-    year = request.args.get("year", today.year, type=int)
-    month = request.args.get("month", today.month, type=int)
+    year = request.args.get("year", today.year, type=db_int)
+    month = request.args.get("month", today.month, type=db_int)
     if not (calendar.FIRST_YEAR <= year <= calendar.LAST_YEAR and 1 <= month <= 12):
         raise InvalidInput(_("年份或月份无效"))
     return _calendar_page(year, month, outcome=request.args.get("outcome"))
@@ -101,7 +102,7 @@ def admin_calendar_set_day():
 @bp.post("/admin/calendar/year")
 def admin_calendar_add_year():
     permissions.require_admin(current_actor())
-    year = request.form.get("year", 0, type=int)
+    year = request.form.get("year", 0, type=db_int)
     if not calendar.FIRST_YEAR <= year <= calendar.LAST_YEAR:
         today = calendar.today()
         return _calendar_page(today.year, today.month, refusal=_("年份无效")), 400

@@ -11,6 +11,7 @@ from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from app.http_inputs import db_int
 from app.models import User, db
 from app.models.process import INSTANCE_STATES
 from app.security import current_actor
@@ -59,7 +60,7 @@ def admin_instances():
     filters = instance_overview.Filters(
         key=args.get("key", ""), state=args.get("state", ""),
         business_key=args.get("business_key", ""), overdue_only=args.get("overdue") == "1")
-    page = max(args.get("page", 1, type=int), 1)
+    page = max(args.get("page", 1, type=db_int), 1)
     rows, total = instance_overview.listing(filters, page=page, per_page=PER_PAGE)
     users, departments = instance_overview.names_for([t for r in rows for t in r.open_tasks])
     return render_template(
@@ -164,7 +165,7 @@ def admin_fire_timers(instance_id: int):
 @bp.post("/admin/instances/<int:instance_id>/tasks/<task_id>/reassign")
 def admin_reassign(instance_id: int, task_id: str):
     def reassign():
-        assignee = db.session.get(User, request.form.get("assignee", 0, type=int))
+        assignee = db.session.get(User, request.form.get("assignee", 0, type=db_int))
         if assignee is None or not assignee.active:
             raise InvalidInput(_("请选择一名在职人员"),
                                errors=[{"field": "assignee", "message": "unknown user"}])

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.http_inputs import db_int
 from app.models import Item
 from app.models.catalog import APPROVAL_LEVELS, ITEM_CATEGORIES, ITEM_KINDS
 from app.security import current_actor
@@ -39,7 +40,7 @@ def _render(template: str, status: int = 200, **context):
 def items_index():
     _require_admin()
     args = request.args
-    department_id = args.get("department_id", type=int)
+    department_id = args.get("department_id", type=db_int)
     kind = args.get("kind") if args.get("kind") in ITEM_KINDS else None
     rows = catalog.listing(department_id=department_id, kind=kind, q=args.get("q"),
                            include_superseded=bool(args.get("include_superseded")))
@@ -51,7 +52,7 @@ def items_index():
 def item_page(code: str):
     _require_admin()
     versions = catalog.history(code)
-    shown = next((v for v in versions if v.version == request.args.get("version", type=int)),
+    shown = next((v for v in versions if v.version == request.args.get("version", type=db_int)),
                  versions[-1])
     return _render("catalog/detail.html", item=shown, versions=versions,
                    fields=catalog.as_fields(shown))

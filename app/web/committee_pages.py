@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import redirect, render_template, request, url_for
 
+from app.http_inputs import db_int
 from app.models import User, db
 from app.models.committee import POSITION_LABELS, POSITIONS
 from app.security import current_actor
@@ -25,7 +26,7 @@ def _page(failed: dict | None = None, status: int = 200):
         position_labels=POSITION_LABELS, blank_rows=BLANK_ROWS, failed=failed or {},
         seats={d.id: committee_org.seats(d.id) for d in departments},
         has_committee={d.id: committee_org.has_committee(d.id) for d in departments},
-        saved=request.args.get("saved", type=int)), status
+        saved=request.args.get("saved", type=db_int)), status
 
 
 @bp.get("/admin/committees")

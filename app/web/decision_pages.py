@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 
+from app.http_inputs import db_int
 from app.models import db
 from app.security import current_actor
 from app.services import decisions, deployment
@@ -14,12 +15,12 @@ from app.web.designer_pages import require_designer
 
 def _page(key: str, problems: list | None = None, status: int = 200):
     require_designer()
-    number = request.args.get("version", type=int)
+    number = request.args.get("version", type=db_int)
     definition = deployment.version(key, number) if number else deployment.latest(key)
     return render_template("designer/decisions.html", key=key, definition=definition,
                            tables=[decisions.rows(t) for t in decisions.tables_of(definition)],
                            problems=problems or [],
-                           deployed=request.args.get("deployed", type=int)), status
+                           deployed=request.args.get("deployed", type=db_int)), status
 
 
 @bp.get("/designer/processes/<key>/decisions")

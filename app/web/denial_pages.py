@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, render_template, request
 from flask_login import current_user
 
+from app.http_inputs import db_int
 from app.models.denial import KIND_LABELS, OUTCOME_LABELS, OUTCOMES, TRIGGER_LABELS
 from app.services import denial_ledger, organization
 from app.services.errors import InvalidInput
@@ -19,7 +20,7 @@ def denial_ledger_page():
     allowed = denial_ledger.departments_of(viewer)  # refuses people with no department
     departments = [d for d in organization.list_departments()
                    if allowed is None or d.id in allowed]
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(request.args.get("page", 1, type=db_int), 1)
     problems, rows, total, filters = [], [], 0, denial_ledger.Filters()
     try:
         filters = denial_ledger.filters_from(request.args)

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.http_inputs import db_int
 from app.models.joint import MEETING_KINDS, OPINION_LABELS
 from app.security import current_actor
 from app.services import calendar, joint_board
@@ -37,13 +38,13 @@ def _act(action) -> object:
 
 @bp.post("/joint/<int:instance_id>/urge")
 def joint_urge(instance_id: int):
-    department_id = request.form.get("department_id", type=int)
+    department_id = request.form.get("department_id", type=db_int)
     return _act(lambda: joint_board.urge(instance_id, department_id, current_actor()))
 
 
 @bp.post("/joint/<int:instance_id>/extension")
 def joint_extension(instance_id: int):
-    days = request.form.get("days", type=int)
+    days = request.form.get("days", type=db_int)
     return _act(lambda: joint_board.request_extension(
         instance_id, days, request.form.get("reason", ""), current_actor()))
 

@@ -9,6 +9,7 @@ import re
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.http_inputs import db_int
 from app.models import AuthorizationLetter
 from app.models.authorization import ACTIVE, ITEM_POWERS, MANAGEMENT_POWERS, REVOKED
 from app.security import current_actor
@@ -119,7 +120,7 @@ def _letter_form(department_id: int | None, values: dict, error: ServiceError | 
 @bp.route("/admin/letters/new", methods=["GET", "POST"])
 def new_letter():
     _require_admin()
-    department_id = request.values.get("department_id", type=int)
+    department_id = request.values.get("department_id", type=db_int)
     if request.method == "GET":
         return _letter_form(department_id, _prefilled(None))
     fields = _posted_fields()

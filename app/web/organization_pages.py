@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import gettext as _
 
+from app.http_inputs import db_int
 from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE,
                                  COMMITTEE_MEMBER, DEPARTMENT_ROLES, PROCESS_DESIGNER, ROLES,
                                  WINDOW_CLERK)
@@ -118,7 +119,7 @@ def _staff_page(failed: FailedForm | None = None) -> str:
     people = staff.list_staff(actor)
     roles = {u.id: staff.role_list(u, codes) for u in people}
     # ?edit=<id> opens a person's roles form; a refused roles form stays open
-    editing_id = request.args.get("edit", type=int) or request.view_args.get("user_id")
+    editing_id = request.args.get("edit", type=db_int) or request.view_args.get("user_id")
     editing = staff.get_staff(editing_id, actor) if editing_id else None
     return render_template(
         "organization/staff.html", failed=failed, people=people, roles=roles, editing=editing,

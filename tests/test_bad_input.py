@@ -1,0 +1,55 @@
+"""Bad input is never a 500: ids beyond the database, page sizes, NUL bytes, long strings,
+JSON that is not an object or nests too deep, each a 4xx naming what is wrong."""
+import json
+
+import pytest
+
+from tests.conftest import headers_for
+
+GETS = ["/api/process-instances/{x}", "/api/cases/{x}", "/api/tasks/{x}", "/api/items/{x}",
+        "/api/authorization-letters/{x}", "/api/denial-reports/{x}", "/api/attachments/{x}",
+        "/api/staff/{x}", "/api/departments/{x}", "/api/process-instances/{x}/linkage",
+        "/cases/{x}", "/tasks/{x}", "/admin/instances/{x}", "/guide/{x}",
+        "/api/process-instances?limit={x}", "/api/process-instances?offset={x}",
+        "/api/tasks?limit={x}", "/api/denial-reports?limit={x}", "/api/items?department={x}",
+        "/api/reports/authorization-rate?on={x}", "/api/calendar/deadline?start={x}&days=1",
+        "/admin/calendar?year={x}&month=1", "/admin/instances?page={x}", "/api/absences?on={x}",
+        "/api/authorization-letters?validOn={x}", "/api/denial-reports?from={x}",
+        "/api/tasks?processInstanceId={x}", "/api/posts?userId={x}"]
+VALUES = ["99999999999999999999", "4294967296", "-1", "%00", "abc", "1e9", "x" * 3000]
+
+
+@pytest.mark.parametrize("path", GETS)
+@pytest.mark.parametrize("value", VALUES)
+def test_a_strange_value_in_a_url_is_a_4xx(client, path, value):
+    response = client.get(path.format(x=value), headers=headers_for("admin"))
+    assert response.status_code < 500, response.text[:300]
+
+
+def test_an_id_beyond_the_database_names_itself(client):
+    response = client.get("/api/process-instances/99999999999999999999",
+                          headers=headers_for("admin"))
+    assert response.status_code == 400 and response.json["code"] == "id_out_of_range"
+
+
+@pytest.mark.parametrize("limit", ["-1", "0", "100000", "x"])
+def test_a_page_size_out_of_range_is_refused_by_name(client, limit):
+    response = client.get(f"/api/tasks?limit={limit}", headers=headers_for("clerk"))
+    assert response.status_code == 400 and response.json["errors"][0]["field"] == "limit"
+
+
+POSTS = ["/api/process-definitions/key/service_item/start", "/api/items", "/api/staff",
+         "/api/absences", "/api/authorization-letters", "/api/calendar/years/2027/notice",
+         "/api/joint-cases/1/urge", "/api/departments"]
+BODIES = ["[]", '"text"', "null", "1", "{", '{"a": "\\u0000"}',
+          json.dumps({"a": json.loads("[" * 200 + "]" * 200)}),
+          json.dumps({"name": "x" * 100_000, "code": "y" * 1000})]
+
+
+@pytest.mark.parametrize("path", POSTS)
+@pytest.mark.parametrize("body", BODIES)
+def test_a_strange_body_is_a_4xx(client, path, body):
+    response = client.post(path, data=body, content_type="application/json",
+                           headers=headers_for("admin"))
+    assert 400 <= response.status_code < 500, response.text[:300]
+    assert response.mimetype == "application/problem+json"

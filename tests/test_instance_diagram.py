@@ -35,8 +35,10 @@ def test_states_follow_the_task_tree_into_the_sub_process(client):
     assert elements["window_review"] == "active" and elements["handling"] == "active"
     assert elements["warning_timer"] == elements["overdue_timer"] == "waiting"
     assert not {"refuse", "decide_on_spot", "department_decision", "deliver"} & set(elements)
+    # MSA-002 names a reason to take longer (现场踏勘): its decision limit is the deadline.
     assert body["timers"] == {"warning_timer": "2026-03-13T23:59:59+08:00",
-                              "overdue_timer": "2026-03-16T23:59:59+08:00"}
+                              "overdue_timer": "2026-03-16T23:59:59+08:00",
+                              "decision_limit_timer": "2026-03-16T23:59:59+08:00"}
     assert {"f_gw_missing", "f_supplement_recheck", "f_kind_promise", "f_h_review"} <= set(
         body["flows"])
     assert not {"f_gw_refuse", "f_kind_instant", "f_h_decision"} & set(body["flows"])

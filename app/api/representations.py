@@ -54,6 +54,8 @@ def case(c: Case | None) -> dict | None:
             "deadlineProvisional": provisional(c.deadline_at),
             "concludedAt": _iso(c.concluded_at),
             "decision": c.decision, "overdue": c.overdue, "responsibleUnit": c.responsible_unit,
+            "majorProject": c.major_project, "decisionLimitAt": _iso(c.decision_limit_at),
+            "flags": c.flags,
             "supplements": c.supplements, "history": c.history}
 
 

@@ -17,6 +17,15 @@ STATUS_NAMES = {
     14: "撤回", 15: "撤销",
 }
 
+# Flags the time limits raise on a case (行政许可法 art. 32, seed 004); each is a Boolean
+# column of the same name, and these are the names the pages and notices show.
+CASE_FLAGS = {
+    "auto_accepted": "逾期自动受理",  # art. 32: not answered within 5 working days
+    "decision_limit_exceeded": "超过部门审批时限",  # seed 004: 2 (major projects 30) WD
+    "spot_not_decided": "即办件未当日办结",
+    "overdue": "已逾期",
+}
+
 
 class Case(db.Model):
     __tablename__ = "service_case"
@@ -37,6 +46,12 @@ class Case(db.Model):
     decision: Mapped[str | None] = mapped_column(sa.String(32))  # approved / denied / deemed
     overdue: Mapped[bool] = mapped_column(default=False)
     responsible_unit: Mapped[str | None] = mapped_column(sa.String(120))  # who bears 超时默认
+    # 重大项目及招商引资项目 (seed 004), chosen by the window at intake and only there.
+    major_project: Mapped[bool] = mapped_column(default=False)
+    auto_accepted: Mapped[bool] = mapped_column(default=False)  # 逾期自动受理 (art. 32)
+    decision_limit_at: Mapped[datetime | None]  # the department's own limit (seed 004)
+    decision_limit_exceeded: Mapped[bool] = mapped_column(default=False)
+    spot_not_decided: Mapped[bool] = mapped_column(default=False)  # 即办件 not decided that day
     supplements: Mapped[list] = mapped_column(default=list)  # 补正 rounds: started/ended/missing
     history: Mapped[list] = mapped_column(default=list)  # [{code, at, note}]
     item: Mapped[Item] = relationship(lazy="joined")
@@ -44,6 +59,11 @@ class Case(db.Model):
     @property
     def status_name(self) -> str:
         return STATUS_NAMES.get(self.status_code, str(self.status_code))
+
+    @property
+    def flags(self) -> list[str]:
+        """The CASE_FLAGS raised on the case, in their order."""
+        return [name for name in CASE_FLAGS if getattr(self, name)]
 
 
 class CaseCounter(db.Model):

@@ -27,6 +27,13 @@ ITEM_CATEGORIES = (LICENSING, PUBLIC_SERVICE, OTHER_POWER)
 
 APPROVAL_LEVELS = ("county", "city", "province")  # 审批层级
 
+# Seed 004: a department decides its items within 2 working days of acceptance, unless the
+# item needs one of these (then its promised time limit is the only one).
+LONG_DECISION_REASONS = {
+    "site_survey": "现场踏勘", "expert_review": "专家论证", "prior_approval": "前置审批",
+    "higher_level": "上报上级", "special": "特殊事项",
+}
+
 
 class Item(db.Model):  # 事项 (one version of it)
     __tablename__ = "item"
@@ -57,6 +64,8 @@ class Item(db.Model):  # 事项 (one version of it)
     # [{code, name, required, deferrable (容缺), copies}]
     materials: Mapped[list] = mapped_column(default=list)
     fee: Mapped[str] = mapped_column(sa.String(200), default="不收费")  # 收费标准
+    # Why the department may take longer than 2 working days (LONG_DECISION_REASONS), or "".
+    long_decision_reason: Mapped[str] = mapped_column(sa.String(32), default="")
     approval_level: Mapped[str] = mapped_column(sa.String(16), default="county")
     process_key: Mapped[str] = mapped_column(sa.String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -80,6 +89,7 @@ class Item(db.Model):  # 事项 (one version of it)
             "promised_days": float(self.promised_days),
             "legal_days": float(self.legal_days),
             "overdue_default": self.overdue_default,
+            "long_decision_reason": self.long_decision_reason or "",
             "absent_default": self.absent_default,
             "joint_departments": list(self.joint_departments),
             "required_materials": [m["code"] for m in self.materials if m.get("required")],

@@ -92,15 +92,19 @@ def supplemented(case: Case, actor: Actor, deadline_at: str | None = None) -> No
     set_status(case, 7, actor, "补正材料已收齐")
 
 
-def accepted(case: Case, actor: Actor, deadline_at: str, days: float | None = None) -> None:
-    """受理; `days` is the case's limit when it is not the item's (a joint case's longest)."""
-    now = utcnow()
+def accepted(case: Case, actor: Actor, deadline_at: str, days: float | None = None, *,
+             accepted_at: str | None = None, why: str = "") -> None:
+    """受理; `days` is the case's limit when it is not the item's (a joint case's longest).
+    `accepted_at` dates an acceptance the law deems made earlier, `why` says so (art. 32)."""
+    now = datetime.fromisoformat(accepted_at) if accepted_at else utcnow()
     case.accepted_at, case.deadline_at = now, datetime.fromisoformat(deadline_at)
     case.case_no = next_case_number(now, center_code(case))
     unconfirmed = provisional_note(case.deadline_at, since=now)
-    set_status(case, 3, actor, case.case_no + (f"；{unconfirmed}" if unconfirmed else ""))
+    note = f"{case.case_no}（{why}）" if why else case.case_no
+    set_status(case, 3, actor, note + (f"；{unconfirmed}" if unconfirmed else ""))
     tell(case, "accepted", "受理通知书",
-          f"您申请的「{case.item.name}」已于{local_text(now)}受理，办件编号 {case.case_no}，"
+          f"您申请的「{case.item.name}」{why + '，' if why else ''}"
+          f"已于{local_text(now)}受理，办件编号 {case.case_no}，"
           f"承诺时限 {catalog.format_days(Decimal(str(days or case.item.promised_days)))} 个工作日，将于{local_text(case.deadline_at)}前办结。"
           + ("该期限按暂定工作日历计算，国务院公布放假安排后如有调整将另行告知。" if unconfirmed else ""))
 

@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from jsonschema import Draft202012Validator
 
 from app.models import Department, Item, db, utcnow
-from app.models.catalog import (APPROVAL_LEVELS, ITEM_CATEGORIES, ITEM_KINDS, JOINT, LICENSING)
+from app.models.catalog import (APPROVAL_LEVELS, ITEM_CATEGORIES, ITEM_KINDS, JOINT, LICENSING,
+                                LONG_DECISION_REASONS)
 from app.services import audit, permissions
 from app.services.actor import Actor
 from app.services.errors import Conflict, InvalidInput, NotFound
@@ -26,13 +27,13 @@ from app.services.errors import Conflict, InvalidInput, NotFound
 FIELDS = ("code", "basic_code", "name", "department", "kind", "category", "service_object",
           "legal_days", "promised_days", "overdue_default", "absent_default",
           "joint_departments", "legal_basis", "acceptance_conditions", "materials", "fee",
-          "approval_level", "process_key")
+          "approval_level", "process_key", "long_decision_reason")
 REQUIRED = ("code", "basic_code", "name", "department", "kind", "legal_days", "promised_days",
             "process_key")
 DEFAULTS = {"category": LICENSING, "service_object": "", "overdue_default": False,
             "absent_default": False, "joint_departments": [], "legal_basis": "",
             "acceptance_conditions": "", "materials": [], "fee": "不收费",
-            "approval_level": "county"}
+            "approval_level": "county", "long_decision_reason": ""}
 MATERIAL_DEFAULTS = {"required": False, "deferrable": False, "copies": 1}
 
 # Chinese names of fields and values: the spreadsheet headers, the 办事指南 and the pages
@@ -44,12 +45,14 @@ LABELS = {
     "overdue_default": "超时默认", "absent_default": "缺席默认", "joint_departments": "联办部门",
     "legal_basis": "设定依据", "acceptance_conditions": "受理条件", "materials": "申请材料",
     "fee": "收费标准", "approval_level": "审批层级", "process_key": "流程标识",
+    "long_decision_reason": "延长审批的原因",  # seed 004: else decided within 2 working days
 }
 KIND_LABELS = {"instant": "即办件", "promise": "承诺件", "joint": "联办件", "report": "上报件"}
 CATEGORY_LABELS = {"licensing": "行政许可", "public_service": "公共服务",
                    "other": "其他行政权力"}
 LEVEL_LABELS = {"county": "县级", "city": "市级", "province": "省级"}
-VALUE_LABELS = {**KIND_LABELS, **CATEGORY_LABELS, **LEVEL_LABELS}
+REASON_LABELS = {"": "无（2 个工作日内决定）", **LONG_DECISION_REASONS}
+VALUE_LABELS = {**KIND_LABELS, **CATEGORY_LABELS, **LEVEL_LABELS, **LONG_DECISION_REASONS}
 
 MAX_DAYS = Decimal(9999)  # the column holds 99999.9; anything near that is a typing slip
 # Codes appear in URLs (/api/items/<code>), so no slashes or spaces.
@@ -79,7 +82,7 @@ _SHAPE = Draft202012Validator({
         "legal_basis": _text(20000), "acceptance_conditions": _text(20000),
         "materials": {"type": "array", "items": _MATERIAL_SCHEMA, "maxItems": 100},
         "fee": _text(200), "approval_level": {"enum": list(APPROVAL_LEVELS)},
-        "process_key": _text(100, 1),
+        "process_key": _text(100, 1), "long_decision_reason": {"enum": list(REASON_LABELS)},
     },
 })
 

@@ -8,12 +8,16 @@ the items being revised (and the defaults of new ones); an empty cell means empt
 
     code, basic_code, name, department (department code), kind, category, service_object,
     legal_days, promised_days, overdue_default, absent_default, joint_departments,
-    legal_basis, acceptance_conditions, materials, fee, approval_level, process_key
+    legal_basis, acceptance_conditions, materials, fee, approval_level, process_key,
+    long_decision_reason
 
 Cell values (export writes the Chinese form, import accepts both):
 - kind: 即办件 / 承诺件 / 联办件 / 上报件 (instant / promise / joint / report);
   category: 行政许可 / 公共服务 / 其他行政权力 (licensing / public_service / other);
-  approval_level: 县级 / 市级 / 省级 (county / city / province).
+  approval_level: 县级 / 市级 / 省级 (county / city / province);
+  long_decision_reason (why the department may take more than 2 working days, seed 004):
+  现场踏勘 / 专家论证 / 前置审批 / 上报上级 / 特殊事项 (site_survey / expert_review /
+  prior_approval / higher_level / special), an empty cell for none.
 - yes/no columns: 是 / 否 (also true/false, yes/no, 1/0); an empty cell is 否.
 - legal_days, promised_days: working days in steps of 0.5, e.g. 20 or 2.5.
 - joint_departments: department codes separated by ";" (also "；", "," or "、").
@@ -55,7 +59,8 @@ COLUMNS = catalog.FIELDS
 MAX_ROWS = 5000  # a county catalog has a few hundred items; more is a wrong file
 MAX_COLUMNS = 60
 ENUM_LABELS = {"kind": catalog.KIND_LABELS, "category": catalog.CATEGORY_LABELS,
-               "approval_level": catalog.LEVEL_LABELS}
+               "approval_level": catalog.LEVEL_LABELS,
+               "long_decision_reason": catalog.LONG_DECISION_REASONS}
 FLAGS = ("overdue_default", "absent_default")
 YES, NO = {"是", "true", "yes", "y", "1", "√"}, {"否", "false", "no", "n", "0", ""}
 REQUIRED_WORDS = (YES | {"required", "必要", "必需", "必须"}, NO | {"optional", "非必要", "可选"})

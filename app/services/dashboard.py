@@ -45,6 +45,14 @@ def overdue_cases() -> int:
                              .where(Case.overdue.is_(True)))
 
 
+def flagged_cases() -> int:
+    """Open cases a time limit flagged: 逾期自动受理, past the department's limit, 即办件 not
+    decided on the day (overdue ones are counted on their own)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Case).where(
+        sa.or_(Case.auto_accepted.is_(True), Case.decision_limit_exceeded.is_(True),
+               Case.spot_not_decided.is_(True)), Case.concluded_at.is_(None)))
+
+
 def warned_cases() -> int:
     """Cases that were sent a 预警 (one working day before their deadline), still open."""
     warned = sa.select(AuditEvent.instance_id).where(AuditEvent.action == "case.warning")

@@ -99,6 +99,7 @@ def _items(departments: dict[str, Department]) -> None:
         db.session.add(Item(
             code=code, basic_code=data.basic_code(code), name=name,
             approval_level=data.APPROVAL_LEVEL.get(code, "county"),
+            long_decision_reason=data.LONG_DECISION_REASON.get(code, ""),
             department_id=departments[department].id, kind=kind, category=category,
             service_object="自然人" if materials == "person" else "企业法人、个体工商户",
             legal_days=Decimal(legal), promised_days=Decimal(promised), overdue_default=deemed,

@@ -105,6 +105,15 @@ ITEMS = [
 
 # Where each 上报件 is decided (审批层级); the levels above run three_level_review.
 APPROVAL_LEVEL = {"HCD-004": "city", "TRA-004": "city", "HEA-003": "province"}
+# Seed 004: why a promise item may take longer than 2 working days; the rest (HRS-003,
+# TRA-003, CUL-002, EDU-002) are decided by the department within 2 working days.
+LONG_DECISION_REASON = {
+    "MSA-002": "site_survey", "MSA-003": "site_survey", "NRP-001": "site_survey",
+    "NRP-002": "prior_approval", "NRP-004": "site_survey", "HRS-004": "site_survey",
+    "HCD-001": "prior_approval", "HCD-002": "site_survey", "HCD-003": "expert_review",
+    "TRA-001": "site_survey", "HEA-001": "site_survey", "HEA-002": "site_survey",
+    "CUL-001": "site_survey", "EDU-001": "site_survey",
+}
 
 
 def basic_code(item_code: str) -> str:

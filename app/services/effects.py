@@ -8,7 +8,7 @@ from __future__ import annotations
 from app.engine.scripting import emit, register_function
 from app.models import ProcessInstance, utcnow
 from app.services import calendar, calendar_changes, cases, joint, link_effects
-from app.services import committee, denials, forms, intake_rules
+from app.services import committee, denials, forms, intake_rules, law_intake
 from app.services.actor import Actor
 from app.services.errors import InvalidInput
 
@@ -44,6 +44,7 @@ CASE_EFFECTS = {
     **committee.EFFECTS,  # 审批决策委员会
     **denials.EFFECTS,  # 否定报备
     **link_effects.EFFECTS,  # 三级联动: the levels above the accepting one
+    **law_intake.EFFECTS,  # 行政许可法 art. 32 and seed 004's decision limits
 }
 
 
@@ -59,12 +60,16 @@ ENGINE_VARIABLES = (
     "has_committee", "committee", "officer_authorized", "escalation_trigger",
     "committee_decision", "ballots", "seat_index", "vote", "votes", "voter_id", "voter_ids",
     "vote_deadline_at", "denial_kind", "denial_trigger", "denial_review_due",
+    "long_decision_reason", "received_at", "intake_deadline_at", "intake_warning_at",
+    "decision_limit_days", "decision_limited", "decision_limit_at", "spot_deadline_at",
+    "case_warning_at",
 )
 
 
 def register() -> None:
     calendar_changes.register()
     intake_rules.register()
+    law_intake.register()
     forms.reserve(ENGINE_VARIABLES, "the service-center processes")
     for name, function in (("now_iso", now_iso), ("add_working_days", add_working_days),
                            ("working_days_between", working_days_between),

@@ -9,15 +9,17 @@ its Chinese heading, in the order a printed guide shows them:
     itemName 事项名称, basicCode 基本编码, implementationCode 实施编码, category 事项类型,
     kind 办件类型, implementingBody 实施主体, jointDepartments 联办部门, serviceObject 服务对象,
     legalBasis 设定依据, acceptanceConditions 受理条件, materials 申请材料, steps 办理流程,
-    legalTimeLimit 法定办结时限, promisedTimeLimit 承诺办结时限, fee 收费标准,
+    legalTimeLimit 法定办结时限, promisedTimeLimit 承诺办结时限,
+    decisionTimeLimit 部门审批时限 (promise items, seed 004; "" for others), fee 收费标准,
     approvalLevel 审批层级, address 办理地点, consultationPhone 咨询电话,
     complaintPhone 监督投诉电话, officeHours 办公时间, overdueDefault 超时默认,
     absentDefault 缺席默认, remedies 救济途径, version 版本, effectiveDate 生效日期
 
 Values are display text, except: materials, a list of {name, required, requirement,
 deferrable, deferral, copies}; steps and remedies, lists of text; legalDays and
-promisedDays, the numbers behind the two time limits; kindCode and categoryCode, the
-catalog keys; version, a number; current, whether this version is in force.
+promisedDays, the numbers behind the two time limits; longDecisionReason, the name of
+the item's reason to take longer than 2 working days ("" for none); kindCode and
+categoryCode, the catalog keys; version, a number; current, whether this version is in force.
 """
 from __future__ import annotations
 
@@ -32,7 +34,8 @@ LABELS = {
     "category": "事项类型", "kind": "办件类型", "implementingBody": "实施主体",
     "jointDepartments": "联办部门", "serviceObject": "服务对象", "legalBasis": "设定依据",
     "acceptanceConditions": "受理条件", "materials": "申请材料", "steps": "办理流程",
-    "legalTimeLimit": "法定办结时限", "promisedTimeLimit": "承诺办结时限", "fee": "收费标准",
+    "legalTimeLimit": "法定办结时限", "promisedTimeLimit": "承诺办结时限",
+    "decisionTimeLimit": "部门审批时限", "fee": "收费标准",
     "approvalLevel": "审批层级", "address": "办理地点", "consultationPhone": "咨询电话",
     "complaintPhone": "监督投诉电话", "officeHours": "办公时间", "overdueDefault": "超时默认",
     "absentDefault": "缺席默认", "remedies": "救济途径", "version": "版本",
@@ -114,9 +117,18 @@ def _days_text(days: Decimal) -> str:
 
 
 def _time_limits(item: Item) -> dict:
+    reason = catalog.LONG_DECISION_REASONS.get(item.long_decision_reason, "")
     return {"legalTimeLimit": _days_text(item.legal_days),
             "promisedTimeLimit": _days_text(item.promised_days),
+            "decisionTimeLimit": _decision_text(reason) if item.kind == PROMISE else "",
+            "longDecisionReason": reason,
             "legalDays": float(item.legal_days), "promisedDays": float(item.promised_days)}
+
+
+def _decision_text(reason: str) -> str:
+    """Seed 004: 2 working days, unless a reason; major and investment projects 30."""
+    first = f"需{reason}，按承诺办结时限办理" if reason else "受理后 2 个工作日内作出决定"
+    return first + "；重大项目及招商引资项目 30 个工作日内完成"
 
 
 def _contacts(item: Item) -> dict:

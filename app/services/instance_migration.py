@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 
 import sqlalchemy as sa
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
@@ -142,12 +143,25 @@ def _reload(text: str, new: runtime.CompiledProcess, version: int):
         for flow in (workflow, *workflow.subprocesses.values()):
             for task in list(flow.tasks.values()):
                 if task.id in flow.tasks and task.state & TaskState.NOT_FINISHED_MASK:
+                    _require_under_its_boundary_events(task)
                     _follow_new_flows(flow, task)
         runtime.check_depth(workflow)
     except (WorkflowException, runtime.EngineIncident, KeyError, AttributeError) as err:
         raise Conflict(f"the instance's task tree does not fit version {version}: {err}",
                        code="migration_incompatible") from err
     return workflow
+
+
+def _require_under_its_boundary_events(task) -> None:
+    """A task the new version gives boundary events must have been reached through their
+    split, or the engine later fails to join it ("Split ... was not reached"): such a task
+    moves once it is done (e.g. a case waiting at intake before the art. 32 timers)."""
+    splits = [s for s in task.task_spec.inputs if isinstance(s, BoundaryEventSplit)]
+    if splits and task.parent is not None and task.parent.task_spec not in splits \
+            and task.state & _LIVE:
+        raise WorkflowException(f"'{task.task_spec.bpmn_id}' has boundary events in the new "
+                                "version that it was not started with; move the instance once "
+                                "it is past that task")
 
 
 def _follow_new_flows(flow, task) -> None:

@@ -83,12 +83,18 @@ def _frame(case: Case, kind: str, issued_at, title: str | None = None) -> dict:
             "signature": {"name": center.name, "date": _local_date(issued_at)}}
 
 
+# 行政许可法 art. 32: accepted from the day the materials were received (逾期自动受理).
+_ART_32_ACCEPTED = "依《中华人民共和国行政许可法》第三十二条，自收到申请材料之日起即为受理"
+
+
 def _accepted(case: Case, variables: dict) -> dict:
     notice = _frame(case, ACCEPTED, case.accepted_at)
     days = catalog.format_days(case.item.promised_days)
     notice["body"] = [
         f"你（单位）于{_local_date(case.received_at)}提出的「{case.item.name}」申请，"
-        f"经审查，申请材料齐全、符合法定形式，本机关已于{_local_date(case.accepted_at)}受理。",
+        + (f"本机关未在法定期限内告知补正，{_ART_32_ACCEPTED}，即{_local_date(case.accepted_at)}。"
+         if case.auto_accepted else
+         f"经审查，申请材料齐全、符合法定形式，本机关已于{_local_date(case.accepted_at)}受理。"),
         f"办件编号：{case.case_no}。",
         f"承诺办结时限为 {days} 个工作日，将于{_local_date(case.deadline_at)}前作出决定。",
         "可凭办件编号查询办理进度。",

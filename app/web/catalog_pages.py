@@ -20,7 +20,8 @@ from app.web import bp
 
 TEXT_FIELDS = ("code", "basic_code", "name", "department", "kind", "category",
                "service_object", "legal_days", "promised_days", "legal_basis",
-               "acceptance_conditions", "fee", "approval_level", "process_key")
+               "acceptance_conditions", "fee", "approval_level", "process_key",
+               "long_decision_reason")
 FLAGS = ("overdue_default", "absent_default")
 
 
@@ -32,6 +33,7 @@ def _render(template: str, status: int = 200, **context):
     return render_template(template, labels=catalog.LABELS, kind_labels=catalog.KIND_LABELS,
                            category_labels=catalog.CATEGORY_LABELS,
                            level_labels=catalog.LEVEL_LABELS, local=calendar.to_local,
+                           reason_labels=catalog.REASON_LABELS,
                            days=catalog.format_days,
                            **context), status
 

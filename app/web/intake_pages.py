@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.models import Item
-from app.models.case import STATUS_NAMES
+from app.models.case import CASE_FLAGS, STATUS_NAMES
 from app.security import current_actor
 from app.services import (calendar, cases, catalog, deployment, instances, intake_rules,
                           notice_pdf, notices)
@@ -97,6 +97,7 @@ def case_page(instance_id: int):
     instance, case = _case_and_variables(instance_id)
     return render_template("intake/case.html", instance=instance, case=case,
                            status_names=STATUS_NAMES, decision_names=decision_names(),
+                           flag_names=CASE_FLAGS,
                            open_tasks=instances.open_tasks(instance_id),
                            notice_kinds=notices.applicable(case), notice_titles=notices.TITLES,
                            material_names={m["code"]: m["name"] for m in case.item.materials},

@@ -1,9 +1,11 @@
-"""What requests may carry as numbers: ids are database keys (PostgreSQL `integer`), and a
-page is at most 500 rows. A number beyond them is a 400 naming it, never an overflow in
-the database (a 500)."""
+"""What requests may carry: ids are database keys (PostgreSQL `integer`), a page is at most
+500 rows, and no text holds a NUL (PostgreSQL cannot store one). Anything else is a 400
+naming it, never an error from the database (a 500)."""
 from __future__ import annotations
 
-from flask import Flask
+from typing import Any
+
+from flask import Flask, Request, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
@@ -26,6 +28,48 @@ class DatabaseId(IntegerConverter):
         if number > MAX_ID:
             raise IdOutOfRange(f"{value} is not an id (ids are at most {MAX_ID})")
         return number
+
+
+class InvalidCharacters(BadRequest):
+    name = "Invalid characters"  # the problem's code: invalid_characters
+
+
+def _refuse_nul(where: str, texts) -> None:
+    for text in texts:
+        if "\x00" in text:
+            raise InvalidCharacters(f"the {where} contains a NUL character")
+
+
+def _strings(value: Any):
+    """Every key and string of a JSON document, depth first, without recursion."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            yield from item.keys()
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+class CheckedRequest(Request):
+    """A JSON body is refused when any of its texts holds a NUL, wherever it is read."""
+
+    def get_json(self, *args, **kwargs):
+        document = super().get_json(*args, **kwargs)
+        if not getattr(self, "_json_checked", False):
+            _refuse_nul("JSON body", _strings(document))
+            self._json_checked = True
+        return document
+
+
+def refuse_nul_characters() -> None:
+    _refuse_nul("address", [request.path])
+    _refuse_nul("query", [t for pair in request.args.items(multi=True) for t in pair])
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        _refuse_nul("form", [t for pair in request.form.items(multi=True) for t in pair])
 
 
 def db_int(text: str) -> int:
@@ -56,3 +100,5 @@ def page_args(args: MultiDict, default_limit: int = 100) -> dict:
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseId
+    app.request_class = CheckedRequest
+    app.before_request(refuse_nul_characters)

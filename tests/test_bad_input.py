@@ -53,3 +53,19 @@ def test_a_strange_body_is_a_4xx(client, path, body):
                            headers=headers_for("admin"))
     assert 400 <= response.status_code < 500, response.text[:300]
     assert response.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize("url", ["/api/items/A%00B", "/api/items?department=1%00",
+                                 "/guide/HCD%00-001"])
+def test_a_nul_in_an_address_is_refused_by_name(client, url):
+    response = client.get(url, headers=headers_for("admin"))
+    assert response.status_code == 400, response.text[:300]
+    if url.startswith("/api/"):
+        assert response.json["code"] == "invalid_characters"
+
+
+def test_a_nul_anywhere_in_a_json_body_is_refused(client):
+    body = {"itemCode": "HCD-001", "applicant": {"name": "张\u0000三"}}
+    response = client.post("/api/process-definitions/key/service_item/start", json=body,
+                           headers=headers_for("clerk"))
+    assert response.status_code == 400 and response.json["code"] == "invalid_characters"

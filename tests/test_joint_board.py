@@ -86,14 +86,20 @@ def extension(client, case_id, days=5, username="clerk", expect=202):
     return response
 
 
+def decide_extension(client, event_id, approve, username="county", expect=200, note=""):
+    response = client.post(f"/api/extensions/{event_id}/decision",
+                           json={"approve": approve, "note": note}, headers=headers_for(username))
+    assert response.status_code == expect, response.json
+    return response
+
+
 def test_an_approved_extension_moves_the_deadline_and_tells_the_applicant(client):
     case_id = start_joint(client)
     accept(client, case_id)
     before = case_of(case_id).deadline_at
-    extension(client, case_id)
-    assert "approve_extension" in open_names(case_id)
-    complete_named(client, case_id, "approve_extension", "leader", extension_decision="approve")
-    assert case_of(case_id).deadline_at == calendar.add_working_days(before, 5)
+    event_id = extension(client, case_id).json["id"]
+    decide_extension(client, event_id, True)  # the county government's approver (art. 42)
+    assert case_of(case_id).deadline_at == calendar.shift_working_days(before, 5)
     told = notices(case_id, "extended")
     assert len(told) == 1 and "延长 5 个工作日" in told[0].body
     assert opinion_states(case_id)["HEA"] == "pending"  # the branches go on
@@ -103,9 +109,8 @@ def test_a_refused_extension_leaves_the_deadline(client):
     case_id = start_joint(client)
     accept(client, case_id)
     before = case_of(case_id).deadline_at
-    extension(client, case_id)
-    complete_named(client, case_id, "approve_extension", "leader", extension_decision="refuse",
-                   extension_note="时限充足")
+    event_id = extension(client, case_id).json["id"]
+    decide_extension(client, event_id, False, note="时限充足")
     assert case_of(case_id).deadline_at == before
     assert notices(case_id, "extended") == [] and notices(case_id, "extension_refused")
 
@@ -115,7 +120,8 @@ def test_extension_requests_are_checked(client):
     accept(client, case_id)
     assert extension(client, case_id, days=16, expect=400).json["errors"][0]["field"] == "days"
     extension(client, case_id, username="hea_chief", expect=403)  # not the lead window
-    assert "approve_extension" not in open_names(case_id)
+    assert client.get(f"/api/cases/{case_id}/clock",
+                      headers=headers_for("clerk")).json["events"] == []
 
 
 def urge(client, case_id, code, username="clerk", expect=200):

@@ -17,6 +17,7 @@ OUTBOX_SWEEP = "govflow.sweep_outbox"
 ABSENCE_SWEEP = "govflow.sweep_absences"
 LINK_SWEEP = "govflow.sweep_links"  # 三级联动 messages, both ways
 CALENDAR_SWEEP = "govflow.keep_calendar_ahead"  # coming years stored before they are needed
+CLOCK_SWEEP = "govflow.watch_case_clocks"  # pauses held, cases past the 法定时限 flagged
 
 
 def make_celery(flask_app: Flask) -> Celery:
@@ -36,7 +37,7 @@ def celery_config(flask_app: Flask) -> dict:
     config = flask_app.config
     timer_every, outbox_every = config["TIMER_SWEEP_SECONDS"], config["OUTBOX_SWEEP_SECONDS"]
     absence_every, link_every = config["ABSENCE_SWEEP_SECONDS"], config["LINK_SWEEP_SECONDS"]
-    calendar_every = config["CALENDAR_SWEEP_SECONDS"]
+    calendar_every, clock_every = config["CALENDAR_SWEEP_SECONDS"], config["CLOCK_SWEEP_SECONDS"]
     return {
         "broker_url": config["CELERY_BROKER_URL"],
         "broker_connection_retry_on_startup": True,
@@ -64,5 +65,7 @@ def celery_config(flask_app: Flask) -> dict:
                                "options": {"expires": float(absence_every)}},
             "keep-calendar-ahead": {"task": CALENDAR_SWEEP, "schedule": float(calendar_every),
                                     "options": {"expires": float(calendar_every)}},
+            "watch-case-clocks": {"task": CLOCK_SWEEP, "schedule": float(clock_every),
+                                  "options": {"expires": float(clock_every)}},
         },
     }

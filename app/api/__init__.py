@@ -23,4 +23,5 @@ def init_app(app: Flask) -> None:
                          tasks)  # the routes
     from app.api import committee, decisions, denials  # noqa: F401  审批决策委员会, 否定报备
     from app.api import calendar  # noqa: F401  工作日历
+    from app.api import clock  # noqa: F401  延期, 特别程序
     app.register_blueprint(bp)

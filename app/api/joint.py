@@ -2,7 +2,7 @@
 from flask import jsonify, request
 
 from app.api import bp, json_object
-from app.api.representations import camel, iso, provisional
+from app.api.representations import camel, clock_event, iso, provisional
 from app.security import current_actor
 from app.services import joint_board
 
@@ -48,9 +48,9 @@ def urge_department(instance_id: int):
 @bp.post("/joint-cases/<int:instance_id>/extension")
 def request_extension(instance_id: int):
     body = json_object()
-    joint_board.request_extension(instance_id, body.get("days"), body.get("reason"),
-                                  current_actor())
-    return jsonify(requested=True), 202
+    event = joint_board.request_extension(instance_id, body.get("days"), body.get("reason"),
+                                          current_actor())
+    return jsonify(requested=True, **clock_event(event)), 202
 
 
 @bp.post("/joint-cases/<int:instance_id>/meetings")

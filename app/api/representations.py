@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from app.models import Case, HumanTask, ProcessDefinition, ProcessInstance
-from app.services import calendar
+from app.models import Case, CaseClockEvent, HumanTask, ProcessDefinition, ProcessInstance
+from app.services import calendar, case_clock
 
 
 def iso(value: date | datetime | None) -> str | None:
@@ -57,6 +57,29 @@ def case(c: Case | None) -> dict | None:
             "majorProject": c.major_project, "decisionLimitAt": _iso(c.decision_limit_at),
             "flags": c.flags,
             "supplements": c.supplements, "history": c.history}
+
+
+def clock_event(e: CaseClockEvent) -> dict:
+    return {"id": e.id, "processInstanceId": e.instance_id, "kind": e.kind, "state": e.state,
+            "days": e.days, "procedure": e.procedure or None, "reason": e.reason,
+            "approverRole": e.approver_role or None, "requestedBy": e.requested_by,
+            "requestedAt": _iso(e.requested_at), "decidedBy": e.decided_by,
+            "decidedAt": _iso(e.decided_at), "note": e.note, "movedDays": e.moved_days,
+            "noticeNo": e.notice_no}
+
+
+def clock(c: Case | None) -> dict | None:
+    """法定时限, the extension cap and what is left of it, every extension and pause."""
+    if c is None:
+        return None
+    rule, limit = case_clock.rule_for(c), case_clock.statutory_deadline(c)
+    used = case_clock.extended_days(c.instance_id)
+    return {"deadlineAt": _iso(c.deadline_at), "statutoryDeadlineAt": _iso(limit),
+            "statutoryDeadlineProvisional": provisional(limit),
+            "extensionCap": rule.cap, "extendedDays": used, "extensionDaysLeft": rule.cap - used,
+            "extensionApproverRole": rule.approver_role,
+            "paused": case_clock.running_pause(c.instance_id) is not None,
+            "events": [clock_event(e) for e in case_clock.events(c.instance_id)]}
 
 
 def instance(i: ProcessInstance, *, tasks: list[HumanTask] | None = None,

@@ -5,6 +5,7 @@ from app.models.base import db, utcnow
 from app.models.authorization import AuthorizationLetter, LetterItem
 from app.models.calendar import CalendarDay, CalendarYear, WorkingDeadline
 from app.models.case import Case, CaseCounter
+from app.models.case_clock import CaseClockEvent
 from app.models.committee import CommitteeReview, CommitteeVote
 from app.models.catalog import Item
 from app.models.denial import DenialReport
@@ -18,7 +19,7 @@ from app.models.task import HumanTask
 
 __all__ = [
     "Absence", "Attachment", "AuditEvent", "AuthorizationLetter", "CalendarDay", "CalendarYear", "Case",
-    "CaseCounter", "Center", "Department", "HumanTask", "Item", "JointMeeting", "JointOpinion",
+    "CaseClockEvent", "CaseCounter", "Center", "Department", "HumanTask", "Item", "JointMeeting", "JointOpinion",
     "LetterItem", "CaseLink", "LinkLevel", "LinkMessage", "LinkNonce", "Membership",
     "Notification", "Post", "ProcessDefinition", "ProcessInstance", "User", "Window", "db",
     "utcnow", "CommitteeReview", "CommitteeVote", "DenialReport", "WorkingDeadline",

@@ -24,6 +24,8 @@ CASE_FLAGS = {
     "decision_limit_exceeded": "超过部门审批时限",  # seed 004: 2 (major projects 30) WD
     "spot_not_decided": "即办件未当日办结",
     "overdue": "已逾期",
+    # 法定时限 (art. 42), lawful extensions and pauses counted, passed before a decision
+    "statutory_limit_exceeded": "超过法定时限",
 }
 
 
@@ -52,6 +54,7 @@ class Case(db.Model):
     decision_limit_at: Mapped[datetime | None]  # the department's own limit (seed 004)
     decision_limit_exceeded: Mapped[bool] = mapped_column(default=False)
     spot_not_decided: Mapped[bool] = mapped_column(default=False)  # 即办件 not decided that day
+    statutory_limit_exceeded: Mapped[bool] = mapped_column(default=False)  # 超过法定时限
     supplements: Mapped[list] = mapped_column(default=list)  # 补正 rounds: started/ended/missing
     history: Mapped[list] = mapped_column(default=list)  # [{code, at, note}]
     item: Mapped[Item] = relationship(lazy="joined")

@@ -66,6 +66,8 @@ class Item(db.Model):  # 事项 (one version of it)
     fee: Mapped[str] = mapped_column(sa.String(200), default="不收费")  # 收费标准
     # Why the department may take longer than 2 working days (LONG_DECISION_REASONS), or "".
     long_decision_reason: Mapped[str] = mapped_column(sa.String(32), default="")
+    # 补正 after acceptance stops the clock (case codes 6/7), where the item's law says so.
+    correction_pauses: Mapped[bool] = mapped_column(default=False)
     approval_level: Mapped[str] = mapped_column(sa.String(16), default="county")
     process_key: Mapped[str] = mapped_column(sa.String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -17,8 +17,10 @@ APPROVING_LEADER = "approving_leader"  # 分管领导
 COMMITTEE_MEMBER = "committee_member"  # 审批决策委员会成员
 CENTER_ADMIN = "center_admin"  # 中心管理员
 PROCESS_DESIGNER = "process_designer"  # 流程设计员
+# The county government's approver of a joint case's 15 extra days (行政许可法 art. 42).
+COUNTY_APPROVER = "county_approver"  # 县政府审批负责人
 ROLES = (WINDOW_CLERK, CHIEF_REPRESENTATIVE, APPROVING_LEADER, COMMITTEE_MEMBER,
-         CENTER_ADMIN, PROCESS_DESIGNER)
+         CENTER_ADMIN, PROCESS_DESIGNER, COUNTY_APPROVER)
 DEPARTMENT_ROLES = (WINDOW_CLERK, CHIEF_REPRESENTATIVE, APPROVING_LEADER)  # held per department
 # Not a role: a lane the routing rules resolve through authorization letters (授权书) to the
 # chief representative or, without direct approval power, the department's approving leader.

@@ -16,9 +16,6 @@ from app.services import audit, calendar, cases, catalog
 from app.services.actor import Actor
 from app.services.errors import InvalidInput
 
-# 行政许可法 art. 42: a joint decision may be extended by 15 working days with approval.
-EXTENSION_CAP_DAYS = 15
-
 
 def branches(item: Item) -> list[dict]:
     """The lead department first, then each participating department, with its own limit
@@ -154,6 +151,8 @@ def coordinated(case: Case, actor: Actor, outcome: str, notes: str) -> None:  # 
 
 def extension_decided(case: Case, actor: Actor, extension: dict, approved: bool,
                       note: str) -> None:  # 延期
+    """Versions of joint_approval deployed before extensions moved to case_clock decided
+    them in the process; their open approvals still end here."""
     audit.record(actor, "joint.extension_decided", instance_id=case.instance_id,
                  approved=approved, days=extension["days"], note=note)
     if not approved:

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 import sqlalchemy as sa
 
 from app.models import Department, Membership, User, db
-from app.models.identity import CENTER_ADMIN, DEPARTMENT_ROLES, PROCESS_DESIGNER, ROLES
+from app.models.identity import (CENTER_ADMIN, COUNTY_APPROVER, DEPARTMENT_ROLES, PROCESS_DESIGNER,
+                                 ROLES)
 from app.services import audit, organization, permissions
 from app.services.actor import Actor
 from app.services.admin_support import (Problems, Text, apply_changes, audit_changes, clean_texts,
@@ -20,7 +21,7 @@ from app.services.admin_support import (Problems, Text, apply_changes, audit_cha
 from app.services.errors import InvalidInput
 
 MIN_PASSWORD_LENGTH = 8
-CENTER_ROLES = (CENTER_ADMIN, PROCESS_DESIGNER)  # center-wide: never tied to a department
+CENTER_ROLES = (CENTER_ADMIN, PROCESS_DESIGNER, COUNTY_APPROVER)  # never tied to a department
 # Usernames are typed at sign-in and appear in audit trails: keep them plain ASCII.
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

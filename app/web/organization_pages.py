@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 
 from app.http_inputs import db_int
 from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE,
-                                 COMMITTEE_MEMBER, DEPARTMENT_ROLES, PROCESS_DESIGNER, ROLES,
-                                 WINDOW_CLERK)
+                                 COMMITTEE_MEMBER, COUNTY_APPROVER, DEPARTMENT_ROLES,
+                                 PROCESS_DESIGNER, ROLES, WINDOW_CLERK)
 from app.models.organization import CENTER_LEVELS, WINDOW_KINDS
 from app.security import current_actor
 from app.services import organization, staff
@@ -175,7 +175,8 @@ def _role_options() -> list[tuple[str, str]]:
 def _role_names() -> dict[str, str]:
     return {WINDOW_CLERK: _("窗口人员"), CHIEF_REPRESENTATIVE: _("首席代表"),
             APPROVING_LEADER: _("分管领导"), COMMITTEE_MEMBER: _("审批决策委员会成员"),
-            CENTER_ADMIN: _("中心管理员"), PROCESS_DESIGNER: _("流程设计员")}
+            CENTER_ADMIN: _("中心管理员"), PROCESS_DESIGNER: _("流程设计员"),
+            COUNTY_APPROVER: _("县政府审批负责人")}
 
 
 def _level_names() -> dict[str, str]:

@@ -203,3 +203,87 @@ def test_a_case_past_its_statutory_limit_is_flagged_to_the_center_once(client, c
     assert "statutory_limit_exceeded" in case.flags
     told = notices(case_id, "statutory_limit_exceeded")
     assert user("admin").id in {n.recipient_user_id for n in told}  # 报中心督办
+
+
+def form_post(client, path: str, data: dict, username: str):
+    client.get("/", headers=headers_for(username))
+    return client.post(path, data=data, headers=headers_for(username))
+
+
+def test_the_case_page_asks_decides_and_words_a_refusal_in_both_languages(client):
+    case_id = accepted(client)
+    page = client.get(f"/cases/{case_id}", headers=headers_for("clerk")).text
+    assert "法定时限届满" in page and "申请延期" in page and "0 / 10 个工作日" in page
+    refused = form_post(client, f"/cases/{case_id}/extensions",
+                        {"days": "12", "reason": "现场核查"}, "clerk")
+    assert refused.status_code == 400
+    assert "现场核查" in refused.text  # what was typed is kept
+    response = form_post(client, f"/cases/{case_id}/extensions",
+                         {"days": "3", "reason": "现场核查"}, "clerk")
+    assert response.status_code == 303
+    again = form_post(client, f"/cases/{case_id}/extensions",
+                      {"days": "1", "reason": "再次"}, "clerk")
+    assert again.status_code == 409 and "该件已有延期申请待审批" in again.text
+    english = client.get(f"/cases/{case_id}?lang=en", headers=headers_for("clerk")).text
+    assert "Time limits" in english and "waits for the head of the department" in english
+    client.get("/?lang=zh", headers=headers_for("clerk"))
+
+    approvals = client.get("/extensions", headers=headers_for("leader")).text
+    assert "现场核查" in approvals
+    event_id = case_clock_events(case_id)[0].id
+    confirm = client.get(f"/extensions/{event_id}", headers=headers_for("leader")).text
+    assert "此操作不可撤销" in confirm and "批准延期" in confirm
+    assert client.get(f"/extensions/{event_id}", headers=headers_for("hea_leader")).status_code \
+        == 403
+    decided = form_post(client, f"/extensions/{event_id}/decision",
+                        {"approve": "yes", "note": "同意"}, "leader")
+    assert decided.status_code == 303
+    assert "3 / 10 个工作日" in client.get(f"/cases/{case_id}", headers=headers_for("clerk")).text
+
+
+def case_clock_events(case_id):
+    from app.services import case_clock
+    return case_clock.events(case_id)
+
+
+def test_a_pause_is_started_and_ended_from_the_case_page_after_a_confirmation(client, clock):
+    case_id = accepted(client)
+    started = form_post(client, f"/cases/{case_id}/pauses",
+                        {"kind": "special", "procedure": "expert_review", "days": "4",
+                         "reason": "组织专家评审"}, "clerk")
+    assert started.status_code == 303
+    page = client.get(f"/cases/{case_id}", headers=headers_for("clerk")).text
+    assert "专家评审" in page and "预计 4 个工作日" in page
+    event_id = case_clock_events(case_id)[0].id
+    clock.move_to(datetime(2026, 3, 3, 15, 0, tzinfo=LOCAL))
+    confirm = client.get(f"/pauses/{event_id}/end", headers=headers_for("clerk")).text
+    assert "确认结束" in confirm
+    assert form_post(client, f"/pauses/{event_id}/end", {"note": "评审通过"},
+                     "clerk").status_code == 303
+    assert case_of(case_id).status_code == 10
+
+
+def test_each_extension_and_pause_has_its_written_notice(client, clock):
+    case_id = accepted(client)
+    decide(client, extend(client, case_id, 2)["id"], True)
+    event = pause(client, case_id, 3, procedure="appraisal")
+    kinds = client.get(f"/cases/{case_id}", headers=headers_for("clerk")).text
+    assert "延长审批期限通知书" in kinds and "特别程序告知书" in kinds
+    extension_events = [e for e in case_clock_events(case_id) if e.kind == "extension"]
+    page = client.get(f"/cases/{case_id}/notices/extension-{extension_events[0].id}",
+                      headers=headers_for("clerk"))
+    assert page.status_code == 200
+    text = page.text
+    assert "第四十二条" in text and "延长 2 个工作日" in text and "需要现场核查" in text
+    clock.move_to(datetime(2026, 3, 4, 10, 0, tzinfo=LOCAL))
+    end(client, event["id"])
+    pdf = client.get(f"/cases/{case_id}/notices/pause-{event['id']}.pdf",
+                     headers=headers_for("clerk"))
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    text = client.get(f"/cases/{case_id}/notices/pause-{event['id']}",
+                      headers=headers_for("clerk")).text
+    assert "鉴定" in text and "历时 2 个工作日" in text and "第四十五条" in text
+    assert client.get(f"/cases/{case_id}/notices/pause-99999",
+                      headers=headers_for("clerk")).status_code == 404
+    assert client.get(f"/cases/{case_id}/notices/pause-x",
+                      headers=headers_for("clerk")).status_code == 404

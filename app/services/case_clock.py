@@ -53,10 +53,6 @@ class Rule:
     approver_role: str
     approver_department_id: int | None  # None: a center-wide role
 
-    @property
-    def approver_name(self) -> str:
-        return "县政府审批负责人" if self.approver_role == COUNTY_APPROVER else "部门负责人"
-
 
 def rule_for(case: Case) -> Rule:
     if case.item.kind == JOINT:
@@ -103,6 +99,19 @@ def may_approve(user: User | None, rule: Rule) -> bool:
         routing.scopes(user)
 
 
+def require_handler(case: Case, user: User | None) -> None:
+    if not may_handle(user, case):
+        raise Forbidden("only the department handling the case may do this",
+                        code="not_case_handler")
+
+
+def require_approver(case: Case, user: User | None) -> None:
+    rule = rule_for(case)
+    if not may_approve(user, rule):
+        raise Forbidden(f"only the {rule.approver_role} decides this extension (art. 42)",
+                        code="not_extension_approver")
+
+
 # --- extensions (延期) ----------------------------------------------------------------
 
 def request_extension(instance_id: int, days: object, reason: object,
@@ -134,9 +143,7 @@ def decide_extension(event_id: int, approve: object, note: object,
     event = _event(event_id, EXTENSION)
     case = _open_case(event.instance_id, actor, handler=False)
     rule = rule_for(case)
-    if not may_approve(actor.user, rule):
-        raise Forbidden(f"only the {rule.approver_role} decides this extension (art. 42)",
-                        code="not_extension_approver")
+    require_approver(case, actor.user)
     if event.state != REQUESTED:
         raise Conflict(f"extension {event_id} is already {event.state}",
                        code="extension_decided")
@@ -257,9 +264,8 @@ def _open_case(instance_id: int, actor: Actor, *, handler: bool = True) -> Case:
     case = cases.case_of(instance_id)
     if case is None:
         raise NotFound(f"process instance {instance_id} is not a case", code="case_not_found")
-    if handler and not may_handle(actor.user, case):
-        raise Forbidden("only the department handling the case may do this",
-                        code="not_case_handler")
+    if handler:
+        require_handler(case, actor.user)
     if case.accepted_at is None or case.deadline_at is None:
         raise Conflict(f"case {instance_id} has not been accepted", code="case_not_accepted")
     if instance.state != INSTANCE_RUNNING or case.concluded_at is not None:
@@ -285,7 +291,7 @@ def _whole_days(value: object, field: str, low: int, high: int) -> int:
 def _reason(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput("a reason is required",
-                           errors=[{"field": "reason", "message": "required"}])
+                           errors=[{"field": "reason", "message": "请填写理由"}])
     return value.strip()[:MAX_REASON]
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.models import Case, Center, db
+from app.models import Case, CaseClockEvent, Center, db
+from app.models.case_clock import ENDED, EXTENSION, SPECIAL
 from app.models.joint import CONDITIONAL, DEEMED, OPINION_LABELS, PENDING, REJECTED
-from app.services import calendar, catalog, committee, joint
+from app.services import calendar, case_clock, catalog, committee, joint
 from app.services.errors import NotFound
 
 ACCEPTED, NOT_ACCEPTED = "accepted", "not_accepted"
@@ -40,18 +41,27 @@ _APPROVALS = ("approve", "deemed_approved")
 
 
 def applicable(case: Case) -> list[str]:
-    """The notices this case has been through, in the order they were issued."""
+    """The notices this case has been through, in the order they were issued (the clock's
+    notices, one per extension or pause, after the acceptance)."""
     codes = [entry["code"] for entry in case.history]
     kinds = []
-    if _SUPPLEMENT_STARTED in codes:
+    if _SUPPLEMENT_STARTED in codes and case.supplements:  # not a 补正 pause after acceptance
         kinds.append(SUPPLEMENT)
     if _REFUSED in codes:
         kinds.append(NOT_ACCEPTED)
     if case.case_no and (_WINDOW_ACCEPTED in codes or _DEPARTMENT_ACCEPTED in codes):
         kinds.append(ACCEPTED)
+    kinds += [_clock_kind(e) for e in case_clock.events(case.instance_id) if e.notice_no]
     if case.status_code in _CONCLUDED_CODES:
         kinds.append(CONCLUDED)
     return kinds
+
+
+def titles(case: Case) -> dict[str, str]:
+    """The title of each notice of `applicable(case)`, by kind."""
+    clock = {_clock_kind(e): _clock_title(e) for e in case_clock.events(case.instance_id)
+             if e.notice_no}
+    return {**TITLES, **clock}
 
 
 def build(case: Case, kind: str, variables: dict) -> dict:
@@ -59,6 +69,8 @@ def build(case: Case, kind: str, variables: dict) -> dict:
     if kind not in applicable(case):
         raise NotFound(f"case {case.instance_id} has no {kind} notice",
                        code="notice_not_applicable")
+    if kind.startswith(_CLOCK_PREFIXES):
+        return _clock_notice(case, kind)
     return _BUILDERS[kind](case, variables)
 
 
@@ -70,13 +82,14 @@ def _last_entry(case: Case, code: int) -> dict:
     return next(entry for entry in reversed(case.history) if entry["code"] == code)
 
 
-def _frame(case: Case, kind: str, issued_at, title: str | None = None) -> dict:
+def _frame(case: Case, kind: str, issued_at, title: str | None = None,
+           number: str | None = None) -> dict:
     """What every notice has: heading, number, addressee, contacts and signature block."""
     center = db.session.get(Center, case.item.department.center_id)
     year = calendar.to_local(issued_at).year
     reference = case.case_no or f"{case.instance_id:06d}"
-    return {"kind": kind, "title": title or TITLES[kind],
-            "number": f"{center.name}{NUMBER_PREFIX[kind]}〔{year}〕{reference}号",
+    number = number or f"{NUMBER_PREFIX[kind]}〔{year}〕{reference}号"
+    return {"kind": kind, "title": title or TITLES[kind], "number": f"{center.name}{number}",
             "recipient": case.applicant_name, "body": [], "materials": [], "remedies": [],
             "contacts": {"address": center.address, "phone": center.phone,
                          "complaintPhone": center.complaint_phone},
@@ -185,6 +198,43 @@ def _committee_decided(case: Case) -> list[str]:
     if not decided:
         return []
     return [f"本件经{case.item.department.name}审批决策委员会集体研究决定。"]
+
+
+# The clock's written notices (行政许可法 art. 42, 45): "extension-<id>", "pause-<id>".
+_CLOCK_PREFIXES = ("extension-", "pause-")
+
+
+def _clock_kind(event: CaseClockEvent) -> str:
+    return f"{'extension' if event.kind == EXTENSION else 'pause'}-{event.id}"
+
+
+def _clock_title(event: CaseClockEvent) -> str:
+    if event.kind == EXTENSION:
+        return "延长审批期限通知书"
+    return "特别程序告知书" if event.kind == SPECIAL else "补正期间暂停计时告知书"
+
+
+def _clock_notice(case: Case, kind: str) -> dict:
+    event = db.session.get(CaseClockEvent, int(kind.split("-", 1)[1]))
+    issued = event.decided_at if event.kind == EXTENSION else event.requested_at
+    notice = _frame(case, kind, issued, title=_clock_title(event), number=event.notice_no)
+    opening = (f"你（单位）申请的「{case.item.name}」（办件编号 {case.case_no}），本机关已于"
+               f"{_local_date(case.accepted_at)}受理。")
+    if event.kind == EXTENSION:
+        notice["body"] = [opening, f"因{event.reason}，本机关在法定期限内不能作出决定。经本机关"
+                          f"{'及县人民政府' if case.item.kind == 'joint' else ''}负责人批准，"
+                          f"依照《中华人民共和国行政许可法》第四十二条，办理期限延长 "
+                          f"{event.days} 个工作日。"]
+    else:
+        what = f"{case_clock.PROCEDURES[event.procedure]}" if event.kind == SPECIAL else "补正"
+        notice["body"] = [opening, f"因{event.reason}，需要进行{what}，预计需要 {event.days} "
+                          "个工作日。依照《中华人民共和国行政许可法》第四十五条，所需时间不计算在"
+                          "办理期限内，办结期限按实际所需的工作日顺延。"]
+        if event.state == ENDED:
+            notice["body"].append(f"{what}已于{_local_date(event.decided_at)}结束，历时 "
+                                  f"{event.moved_days} 个工作日。")
+    notice["body"].append(f"本件将于{_local_date(case.deadline_at)}前作出决定。")
+    return notice
 
 
 _BUILDERS = {ACCEPTED: _accepted, NOT_ACCEPTED: _not_accepted, SUPPLEMENT: _supplement,

@@ -11,4 +11,5 @@ def init_app(app: Flask) -> None:
                          joint_pages, link_pages,
                          letters_pages, organization_pages, pages, task_pages)
     from app.web import committee_pages, decision_pages, denial_pages  # noqa: F401
+    from app.web import clock_pages  # noqa: F401  延期, 特别程序
     app.register_blueprint(bp)

@@ -16,7 +16,7 @@ from app.security import current_actor
 from app.services import (calendar, cases, catalog, deployment, instances, intake_rules,
                           notice_pdf, notices)
 from app.services.errors import InvalidInput, NotFound
-from app.web import bp, case_record
+from app.web import bp, case_record, clock_section
 from app.web.form_support import FailedForm
 
 FORM = "intake"
@@ -94,12 +94,18 @@ def decision_names() -> dict[str, str]:
 
 @bp.get("/cases/<int:instance_id>")
 def case_page(instance_id: int):
+    return case_view(instance_id)
+
+
+def case_view(instance_id: int, failed: FailedForm | None = None):
+    """The case page; `failed`: a refused clock form, shown with what was typed."""
     instance, case = _case_and_variables(instance_id)
     return render_template("intake/case.html", instance=instance, case=case,
+                           clock=clock_section.section(case, failed),
                            status_names=STATUS_NAMES, decision_names=decision_names(),
                            flag_names=CASE_FLAGS,
                            open_tasks=instances.open_tasks(instance_id),
-                           notice_kinds=notices.applicable(case), notice_titles=notices.TITLES,
+                           notice_kinds=notices.applicable(case), notice_titles=notices.titles(case),
                            material_names={m["code"]: m["name"] for m in case.item.materials},
                            local=calendar.to_local, **case_record.context(instance_id))
 

@@ -24,6 +24,15 @@ def _calendar_error(extra: dict) -> str:
 
 
 _WORDINGS: dict[str, Callable[[dict], str]] = {
+    "extension_beyond_limit":
+        lambda extra: _("延长的工作日超过法定上限（行政许可法第四十二条）。"),
+    "extension_pending": lambda extra: _("该件已有延期申请待审批，请等待审批结果。"),
+    "extension_decided": lambda extra: _("该延期申请已审批。"),
+    "pause_running": lambda extra: _("该件正在暂停计时，请先结束当前程序。"),
+    "pause_ended": lambda extra: _("该程序已结束。"),
+    "correction_does_not_pause": lambda extra: _("该事项的补正不暂停计时。"),
+    "case_not_accepted": lambda extra: _("该件尚未受理。"),
+    "case_closed": lambda extra: _("该件已办结或已停止，不能再调整时限。"),
     "calendar_out_of_range": _calendar_out_of_range,
     "calendar_invalid_days": _calendar_invalid_days,
     "calendar_error": _calendar_error,

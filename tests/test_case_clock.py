@@ -287,3 +287,17 @@ def test_each_extension_and_pause_has_its_written_notice(client, clock):
                       headers=headers_for("clerk")).status_code == 404
     assert client.get(f"/cases/{case_id}/notices/pause-x",
                       headers=headers_for("clerk")).status_code == 404
+
+
+def test_an_administrator_says_which_items_pause_for_a_correction(client):
+    response = client.put("/api/items/MSA-003", json={"correctionPauses": True},
+                          headers=headers_for("admin"))
+    assert response.status_code == 200, response.json
+    assert response.json["correctionPauses"] is True
+    case_id = accepted(client)  # a case of the new version
+    pause(client, case_id, 2, kind="correction", reason="补正检验报告")
+    assert client.get(f"/api/cases/{case_id}/clock",
+                      headers=headers_for("clerk")).json["paused"] is True
+    bad = client.put("/api/items/MSA-003", json={"correctionPauses": "maybe"},
+                     headers=headers_for("admin"))
+    assert bad.status_code == 400

@@ -27,13 +27,14 @@ from app.services.errors import Conflict, InvalidInput, NotFound
 FIELDS = ("code", "basic_code", "name", "department", "kind", "category", "service_object",
           "legal_days", "promised_days", "overdue_default", "absent_default",
           "joint_departments", "legal_basis", "acceptance_conditions", "materials", "fee",
-          "approval_level", "process_key", "long_decision_reason")
+          "approval_level", "process_key", "long_decision_reason", "correction_pauses")
+FLAGS = ("overdue_default", "absent_default", "correction_pauses")  # yes/no fields
 REQUIRED = ("code", "basic_code", "name", "department", "kind", "legal_days", "promised_days",
             "process_key")
 DEFAULTS = {"category": LICENSING, "service_object": "", "overdue_default": False,
             "absent_default": False, "joint_departments": [], "legal_basis": "",
             "acceptance_conditions": "", "materials": [], "fee": "不收费",
-            "approval_level": "county", "long_decision_reason": ""}
+            "approval_level": "county", "long_decision_reason": "", "correction_pauses": False}
 MATERIAL_DEFAULTS = {"required": False, "deferrable": False, "copies": 1}
 
 # Chinese names of fields and values: the spreadsheet headers, the 办事指南 and the pages
@@ -46,6 +47,7 @@ LABELS = {
     "legal_basis": "设定依据", "acceptance_conditions": "受理条件", "materials": "申请材料",
     "fee": "收费标准", "approval_level": "审批层级", "process_key": "流程标识",
     "long_decision_reason": "延长审批的原因",  # seed 004: else decided within 2 working days
+    "correction_pauses": "补正暂停计时",  # a 补正 after acceptance stops the clock (case_clock)
 }
 KIND_LABELS = {"instant": "即办件", "promise": "承诺件", "joint": "联办件", "report": "上报件"}
 CATEGORY_LABELS = {"licensing": "行政许可", "public_service": "公共服务",
@@ -76,8 +78,8 @@ _SHAPE = Draft202012Validator({
         "code": {**_text(64, 1), "pattern": CODE_PATTERN}, "basic_code": _text(64, 1),
         "name": _text(200, 1), "department": _text(32, 1), "kind": {"enum": list(ITEM_KINDS)},
         "category": {"enum": list(ITEM_CATEGORIES)}, "service_object": _text(64),
-        "legal_days": _DAYS, "promised_days": _DAYS, "overdue_default": {"type": "boolean"},
-        "absent_default": {"type": "boolean"},
+        "legal_days": _DAYS, "promised_days": _DAYS,
+        **{flag: {"type": "boolean"} for flag in FLAGS},
         "joint_departments": {"type": "array", "items": _text(32, 1)},
         "legal_basis": _text(20000), "acceptance_conditions": _text(20000),
         "materials": {"type": "array", "items": _MATERIAL_SCHEMA, "maxItems": 100},

@@ -9,7 +9,7 @@ the items being revised (and the defaults of new ones); an empty cell means empt
     code, basic_code, name, department (department code), kind, category, service_object,
     legal_days, promised_days, overdue_default, absent_default, joint_departments,
     legal_basis, acceptance_conditions, materials, fee, approval_level, process_key,
-    long_decision_reason
+    long_decision_reason, correction_pauses
 
 Cell values (export writes the Chinese form, import accepts both):
 - kind: 即办件 / 承诺件 / 联办件 / 上报件 (instant / promise / joint / report);
@@ -61,7 +61,7 @@ MAX_COLUMNS = 60
 ENUM_LABELS = {"kind": catalog.KIND_LABELS, "category": catalog.CATEGORY_LABELS,
                "approval_level": catalog.LEVEL_LABELS,
                "long_decision_reason": catalog.LONG_DECISION_REASONS}
-FLAGS = ("overdue_default", "absent_default")
+FLAGS = catalog.FLAGS
 YES, NO = {"是", "true", "yes", "y", "1", "√"}, {"否", "false", "no", "n", "0", ""}
 REQUIRED_WORDS = (YES | {"required", "必要", "必需", "必须"}, NO | {"optional", "非必要", "可选"})
 DEFERRABLE_WORDS = (YES | {"deferrable", "容缺", "可容缺"}, NO | {"不容缺", "不可容缺"})

@@ -22,7 +22,7 @@ TEXT_FIELDS = ("code", "basic_code", "name", "department", "kind", "category",
                "service_object", "legal_days", "promised_days", "legal_basis",
                "acceptance_conditions", "fee", "approval_level", "process_key",
                "long_decision_reason")
-FLAGS = ("overdue_default", "absent_default")
+FLAGS = catalog.FLAGS
 
 
 def _require_admin() -> None:

@@ -301,3 +301,11 @@ def test_an_administrator_says_which_items_pause_for_a_correction(client):
     bad = client.put("/api/items/MSA-003", json={"correctionPauses": "maybe"},
                      headers=headers_for("admin"))
     assert bad.status_code == 400
+
+
+def test_the_approver_may_read_the_case_he_decides_for_and_nobody_else_may(client):
+    case_id = accepted(client)
+    assert client.get(f"/cases/{case_id}", headers=headers_for("leader")).status_code == 403
+    extend(client, case_id, 2)
+    assert client.get(f"/cases/{case_id}", headers=headers_for("leader")).status_code == 200
+    assert client.get(f"/cases/{case_id}", headers=headers_for("hea_leader")).status_code == 403

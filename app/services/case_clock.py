@@ -99,6 +99,13 @@ def may_approve(user: User | None, rule: Rule) -> bool:
         routing.scopes(user)
 
 
+def decides_for(user: User | None, instance_id: int) -> bool:
+    """Whether `user` is the approver of an extension asked for on this case."""
+    case = cases.case_of(instance_id)
+    return case is not None and bool(events(instance_id, EXTENSION)) and \
+        may_approve(user, rule_for(case))
+
+
 def require_handler(case: Case, user: User | None) -> None:
     if not may_handle(user, case):
         raise Forbidden("only the department handling the case may do this",

@@ -61,12 +61,16 @@ def _confirm_page(event: CaseClockEvent, action: str, refusal: str | None = None
                            local=calendar.to_local)
 
 
+def _confirmation(event_id: int, may, action: str):
+    """The confirmation page, for those `may` (a case_clock.require_* check) lets in."""
+    event = _event(event_id)
+    may(cases.case_of(event.instance_id), current_user._get_current_object())
+    return _confirm_page(event, action)
+
+
 @bp.get("/pauses/<int:event_id>/end")
 def pause_end_confirm(event_id: int):
-    event = _event(event_id)
-    case_clock.require_handler(cases.case_of(event.instance_id),
-                               current_user._get_current_object())
-    return _confirm_page(event, "end")
+    return _confirmation(event_id, case_clock.require_handler, "end")
 
 
 @bp.post("/pauses/<int:event_id>/end")
@@ -85,10 +89,7 @@ def extension_approvals():
 
 @bp.get("/extensions/<int:event_id>")
 def extension_decision_page(event_id: int):
-    event = _event(event_id)
-    case_clock.require_approver(cases.case_of(event.instance_id),
-                                current_user._get_current_object())
-    return _confirm_page(event, "decide")
+    return _confirmation(event_id, case_clock.require_approver, "decide")
 
 
 @bp.post("/extensions/<int:event_id>/decision")

@@ -273,3 +273,55 @@ def test_promise_case_deadline_fires_through_the_worker(worker_app, celery_app):
     assert case.overdue and case.responsible_unit == "县市场监督管理局"
     with worker_app.app_context():
         assert [t.name for t in instances.open_tasks(instance_id)] == ["deliver"]
+
+
+def test_two_workers_delivering_the_same_row_at_once_send_it_once(worker_app, monkeypatch):
+    """SQLite has no row locks: the claim, one conditional UPDATE committed before the send,
+    lets only one of them through (before it, 12 SMS went out for 10 rows)."""
+    import threading
+    sent, barrier = [], threading.Barrier(4)
+
+    class Gateway:
+        def send(self, phone, text):
+            sent.append(phone)
+            time.sleep(0.05)
+
+    monkeypatch.setitem(notifications.SMS_ADAPTERS, "log", Gateway)
+    with worker_app.app_context():
+        rows = [notifications.enqueue(SMS, "accepted", "已受理", "x", address=f"1380000{i:04d}")
+                for i in range(10)]
+        db.session.commit()
+        ids = [row.id for row in rows]
+
+    failures = []
+
+    def worker():
+        with worker_app.app_context():
+            barrier.wait()
+            try:
+                for notification_id in ids:
+                    notifications.deliver(notification_id)
+            except Exception as err:  # shown by the assertion below
+                failures.append(repr(err))
+            db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert failures == []
+    assert sorted(sent) == sorted(f"1380000{i:04d}" for i in range(10))
+    with worker_app.app_context():
+        rows = db.session.scalars(sa.select(Notification).where(Notification.id.in_(ids))).all()
+        assert {r.status for r in rows} == {SENT} and {r.attempts for r in rows} == {1}
+
+
+def test_a_claim_left_by_a_dead_worker_is_taken_again_after_its_lease(app, session):
+    row = _notification(SMS, "13800000001")
+    assert notifications._claim(row.id)  # the worker claimed it, then died
+    assert notifications.deliver(row.id) == "sending"  # not sent twice meanwhile
+    assert row.id not in notifications.due_ids()
+    with time_machine.travel(utcnow() + notifications.CLAIM_LEASE + timedelta(seconds=1)):
+        assert row.id in notifications.due_ids()
+        assert notifications.deliver(row.id) == SENT

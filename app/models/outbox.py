@@ -14,6 +14,7 @@ SMS = "sms"
 CHANNELS = (IN_APP, EMAIL, SMS)
 
 PENDING = "pending"
+SENDING = "sending"  # claimed by one worker (committed) while it talks to the gateway
 SENT = "sent"
 DEAD = "dead"  # retries exhausted; an administrator can requeue it
 

@@ -10,11 +10,13 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.models import HumanTask, Notification, User, db, utcnow
-from app.models.outbox import DEAD, EMAIL, IN_APP, PENDING, SENT, SMS
+from app.models.outbox import DEAD, EMAIL, IN_APP, PENDING, SENDING, SENT, SMS
 from app.services import routing
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
+# How long a claim holds: far longer than a send may take (SMTP times out after 10 s).
+CLAIM_LEASE = timedelta(minutes=10)
 
 
 def enqueue(channel: str, kind: str, subject: str, body: str, *, user_id: int | None = None,
@@ -50,30 +52,63 @@ def tell_applicant(contact: dict, kind: str, subject: str, body: str, instance_i
 
 
 def due_ids(limit: int = 100) -> list[int]:
+    """Pending rows whose time has come, and claims abandoned by a worker that died."""
     return list(db.session.scalars(
         sa.select(Notification.id)
-        .where(Notification.status == PENDING, Notification.next_attempt_at <= utcnow())
+        .where(Notification.status.in_((PENDING, SENDING)),
+               Notification.next_attempt_at <= utcnow())
         .order_by(Notification.next_attempt_at).limit(limit)))
 
 
 def deliver(notification_id: int) -> str:
-    """Send one notification; idempotent (a sent one is left alone). Returns its status."""
-    row = db.session.get(Notification, notification_id, with_for_update=True)
-    if row is None or row.status != PENDING:
+    """Send one notification at most once; idempotent (a sent one is left alone).
+
+    The row is first claimed by one conditional UPDATE, committed before anything is sent:
+    of two workers delivering the same row at once (SQLite has no row locks) only one wins
+    the claim, and only the winner sends. A worker that dies while sending leaves the claim,
+    which is taken again after CLAIM_LEASE. Returns the row's status."""
+    if not _claim(notification_id):
+        row = db.session.get(Notification, notification_id, populate_existing=True)
         return row.status if row else "missing"
-    row.attempts += 1
+    row = db.session.get(Notification, notification_id, populate_existing=True)
+    error = None
     try:
         CHANNELS[row.channel](row)
     except Exception as err:  # any transport failure is retried with backoff
-        row.last_error = f"{type(err).__name__}: {err}"
+        error = f"{type(err).__name__}: {err}"
+    _begin_write()
+    row = db.session.get(Notification, notification_id, populate_existing=True)
+    if error is None:
+        row.status, row.sent_at, row.last_error = SENT, utcnow(), None
+    else:
+        row.last_error = error
         if row.attempts >= MAX_ATTEMPTS:
             row.status = DEAD
         else:
+            row.status = PENDING
             row.next_attempt_at = utcnow() + timedelta(seconds=30 * 2 ** row.attempts)
-    else:
-        row.status, row.sent_at, row.last_error = SENT, utcnow(), None
     db.session.commit()
     return row.status
+
+
+def _begin_write() -> None:
+    from app.services.execution import begin_write  # execution's effects tell through here
+    begin_write()  # SQLite: a writer from the first statement, queued, never "locked"
+
+
+def _claim(notification_id: int) -> bool:
+    _begin_write()
+    now = utcnow()
+    claimable = sa.or_(Notification.status == PENDING,
+                       sa.and_(Notification.status == SENDING,
+                               Notification.next_attempt_at <= now))
+    result = db.session.execute(
+        sa.update(Notification).where(Notification.id == notification_id, claimable)
+        .values(status=SENDING, attempts=Notification.attempts + 1,
+                next_attempt_at=now + CLAIM_LEASE)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount == 1
 
 
 def _send_email(row: Notification) -> None:

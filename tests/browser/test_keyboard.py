@@ -68,6 +68,8 @@ def test_sign_in_claim_and_complete_with_the_keyboard_only(page, group_case):
     tab_to(page, "#field-within_remit")
     page.keyboard.press("Space")
     expect(within_remit).to_be_checked()
+    page.keyboard.press("Tab")  # 重大项目: left as it is
+    expect(page.locator("#field-major_project")).to_be_focused()
     materials = page.get_by_role("group", name="已收材料").get_by_role("checkbox")
     for i in range(materials.count()):
         page.keyboard.press("Tab")

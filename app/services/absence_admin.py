@@ -15,13 +15,14 @@ from app.models import Absence, HumanTask, Membership, User, db, utcnow
 from app.models.identity import (CHIEF_REPRESENTATIVE, COMMITTEE_CHAIR_LANE,
                                  COMMITTEE_VOTE_LANE, DEPARTMENT_ROLES)
 from app.models.organization import ABSENCE_REASONS
-from app.services import absences, audit, calendar, routing_hooks
+from app.services import absences, audit, calendar, execution, routing_hooks
 from app.services.actor import Actor
 from app.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 def report(fields: dict, actor: Actor) -> Absence:
     """File an absence (报备); takes effect at once when it covers today."""
+    execution.begin_write()  # SQLite: a writer from the start, queued behind the others
     absence = _validated(fields)
     _require_may_file(actor, absence.user_id)
     _refuse_overlap(absence)
@@ -38,6 +39,7 @@ def report(fields: dict, actor: Actor) -> Absence:
 
 def end_early(absence_id: int, actor: Actor) -> Absence:
     """The person is back before the planned end: their tasks return now."""
+    execution.begin_write()
     absence = get(absence_id)
     _require_may_file(actor, absence.user_id)
     if absence.ended_early_at is not None or absence.ends_on < calendar.today():
@@ -52,6 +54,7 @@ def end_early(absence_id: int, actor: Actor) -> Absence:
 def sweep(day: date | None = None, actor: Actor | None = None) -> dict:
     """Hand over for absences in force, give back for those over; idempotent."""
     day, actor = day or calendar.today(), actor or Actor.system("absences")
+    execution.begin_write()
     pending = db.session.scalars(sa.select(Absence).where(
         Absence.returned_at.is_(None), Absence.starts_on <= day).order_by(Absence.id))
     counts = {"handed_over": 0, "returned": 0}

@@ -24,7 +24,7 @@ from app.models.identity import WINDOW_CLERK
 from app.models.joint import MEETING_KINDS, PENDING
 from app.models.process import RUNNING
 from app.models.task import OPEN
-from app.services import audit, calendar, case_clock, cases, joint, routing
+from app.services import audit, calendar, case_clock, cases, execution, joint, routing
 from app.services.actor import Actor
 from app.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 
@@ -106,6 +106,8 @@ def _leads(user: User | None, case: Case) -> bool:
 
 
 def _lead_case(instance_id: int, actor: Actor) -> Case:
+    """The running joint case the actor leads, locked: the board's actions change it."""
+    execution.lock_instance(instance_id)
     case = cases.case_of(instance_id)
     instance = db.session.get(ProcessInstance, instance_id)
     if case is None or instance is None or instance.definition.key != PROCESS_KEY:

@@ -21,9 +21,17 @@ def current(task: HumanTask) -> Assignment:
 
 def assign(task: HumanTask, assignment: Assignment, actor: Actor, action: str,
            **detail) -> None:
-    """Put an open task where `assignment` says (audited; the new holders are told)."""
+    """Put an open task where `assignment` says (audited; the new holders are told).
+
+    Through the instance's lock, as every change to an instance: the task is read again
+    under it, and one that another writer completed or moved since the caller read it is
+    left as it now is (the caller decided on what it saw)."""
+    from app.services import execution  # execution's steps route through this module
+    seen = current(task)
+    execution.lock_instance(task.instance_id)
+    db.session.refresh(task)
     before = current(task)
-    if assignment == before:
+    if task.state != OPEN or before != seen or assignment == before:
         return
     task.candidate_role = assignment.role
     task.candidate_department_id = assignment.department_id
@@ -62,6 +70,7 @@ def letter_ended(letter: AuthorizationLetter, actor: Actor) -> None:
 
 
 def open_tasks_where(*conditions) -> list[HumanTask]:
+    """In instance order: the one order in which a move of several tasks takes their locks."""
     return list(db.session.scalars(
         sa.select(HumanTask).where(HumanTask.state == OPEN, *conditions)
-        .order_by(HumanTask.created_at)))
+        .order_by(HumanTask.instance_id, HumanTask.created_at)))

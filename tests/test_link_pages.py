@@ -106,3 +106,18 @@ def test_the_window_takes_a_reported_item_in_at_the_intake_page(client):
     instance = db.session.get(ProcessInstance, case.instance_id)
     assert case.item.code == "HCD-004" and instance.definition.key == "three_level_report"
     assert open_names(instance.id) == ["intake"]
+
+
+def test_a_delivered_message_reads_delivered_on_the_timeline(client):
+    """Each level's snapshot lists the messages as they stood when it was taken; the timeline
+    shows each message as far as any copy of it has got (it said `pending` forever)."""
+    county = report_up(client)
+    pump()
+    pump()
+    statuses = {m["uid"]: m["status"] for m in _timeline(client, county)["messages"]}
+    rows = {m.uid: m.status for m in messages(case_of(county).case_no, "out")}
+    assert statuses and set(rows) <= set(statuses)
+    assert all(statuses[uid] == "delivered" for uid, status in rows.items()
+               if status == "delivered")
+    page = client.get(f"/linkage/{county}", headers=headers_for("hcd_a")).get_data(as_text=True)
+    assert "pending" not in page and "待投递" not in page

@@ -6,6 +6,7 @@ center's database (they may be on other deployments).
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,7 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.models import Case, CaseLink, Center, HumanTask, LinkLevel, LinkMessage, db, utcnow
-from app.models.linkage import LEVEL_REPLY, LEVEL_STATUS, OUT, REPORT_UP, SUPPLEMENT_REPLY
+from app.models.linkage import (DEAD, DELIVERED, LEVEL_REPLY, LEVEL_STATUS, OUT, PENDING, REPORT_UP,
+                                SUPPLEMENT_REPLY)
 from app.models.organization import CENTER_LEVELS
 from app.models.process import COMPLETED
 from app.models.task import OPEN
@@ -121,10 +123,19 @@ def timeline(link: CaseLink) -> Timeline:
     for level in ordered:
         level["holds"] = level["stage"] == HANDLING
         level["working_days_left"] = _days_left(level)
-    messages = {m["uid"]: m for level in ordered for m in level.get("messages", [])}
+    messages: dict[str, dict] = {}
+    for message in (m for level in ordered for m in level.get("messages", [])):
+        known = messages.get(message["uid"])
+        if known is None or _PROGRESS[message["status"]] > _PROGRESS[known["status"]]:
+            messages[message["uid"]] = message
     return Timeline(link.origin_case_no, ordered,
                     next((lv for lv in ordered if lv["holds"]), None),
                     sorted(messages.values(), key=lambda m: m["at"]))
+
+
+# Each level's snapshot lists the messages as they stood when it was taken: a message is as
+# far as any copy of it (the sender's, the receiver's) has got.
+_PROGRESS = defaultdict(int, {PENDING: 0, DEAD: 1, DELIVERED: 2})
 
 
 def _days_left(level: dict) -> int | None:

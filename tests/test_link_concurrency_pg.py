@@ -36,7 +36,8 @@ def _cleanup(application, origin: str) -> None:
 
 
 def _envelope(origin: str, levels: list | None = None) -> dict:
-    return {"uid": str(uuid.uuid4()), "name": "level_status", "from_center": COUNTY,
+    """A 上报 of a case the city does not know yet: the one message a stranger case may bring."""
+    return {"uid": str(uuid.uuid4()), "name": "report_up", "from_center": COUNTY,
             "to_center": CITY, "origin_case_no": origin, "payload": {}, "levels": levels or []}
 
 

@@ -18,7 +18,8 @@ from werkzeug.serving import make_server
 
 from app import create_app, migrate
 from app.models import AuditEvent, Case, CaseLink, HumanTask, LinkMessage, User, db, utcnow
-from app.services import auth, calendar_admin, demo, deployment, link_transport, linkage
+from app.services import (auth, calendar_admin, demo, deployment, link_admin, link_transport,
+                          linkage)
 from app.services.actor import Actor
 from tests.link_steps import CITY, COUNTY, OPINION
 
@@ -201,7 +202,7 @@ def _refusals(deployment: Deployment) -> list[str]:
 
 def test_forged_and_replayed_requests_are_refused_and_audited(servers):
     county, city = servers
-    envelope = {"uid": "11111111-2222-3333-4444-555555555555", "name": "level_status",
+    envelope = {"uid": "11111111-2222-3333-4444-555555555555", "name": "report_up",
                 "from_center": COUNTY, "to_center": CITY, "origin_case_no": "X1",
                 "payload": {}, "levels": []}
     body = json.dumps(envelope).encode()
@@ -226,3 +227,34 @@ def test_forged_and_replayed_requests_are_refused_and_audited(servers):
                                "link_bad_signature", "link_replayed"]
     with city.context():  # stored once
         assert db.session.scalar(sa.select(sa.func.count()).select_from(LinkMessage)) == 1
+
+
+def test_a_peer_speaks_only_of_the_cases_it_is_a_level_of(servers):
+    county, city = servers
+    envelope = {"uid": "22222222-2222-3333-4444-555555555555", "name": "level_status",
+                "from_center": COUNTY, "to_center": CITY, "origin_case_no": "NOT-OURS",
+                "payload": {}, "levels": []}
+    body = json.dumps(envelope).encode()
+    status, answer = _post(city, body, link_transport.signed_headers(SECRET, COUNTY, body))
+    assert status == 403 and answer["code"] == "link_not_a_level"
+    with city.context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(LinkMessage).where(
+            LinkMessage.uid == envelope["uid"])) == 0
+
+
+def test_refused_messages_cannot_flood_the_audit_trail(servers):
+    county, city = servers
+    body = b"{}"
+    before = len(_refusals(city))
+    answers = []
+    for _ in range(link_admin.REFUSALS_PER_MINUTE + 5):
+        headers = link_transport.signed_headers("x" * 48, "Z" * 5000, body)  # forged, huge
+        answers.append(_post(city, body, headers)[0])
+    assert answers.count(401) == link_admin.REFUSALS_PER_MINUTE - before
+    assert answers[-1] == 429
+    assert len(_refusals(city)) == link_admin.REFUSALS_PER_MINUTE
+    with city.context():
+        rows = db.session.scalars(sa.select(AuditEvent).where(
+            AuditEvent.action == "link.refused")).all()
+        assert max(len(r.actor) for r in rows) <= 64
+        assert max(len(r.detail["reason"]) for r in rows) <= 300

@@ -3,17 +3,19 @@ its reported cases, and the administrator's view of undelivered and dead-lettere
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app.models import Case, CaseLink, Item, LinkMessage, User, db, utcnow
+from app.models import AuditEvent, Case, CaseLink, Item, LinkMessage, User, db, utcnow
 from app.models.linkage import DEAD, DELIVERED, IN, PENDING
 from app.services import (audit, execution, instances, link_tracking, link_transport, linkage,
                           permissions, routing)
 from app.services.actor import Actor
-from app.services.errors import Conflict, InvalidInput, NotFound
+from app.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 
 UNDELIVERED, DEAD_LETTERED = "undelivered", "dead"
+REFUSALS_PER_MINUTE = 20  # audited refusals per address; beyond it, refused unrecorded
 
 
 def receive_signed(headers, body: bytes, remote_addr: str | None) -> str:
@@ -23,9 +25,7 @@ def receive_signed(headers, body: bytes, remote_addr: str | None) -> str:
         sender = link_transport.verify(headers, body)
     except link_transport.LinkRefused as refused:
         db.session.rollback()
-        audit.record(Actor(f"peer:{headers.get(link_transport.CENTER, '?')}", None, remote_addr),
-                      "link.refused", code=refused.code, reason=refused.detail)
-        db.session.commit()
+        _record_refusal(headers.get(link_transport.CENTER, "?"), refused, remote_addr)
         raise
     try:
         envelope = json.loads(body)
@@ -38,6 +38,30 @@ def receive_signed(headers, body: bytes, remote_addr: str | None) -> str:
     uid = row.uid
     db.session.commit()
     return uid
+
+
+def _record_refusal(claimed: str, refused: ServiceError, remote_addr: str | None) -> None:
+    """Audited, in bounded rows, at most REFUSALS_PER_MINUTE per address: anyone can post
+    here, and a flood must neither fill the database nor hide the first refusals."""
+    since = utcnow() - timedelta(minutes=1)
+    recent = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "link.refused", AuditEvent.remote_addr == remote_addr,
+        AuditEvent.at >= since))
+    if recent >= REFUSALS_PER_MINUTE:
+        raise TooManyRefusals("too many refused messages from this address; wait a minute",
+                              code="link_rate_limited")
+    audit.record(Actor(f"peer:{_printable(claimed, 32)}", None, remote_addr),
+                 "link.refused", code=refused.code, reason=_printable(refused.detail, 300))
+    db.session.commit()
+
+
+def _printable(text: str, limit: int) -> str:
+    """What a stranger sent, as it may be stored: printable and short."""
+    return "".join(ch for ch in text[:limit] if ch.isprintable())
+
+
+class TooManyRefusals(ServiceError):
+    status, code, title = 429, "link_rate_limited", "Too many refused messages"
 
 
 # --- the window's tracking -------------------------------------------------------------------

@@ -26,7 +26,7 @@ from app.models.process import COMPLETED, RUNNING, TERMINATED
 from app.services import (audit, cases, deployment, execution, instances, link_materials,
                           link_outbox, link_tracking, link_transport)
 from app.services.actor import Actor
-from app.services.errors import InvalidInput, NotFound, ServiceError
+from app.services.errors import Forbidden, InvalidInput, NotFound, ServiceError
 
 ENVELOPE_SCHEMA = {
     "type": "object",
@@ -72,6 +72,7 @@ def receive(envelope: dict, actor: Actor) -> LinkMessage:
     if existing is not None:
         return existing
     link = _link(envelope["to_center"], envelope["origin_case_no"])
+    _refuse_stranger(envelope, link)
     row = LinkMessage(uid=envelope["uid"], direction=IN, name=envelope["name"],
                       from_center=envelope["from_center"], to_center=envelope["to_center"],
                       origin_case_no=envelope["origin_case_no"], envelope=envelope,
@@ -85,6 +86,19 @@ def receive(envelope: dict, actor: Actor) -> LinkMessage:
     audit.record(actor, "link.received", instance_id=row.instance_id, name=row.name,
                  from_center=row.from_center, uid=row.uid)
     return row
+
+
+def _refuse_stranger(envelope: dict, link: CaseLink | None) -> None:
+    """A peer speaks only of the cases it is a level of: the level below or above ours in
+    the case's chain, or, for a case not known here yet, the level reporting it up."""
+    sender = envelope["from_center"]
+    if link is None:
+        allowed = envelope["name"] == REPORT_UP
+    else:
+        allowed = sender in (link.lower_center, link.upper_center)
+    if not allowed:
+        raise Forbidden(f"center {sender} is not a level of case {envelope['origin_case_no']}",
+                        code="link_not_a_level")
 
 
 def served(center_code: str) -> bool:

@@ -40,22 +40,33 @@ def _refuse_nul(where: str, texts) -> None:
             raise InvalidCharacters(f"the {where} contains a NUL character")
 
 
+MAX_JSON_DEPTH = 32  # no form or API body nests deeper; a deeper one is an attack
+
+
 def _strings(value: Any):
-    """Every key and string of a JSON document, depth first, without recursion."""
-    stack = [value]
+    """Every key and string of a JSON document, depth first, without recursion; a document
+    nested deeper than MAX_JSON_DEPTH is refused."""
+    stack = [(value, 0)]
     while stack:
-        item = stack.pop()
+        item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise TooDeep(f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels")
         if isinstance(item, str):
             yield item
         elif isinstance(item, dict):
             yield from item.keys()
-            stack.extend(item.values())
+            stack.extend((child, depth + 1) for child in item.values())
         elif isinstance(item, list):
-            stack.extend(item)
+            stack.extend((child, depth + 1) for child in item)
+
+
+class TooDeep(BadRequest):
+    name = "JSON too deep"  # the problem's code: json_too_deep
 
 
 class CheckedRequest(Request):
-    """A JSON body is refused when any of its texts holds a NUL, wherever it is read."""
+    """A JSON body is refused when any of its texts holds a NUL or it nests too deep,
+    wherever it is read."""
 
     def get_json(self, *args, **kwargs):
         document = super().get_json(*args, **kwargs)

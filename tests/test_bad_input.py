@@ -69,3 +69,11 @@ def test_a_nul_anywhere_in_a_json_body_is_refused(client):
     response = client.post("/api/process-definitions/key/service_item/start", json=body,
                            headers=headers_for("clerk"))
     assert response.status_code == 400 and response.json["code"] == "invalid_characters"
+
+
+def test_json_nested_deeper_than_the_limit_is_refused_by_name(client):
+    deep = json.loads("[" * 40 + "]" * 40)
+    response = client.post("/api/process-definitions/key/service_item/start",
+                           json={"variables": {"item_code": "MSA-001", "x": deep}},
+                           headers=headers_for("clerk"))
+    assert response.status_code == 400 and response.json["code"] == "json_too_deep"

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import os
+import sys
 
 from flask import Flask
 
-from app.config import build_config
+from app.config import ConfigError, build_config
 
 
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
-    app.config.update(build_config(app.instance_path))
+    app.config.update(_settings(app.instance_path, from_entry_point=overrides is None))
     app.config.update(overrides or {})
     os.makedirs(app.instance_path, exist_ok=True)
 
@@ -32,3 +33,15 @@ def create_app(overrides: dict | None = None) -> Flask:
     init_web(app)
     cli.init_app(app)
     return app
+
+
+def _settings(instance_path: str, *, from_entry_point: bool) -> dict:
+    """The environment's settings. Started by flask, gunicorn or celery (no overrides), a bad
+    setting is one line naming it and exit status 2, not a traceback."""
+    try:
+        return build_config(instance_path)
+    except ConfigError as err:
+        if not from_entry_point:
+            raise
+        print(f"govflow: configuration error: {err}", file=sys.stderr)
+        raise SystemExit(2) from None

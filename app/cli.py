@@ -1,6 +1,7 @@
 """Command-line entry points (`flask --app app ...`); each calls a service and prints."""
 from __future__ import annotations
 
+import os
 
 import click
 from flask import Flask, current_app
@@ -8,9 +9,13 @@ from flask.cli import AppGroup
 
 from app import migrate
 from app.launcher import run_all
-from app.services import calendar, calendar_admin, demo, deployment
+from app.models.identity import CENTER_ADMIN
+from app.services import calendar, calendar_admin, demo, deployment, staff
 from app.services.actor import Actor
 from app.services.errors import ServiceError
+
+ADMIN_PASSWORD_ENV = "GOVFLOW_ADMIN_PASSWORD"
+
 
 class _ServiceGroup(AppGroup):
     """Shows a service's refusal as a one-line error instead of a traceback."""
@@ -27,7 +32,7 @@ calendar_cli = _ServiceGroup("calendar", help="The working-day calendar (工作�
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(calendar_cli)
-    for command in (db_upgrade, db_revision, deploy, seed_demo, setup, run_all):
+    for command in (db_upgrade, db_revision, deploy, seed_demo, setup, create_admin, run_all):
         app.cli.add_command(command)
 
 
@@ -59,9 +64,39 @@ def seed_demo() -> None:
     click.echo("demo data loaded" if created else "demo data already present")
 
 
+def _admin_password() -> str:
+    """GOVFLOW_ADMIN_PASSWORD, else asked twice at the terminal; never an argument (it would
+    stay in the shell's history and the process list)."""
+    return os.environ.get(ADMIN_PASSWORD_ENV) or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True)
+
+
+def _create_admin(username: str, display_name: str | None) -> None:
+    try:
+        staff.create_staff({"username": username, "displayName": display_name or username,
+                            "password": _admin_password(),
+                            "roles": [{"role": CENTER_ADMIN, "department": None}]},
+                           Actor.system("cli"))
+    except ServiceError as err:
+        problems = "; ".join(f"{e['field']}: {e['message']}" for e in err.errors)
+        raise click.ClickException(f"{err.detail}{': ' + problems if problems else ''}") from None
+    click.echo(f"center administrator {username} created; sign in at /login")
+
+
+@click.command("create-admin", help="Create a center administrator (the first one, say); "
+                                    f"the password from {ADMIN_PASSWORD_ENV} or asked twice.")
+@click.option("--username", required=True)
+@click.option("--display-name", default=None, help="the name pages show, e.g. 中心管理员 王敏")
+def create_admin(username: str, display_name: str | None) -> None:
+    _create_admin(username, display_name)
+
+
 @click.command("setup", help="Migrate, seed the calendar, deploy processes, load demo data.")
 @click.option("--demo/--no-demo", default=True)
-def setup(demo: bool) -> None:
+@click.option("--admin", "admin_username", default=None,
+              help=f"also create this center administrator (password: {ADMIN_PASSWORD_ENV} "
+                   "or asked)")
+def setup(demo: bool, admin_username: str | None) -> None:
     from app.models import db
     migrate.upgrade()
     added = calendar_admin.ensure_years(current_app.config["CALENDAR_REGION"],
@@ -74,6 +109,8 @@ def setup(demo: bool) -> None:
         from app.services import demo as demo_data
         demo_data.load(current_app.config["CENTER_CODE"])
         click.echo("demo accounts: admin, designer, clerk, leader, chief (password: demo)")
+    if admin_username:
+        _create_admin(admin_username, None)
 
 
 @calendar_cli.command("seed", help="Fill the calendar from the chinesecalendar package.")

@@ -5,8 +5,23 @@ import json
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 ROOT = Path(__file__).resolve().parent.parent
+APP_ENVS = ("development", "production", "testing")
+TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+MIN_SECRET = 32
+# What example files and tutorials put in a secret; refused in production. (Words, not
+# short syllables: a random token may well contain "dev".)
+PLACEHOLDERS = ("change-me", "changeme", "change_me", "example", "placeholder", "your-secret",
+                "secret-key", "secret_key", "not-secret", "insecure", "password")
+
+
+class ConfigError(RuntimeError):
+    """A setting that cannot be used, named with what it must be."""
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -15,39 +30,94 @@ def _env(name: str, default: str | None = None) -> str | None:
 
 
 def _env_int(name: str, default: int) -> int:
-    return int(_env(name, str(default)))
+    text = _env(name, str(default))
+    try:
+        value = int(text)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {text!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative, got {value}")
+    return value
 
 
 def _env_bool(name: str, default: bool) -> bool:
-    return _env(name, "1" if default else "0").lower() in ("1", "true", "yes", "on")
+    text = _env(name, "1" if default else "0").lower()
+    if text not in TRUE + FALSE:
+        raise ConfigError(f"{name} must be one of {', '.join(TRUE + FALSE)}, got {text!r}")
+    return text in TRUE
 
 
-def _secret_key() -> str:
+def _env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = _env(name, default)
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def _env_zone(name: str, default: str) -> str:
+    value = _env(name, default)
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{name} must be an IANA time zone such as Asia/Shanghai, "
+                          f"got {value!r}") from None
+    return value
+
+
+def _env_url(name: str, default: str) -> str:
+    value = _env(name, default)
+    try:
+        make_url(value)
+    except ArgumentError:
+        raise ConfigError(f"{name} must be a database URL such as "
+                          f"postgresql+psycopg://user@host/db, got {value!r}") from None
+    return value
+
+
+def usable_secret(value: str) -> bool:
+    """Long enough, and not a placeholder from an example file."""
+    lowered = value.lower()
+    return len(value) >= MIN_SECRET and not any(word in lowered for word in PLACEHOLDERS) \
+        and len(set(value)) > 8
+
+
+def _secret_key(app_env: str) -> str:
     key = _env("SECRET_KEY")
-    if key:
-        return key
-    if _env("APP_ENV", "development") == "production":
-        raise RuntimeError("SECRET_KEY must be set in production")
+    if app_env == "production" and not (key and usable_secret(key)):
+        raise ConfigError("SECRET_KEY must be set in production to a random value of at least "
+                          f"{MIN_SECRET} characters, not a placeholder (generate one: python3 "
+                          "-c 'import secrets; print(secrets.token_hex(32))')")
     # Development only: a fresh key per start logs everybody out, which is acceptable there.
-    return secrets.token_hex(32)
+    return key or secrets.token_hex(32)
 
 
-def _link_peers() -> dict:
+def _link_peers(app_env: str) -> dict:
     """LINK_PEERS: centers on other deployments, {"<center code>": {"url": ..., "secret": ...}}."""
-    peers = json.loads(_env("LINK_PEERS", "{}"))
+    try:
+        peers = json.loads(_env("LINK_PEERS", "{}"))
+    except ValueError as err:
+        raise ConfigError(f"LINK_PEERS must be a JSON object: {err}") from None
+    if not isinstance(peers, dict):
+        raise ConfigError("LINK_PEERS must be a JSON object of center codes")
     for code, peer in peers.items():
-        if not isinstance(peer, dict) or not peer.get("url") or len(peer.get("secret", "")) < 32:
-            raise RuntimeError(f"LINK_PEERS[{code}] needs a url and a secret of 32+ characters")
+        if not isinstance(peer, dict) or not peer.get("url") or \
+                len(str(peer.get("secret", ""))) < MIN_SECRET:
+            raise ConfigError(f"LINK_PEERS[{code}] needs a url and a secret of "
+                              f"{MIN_SECRET}+ characters")
+        if app_env == "production" and not usable_secret(str(peer["secret"])):
+            raise ConfigError(f"LINK_PEERS[{code}] has a placeholder secret")
     return peers
 
 
 def build_config(instance_path: str) -> dict:
     """Return the application settings; every value comes from the environment."""
     instance = Path(instance_path)
+    app_env = _env_choice("APP_ENV", "development", APP_ENVS)
     return {
-        "APP_ENV": _env("APP_ENV", "development"),
-        "SECRET_KEY": _secret_key(),
-        "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", f"sqlite:///{instance / 'govflow.sqlite'}"),
+        "APP_ENV": app_env,
+        "SECRET_KEY": _secret_key(app_env),
+        "SQLALCHEMY_DATABASE_URI": _env_url("DATABASE_URL",
+                                            f"sqlite:///{instance / 'govflow.sqlite'}"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "CELERY_BROKER_URL": _env("CELERY_BROKER_URL", f"sqla+sqlite:///{instance / 'broker.sqlite'}"),
         "CELERY_ALWAYS_EAGER": False,
@@ -60,13 +130,13 @@ def build_config(instance_path: str) -> dict:
         "SCRIPT_TIME_LIMIT_SECONDS": _env_int("SCRIPT_TIME_LIMIT_SECONDS", 2),
         "SCRIPT_MEMORY_LIMIT_MB": _env_int("SCRIPT_MEMORY_LIMIT_MB", 64),
         "CENTER_CODE": _env("CENTER_CODE", "532325"),
-        "LINK_PEERS": _link_peers(),
+        "LINK_PEERS": _link_peers(app_env),
         "LINK_SWEEP_SECONDS": _env_int("LINK_SWEEP_SECONDS", 5),
         "LINK_MAX_ATTEMPTS": _env_int("LINK_MAX_ATTEMPTS", 20),
         "LINK_MAX_SKEW_SECONDS": _env_int("LINK_MAX_SKEW_SECONDS", 300),
         "LINK_TIMEOUT_SECONDS": _env_int("LINK_TIMEOUT_SECONDS", 10),
         "CALENDAR_REGION": _env("CALENDAR_REGION", "CN"),
-        "TIMEZONE": _env("TIMEZONE", "Asia/Shanghai"),
+        "TIMEZONE": _env_zone("TIMEZONE", "Asia/Shanghai"),
         # 审批决策委员会: working days members have to vote; 否定报备: days the leader has to review
         "COMMITTEE_VOTE_DAYS": _env_int("COMMITTEE_VOTE_DAYS", 3),
         "DENIAL_REVIEW_DAYS": _env_int("DENIAL_REVIEW_DAYS", 2),

@@ -153,6 +153,8 @@ def build_config(instance_path: str) -> dict:
         "SMS_ADAPTER": _env("SMS_ADAPTER", "log"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", False),
+        "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", app_env == "production"),
+        # Reverse proxies in front (each adds one X-Forwarded-For hop); 0 trusts no header.
+        "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
     }

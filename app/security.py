@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.extensions import csrf, login_manager
-from app.models import User, db
+from app.models import User
 from app.services import auth
 from app.services.actor import Actor
 
@@ -23,12 +24,15 @@ def init_app(app: Flask) -> None:
     app.before_request(_forget_previous_identity)
     app.before_request(_require_login)
     app.before_request(_csrf_for_cookie_sessions)
+    app.after_request(_security_headers)
+    if app.config.get("TRUSTED_PROXIES"):  # the client address and scheme the proxy saw
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
-    return user if user and user.active else None
+def _load_user(session_id: str) -> User | None:
+    return auth.user_for_session(session_id)
 
 
 @login_manager.request_loader
@@ -62,6 +66,25 @@ def _csrf_for_cookie_sessions():
     if request.method not in SAFE_METHODS and not g.get("bearer_auth") \
             and request.endpoint not in NO_CSRF_ENDPOINTS:
         csrf.protect()
+
+
+# No inline script anywhere (data travels in <script type="application/json">, never run);
+# inline styles are allowed: the base template and bpmn-js use them.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; "
+                           "style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                           "font-src 'self' data:; object-src 'none'; base-uri 'self'; "
+                           "form-action 'self'; frame-ancestors 'none'")
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
 
 
 def current_actor() -> Actor:

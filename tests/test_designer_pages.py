@@ -150,7 +150,7 @@ def test_validation_uses_the_forms_of_the_deployed_version(client):
 
 def test_cookie_session_needs_the_csrf_header(client):
     with client.session_transaction() as cookie_session:
-        cookie_session["_user_id"], cookie_session["_fresh"] = str(user("designer").id), True
+        cookie_session["_user_id"], cookie_session["_fresh"] = user("designer").get_id(), True
     page = client.get("/designer/modeler").text
     config = json.loads(re.search(r'id="modeler-config">(.*?)</script>', page, re.S).group(1))
     body = {"xml": TWO_STEP, "filename": "two_step.bpmn"}

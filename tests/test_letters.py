@@ -353,7 +353,7 @@ def test_issue_and_revoke_through_the_pages(client, unit):
 def test_page_forms_carry_a_working_csrf_token(client, unit):
     letter = issue_for(unit)
     with client.session_transaction() as cookie_session:  # signed in by cookie, not a token
-        cookie_session["_user_id"], cookie_session["_fresh"] = str(user("admin").id), True
+        cookie_session["_user_id"], cookie_session["_fresh"] = user("admin").get_id(), True
     page = client.get(f"/admin/letters/{letter.id}").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     url = f"/admin/letters/{letter.id}/revoke"

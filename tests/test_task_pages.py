@@ -139,7 +139,7 @@ def test_claim_and_release_from_the_page(client):
 def test_cookie_session_posts_need_the_csrf_token(client):
     task = _intake(client)
     with client.session_transaction() as cookie_session:  # signed in by cookie, not a token
-        cookie_session["_user_id"], cookie_session["_fresh"] = str(user("clerk").id), True
+        cookie_session["_user_id"], cookie_session["_fresh"] = user("clerk").get_id(), True
     page = client.get(f"/tasks/{task.id}").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     form = {"within_remit": "true", "materials_received": ["application_form", "id_card"]}

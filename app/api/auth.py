@@ -1,6 +1,7 @@
 from flask import jsonify, request
 
 from app.api import bp, json_object
+from app.security import current_actor
 from app.services import auth
 from app.services.errors import InvalidInput
 
@@ -19,3 +20,10 @@ def token():
                                    for f in ("username", "password") if not body.get(f)])
     user = auth.authenticate(body["username"], body["password"], request.remote_addr)
     return jsonify(token=auth.issue_token(user), tokenType="Bearer", userId=user.id)
+
+
+@bp.post("/auth/logout")
+def logout():
+    """End every session and token of the caller (this token included)."""
+    auth.end_sessions(current_actor().user)
+    return "", 204

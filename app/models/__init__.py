@@ -11,6 +11,7 @@ from app.models.catalog import Item
 from app.models.denial import DenialReport
 from app.models.identity import Department, Membership, User
 from app.models.joint import JointMeeting, JointOpinion
+from app.models.login_failure import LoginFailure
 from app.models.linkage import CaseLink, LinkLevel, LinkMessage, LinkNonce
 from app.models.organization import Absence, Center, Post, Window
 from app.models.outbox import Notification
@@ -20,7 +21,7 @@ from app.models.task import HumanTask
 __all__ = [
     "Absence", "Attachment", "AuditEvent", "AuthorizationLetter", "CalendarDay", "CalendarYear", "Case",
     "CaseClockEvent", "CaseCounter", "Center", "Department", "HumanTask", "Item", "JointMeeting", "JointOpinion",
-    "LetterItem", "CaseLink", "LinkLevel", "LinkMessage", "LinkNonce", "Membership",
+    "LetterItem", "LoginFailure", "CaseLink", "LinkLevel", "LinkMessage", "LinkNonce", "Membership",
     "Notification", "Post", "ProcessDefinition", "ProcessInstance", "User", "Window", "db",
     "utcnow", "CommitteeReview", "CommitteeVote", "DenialReport", "WorkingDeadline",
 ]

@@ -1,19 +1,26 @@
-"""Passwords, API tokens and login throttling."""
+"""Passwords, API tokens, sessions and login throttling.
+
+Throttling counts failed sign-ins in the database, so it holds across every web process:
+at most MAX_PER_NAME failures for one user name from one address, and MAX_PER_ADDRESS
+from one address, within WINDOW. Keyed by name and address together, an attacker
+elsewhere cannot lock the real user out. An unknown name costs the same password check as
+a known one, so the answer's timing does not tell which names exist.
+"""
 from __future__ import annotations
 
-import threading
-import time
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.models import User, db
+from app.models import LoginFailure, User, db, utcnow
 from app.services.errors import ServiceError, Unauthenticated
 
-_FAILURE_WINDOW, _MAX_FAILURES = 300, 5
-_failures: dict[str, list[float]] = {}
-_failures_lock = threading.Lock()
+WINDOW = timedelta(minutes=15)
+MAX_PER_NAME, MAX_PER_ADDRESS = 5, 50
+_DUMMY_HASH = generate_password_hash("an unknown user's password is checked all the same")
 
 
 class TooManyAttempts(ServiceError):
@@ -25,42 +32,65 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def authenticate(username: str, password: str, remote_addr: str | None) -> User:
-    key = f"{username}|{remote_addr}"
-    _check_throttle(key)
+    from app.services.execution import begin_write  # a failure is written, on SQLite too
+    begin_write()
+    username, address = (username or "")[:64], (remote_addr or "unknown")[:64]
+    _check_throttle(username, address)
     user = db.session.scalar(sa.select(User).where(User.username == username))
-    if user is None or not user.active or not user.check_password(password or ""):
-        _note_failure(key)
+    known = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
+    if user is None or not user.active or not known:
+        db.session.add(LoginFailure(username=username, remote_addr=address))
+        db.session.commit()
         raise Unauthenticated("wrong username or password", code="bad_credentials")
-    with _failures_lock:
-        _failures.pop(key, None)
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.username == username,
+                                                     LoginFailure.remote_addr == address))
+    db.session.commit()
     return user
 
 
+def _check_throttle(username: str, address: str) -> None:
+    since = utcnow() - WINDOW
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.at < since))
+    recent = sa.select(sa.func.count()).select_from(LoginFailure).where(
+        LoginFailure.remote_addr == address, LoginFailure.at >= since)
+    by_name = db.session.scalar(recent.where(LoginFailure.username == username))
+    if by_name >= MAX_PER_NAME or db.session.scalar(recent) >= MAX_PER_ADDRESS:
+        db.session.commit()
+        raise TooManyAttempts("too many failed sign-ins; wait 15 minutes")
+
+
 def issue_token(user: User) -> str:
-    return _serializer().dumps({"uid": user.id, "pw": user.password_hash[-8:]})
+    return _serializer().dumps({"uid": user.id, "ep": user.session_epoch or 0})
 
 
 def user_for_token(token: str) -> User | None:
-    """The user a bearer token stands for; a password change revokes old tokens."""
+    """The user a bearer token stands for; signing out or a new password revokes it."""
     try:
         claims = _serializer().loads(token, max_age=current_app.config["TOKEN_MAX_AGE_SECONDS"])
     except (BadSignature, SignatureExpired):
         return None
-    user = db.session.get(User, claims.get("uid"))
-    if user is None or not user.active or user.password_hash[-8:] != claims.get("pw"):
+    return _current(claims.get("uid"), claims.get("ep"))
+
+
+def user_for_session(session_id: str) -> User | None:
+    """The user of a session cookie ("<id>:<epoch>"), while that epoch is the user's."""
+    user_id, _, epoch = session_id.partition(":")
+    if not user_id.isdigit() or not epoch.isdigit():
+        return None  # a cookie from before epochs, or forged
+    return _current(int(user_id), int(epoch))
+
+
+def _current(user_id, epoch) -> User | None:
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not user.active or (user.session_epoch or 0) != epoch:
         return None
     return user
 
 
-def _check_throttle(key: str) -> None:
-    now = time.monotonic()
-    with _failures_lock:
-        recent = [t for t in _failures.get(key, []) if now - t < _FAILURE_WINDOW]
-        _failures[key] = recent
-    if len(recent) >= _MAX_FAILURES:
-        raise TooManyAttempts("too many failed sign-ins; wait five minutes")
-
-
-def _note_failure(key: str) -> None:
-    with _failures_lock:
-        _failures.setdefault(key, []).append(time.monotonic())
+def end_sessions(user: User) -> None:
+    """Sign out everywhere: every session cookie and token of the user stops working."""
+    from app.services.execution import begin_write
+    begin_write()
+    db.session.refresh(user)
+    user.end_sessions()
+    db.session.commit()

@@ -23,15 +23,18 @@ def login():
         try:
             user = auth.authenticate(form.username.data, form.password.data, request.remote_addr)
         except ServiceError as err:
-            error = _("用户名或密码错误") if err.status == 401 else err.detail
+            error = {401: _("用户名或密码错误"),
+                     429: _("登录失败次数过多，请 15 分钟后再试")}.get(err.status, err.detail)
         else:
             login_user(user)
             return redirect(url_for("web.inbox"))
-    return render_template("login.html", form=form, error=error), 401 if error else 200
+    status = 429 if error == _("登录失败次数过多，请 15 分钟后再试") else 401
+    return render_template("login.html", form=form, error=error), status if error else 200
 
 
 @bp.post("/logout")
 def logout():
+    auth.end_sessions(current_user._get_current_object())  # every copy of the cookie too
     logout_user()
     return redirect(url_for("web.login"))
 

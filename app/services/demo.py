@@ -159,7 +159,9 @@ def renew_lapsed_letters(today: date | None = None) -> tuple[list[AuthorizationL
     renewed, refused = [], []
     for department in _demo_departments():
         latest = db.session.scalar(
-            sa.select(AuthorizationLetter).where(AuthorizationLetter.department_id == department.id)
+            sa.select(AuthorizationLetter)
+            .where(AuthorizationLetter.department_id == department.id,
+                   AuthorizationLetter.status != REPLACED)  # its successor is the latest
             .order_by(AuthorizationLetter.valid_until.desc(), AuthorizationLetter.id.desc())
             .limit(1))
         if latest is None or latest.status != ACTIVE or latest.renewed_by_id is not None \

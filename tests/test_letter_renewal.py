@@ -198,6 +198,21 @@ def test_without_a_renewal_new_years_day_sends_approvals_to_the_leader(client, c
     assert _approval_of_a_new_case(client) == ("approving_leader", None, None)
 
 
+def test_an_approval_open_at_the_turn_of_the_year_passes_to_the_renewed_letter(client, clock):
+    old = _msa_letter()
+    new_id = _renew(client, old.id).json["id"]
+    clock.move_to(at(date(2026, 12, 31)))
+    case_id = start_case(client, "MSA-001")["id"]
+    complete(client, case_id, "intake", "clerk", within_remit=True,
+             materials_received=ALL_MATERIALS)
+    task = open_task(case_id, "decide_on_spot")
+    assert task.authorization_letter_id == old.id
+    clock.move_to(at(date(2027, 1, 1)))
+    complete(client, case_id, "decide_on_spot", "chief", decision="approve")  # no 403
+    db.session.refresh(task)
+    assert task.state == "completed" and task.authorization_letter_id == new_id
+
+
 # --- the confirmation page -------------------------------------------------------------------
 
 def _sign_in(client, username: str) -> None:

@@ -163,6 +163,8 @@ def test_the_number_and_term_may_be_chosen_but_not_overlap(client, clock):
 def test_the_next_term_keeps_the_length_of_the_old_one():
     assert letter_renewal.term_after(date(2027, 1, 1), date(2027, 12, 31)) == (
         date(2028, 1, 1), date(2028, 12, 31))  # 2028 is a leap year: still the calendar year
+    assert letter_renewal.term_after(date(2026, 3, 1), date(2026, 12, 31)) == (
+        date(2027, 1, 1), date(2027, 12, 31))  # the rest of a year (EDU's since March)
     assert letter_renewal.term_after(date(2026, 4, 1), date(2026, 6, 30)) == (
         date(2026, 7, 1), date(2026, 9, 30))  # a quarter
     assert letter_renewal.term_after(date(2026, 3, 10), date(2026, 3, 19)) == (

@@ -3,7 +3,7 @@
 Most letters end on 12-31 (原则上一年一签); without a successor every approval would move to
 the leaders on 01-01. The successor repeats the letter (department, grantee, items and
 powers, management powers, responsibilities, issuer) for the term that follows: from the
-day after the old one ends, as long as it (a calendar-year letter gets the next calendar
+day after the old one ends, as long as it (a letter ending on 12-31 gets the next calendar
 year). The old letter stays in force to its end, so one letter is in force every day. The
 successor goes through letters' own validation and overlap rule; the link is kept on the old
 letter (`renewed_by_id`), so a letter is renewed once.
@@ -36,9 +36,13 @@ class Proposal:
 
 
 def term_after(start: date, end: date) -> tuple[date, date]:
-    """The next term, as long as [start, end]: a term of whole months (a calendar year, a
-    quarter) stays whole months; any other keeps its number of days."""
+    """The next term, as long as [start, end]: a term of whole months (a quarter) stays
+    whole months; any other keeps its number of days. A letter of the calendar year gets the
+    next calendar year, also when it started after 01-01 (issued mid-year for the rest of
+    the year, e.g. after a personnel change): letters stay a year each (一年一签)."""
     following = end + timedelta(days=1)
+    if (end.month, end.day) == (12, 31) and start.year == end.year:
+        return following, date(following.year, 12, 31)
     for months in range(1, letters.MAX_TERM_MONTHS + 1):
         if letters.months_after(start, months) == following:
             return following, letters.months_after(following, months) - timedelta(days=1)

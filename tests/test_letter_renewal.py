@@ -7,7 +7,7 @@ whatever day the suite runs on.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,10 +17,7 @@ import time_machine
 from app import create_app
 from app.models import AuditEvent, AuthorizationLetter, Department, Notification, db
 from app.models.outbox import IN_APP
-from app.services import (authorization, dashboard, letter_expiry,
-                          letter_renewal, letters)
-from app.services import demo
-from app.services.actor import Actor
+from app.services import authorization, dashboard, demo, letter_expiry, letter_renewal, letters
 from tests.conftest import headers_for, user
 from tests.service_item_steps import ALL_MATERIALS, complete, open_task, start_case
 from workers import tasks
@@ -286,7 +283,7 @@ def own_demo(tmp_path):
 def _in_force(flask_app, day: date) -> dict[str, str]:
     with flask_app.app_context():
         return {d.code: authorization.valid_letter(d.id, day).number
-                for d in demo._demo_departments() if authorization.valid_letter(d.id, day)}
+                for d in demo.demo_departments() if authorization.valid_letter(d.id, day)}
 
 
 def test_setup_in_a_later_year_renews_the_demo_letters(own_demo):

@@ -157,7 +157,7 @@ def renew_lapsed_letters(today: date | None = None) -> tuple[list[AuthorizationL
     that has one in force, is left as it is. Returns the new letters and the refusals."""
     today = today or calendar.today()
     renewed, refused = [], []
-    for department in _demo_departments():
+    for department in demo_departments():
         latest = db.session.scalar(
             sa.select(AuthorizationLetter)
             .where(AuthorizationLetter.department_id == department.id,
@@ -177,7 +177,8 @@ def renew_lapsed_letters(today: date | None = None) -> tuple[list[AuthorizationL
     return renewed, refused
 
 
-def _demo_departments() -> list[Department]:
+def demo_departments() -> list[Department]:
+    """The county departments the demo issues letters for (the upper levels issue none)."""
     county = organization.home_center()
     if county is None:
         return []

@@ -108,6 +108,12 @@ def setup(demo: bool, admin_username: str | None) -> None:
     if demo:
         from app.services import demo as demo_data
         demo_data.load(current_app.config["CENTER_CODE"])
+        renewed, refused = demo_data.renew_lapsed_letters()
+        for letter in renewed:
+            click.echo(f"renewed a demo letter: {letter.number} "
+                       f"({letter.valid_from} to {letter.valid_until})")
+        for problem in refused:
+            click.echo(f"demo letter not renewed: {problem}")
         click.echo("demo accounts: admin, designer, clerk, leader, chief (password: demo)")
     if admin_username:
         _create_admin(admin_username, None)

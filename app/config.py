@@ -126,6 +126,8 @@ def build_config(instance_path: str) -> dict:
         "ABSENCE_SWEEP_SECONDS": _env_int("ABSENCE_SWEEP_SECONDS", 600),
         "CALENDAR_SWEEP_SECONDS": _env_int("CALENDAR_SWEEP_SECONDS", 3600),
         "CLOCK_SWEEP_SECONDS": _env_int("CLOCK_SWEEP_SECONDS", 900),
+        # Letters ending within 30 days with no successor: the warning goes out once anyway.
+        "LETTER_EXPIRY_SWEEP_SECONDS": _env_int("LETTER_EXPIRY_SWEEP_SECONDS", 3600),
         # A runaway BPMN script becomes an incident: time budget per step, memory per script.
         "SCRIPT_TIME_LIMIT_SECONDS": _env_int("SCRIPT_TIME_LIMIT_SECONDS", 2),
         "SCRIPT_MEMORY_LIMIT_MB": _env_int("SCRIPT_MEMORY_LIMIT_MB", 64),

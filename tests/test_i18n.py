@@ -15,7 +15,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from app.models import Center, Department, Item, User, db
+from app.models import AuthorizationLetter, Center, Department, Item, User, db
 from app.services import forms
 from app.web import schema_form
 from tests.conftest import headers_for
@@ -91,7 +91,8 @@ def _data_strings() -> list[str]:
     """Chinese that is data, not page chrome: names from the database and the deployed
     forms' titles and help texts."""
     found: set[str] = {"中文"}  # the language switcher
-    for column in (Item.name, Department.name, Center.name, User.display_name):
+    for column in (Item.name, Department.name, Center.name, User.display_name,
+                   AuthorizationLetter.number):  # 文号, listed while a letter ends soon
         found.update(db.session.scalars(sa.select(column)))
     for item in db.session.scalars(sa.select(Item)):
         found.update(m["name"] for m in item.materials or [])

@@ -18,6 +18,7 @@ ABSENCE_SWEEP = "govflow.sweep_absences"
 LINK_SWEEP = "govflow.sweep_links"  # 三级联动 messages, both ways
 CALENDAR_SWEEP = "govflow.keep_calendar_ahead"  # coming years stored before they are needed
 CLOCK_SWEEP = "govflow.watch_case_clocks"  # pauses held, cases past the 法定时限 flagged
+LETTER_EXPIRY_SWEEP = "govflow.warn_expiring_letters"  # 授权书 ending within 30 days
 
 
 def make_celery(flask_app: Flask) -> Celery:
@@ -38,6 +39,7 @@ def celery_config(flask_app: Flask) -> dict:
     timer_every, outbox_every = config["TIMER_SWEEP_SECONDS"], config["OUTBOX_SWEEP_SECONDS"]
     absence_every, link_every = config["ABSENCE_SWEEP_SECONDS"], config["LINK_SWEEP_SECONDS"]
     calendar_every, clock_every = config["CALENDAR_SWEEP_SECONDS"], config["CLOCK_SWEEP_SECONDS"]
+    letter_every = config["LETTER_EXPIRY_SWEEP_SECONDS"]
     return {
         "broker_url": config["CELERY_BROKER_URL"],
         "broker_connection_retry_on_startup": True,
@@ -67,5 +69,8 @@ def celery_config(flask_app: Flask) -> dict:
                                     "options": {"expires": float(calendar_every)}},
             "watch-case-clocks": {"task": CLOCK_SWEEP, "schedule": float(clock_every),
                                   "options": {"expires": float(clock_every)}},
+            "warn-expiring-letters": {"task": LETTER_EXPIRY_SWEEP,
+                                      "schedule": float(letter_every),
+                                      "options": {"expires": float(letter_every)}},
         },
     }

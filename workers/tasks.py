@@ -8,11 +8,11 @@ from __future__ import annotations
 from celery import shared_task
 
 from app.models.linkage import IN, OUT
-from app.services import (absence_admin, calendar_admin, case_clock_watch, linkage, notifications,
-                          timers)
+from app.services import (absence_admin, calendar_admin, case_clock_watch, letter_expiry, linkage,
+                          notifications, timers)
 from app.services.actor import Actor
-from workers.celery_app import (ABSENCE_SWEEP, CALENDAR_SWEEP, CLOCK_SWEEP, LINK_SWEEP,
-                                OUTBOX_SWEEP, TIMER_SWEEP)
+from workers.celery_app import (ABSENCE_SWEEP, CALENDAR_SWEEP, CLOCK_SWEEP, LETTER_EXPIRY_SWEEP,
+                                LINK_SWEEP, OUTBOX_SWEEP, TIMER_SWEEP)
 
 
 @shared_task(name=TIMER_SWEEP, acks_late=True)
@@ -50,6 +50,11 @@ def keep_calendar_ahead() -> None:
 @shared_task(name=CLOCK_SWEEP, acks_late=True)
 def watch_case_clocks() -> None:
     case_clock_watch.watch()
+
+
+@shared_task(name=LETTER_EXPIRY_SWEEP, acks_late=True)
+def warn_expiring_letters() -> None:
+    letter_expiry.warn_expiring()
 
 
 @shared_task(name=LINK_SWEEP, acks_late=True)

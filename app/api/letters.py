@@ -12,7 +12,7 @@ from app.http_inputs import db_int
 from app.api import bp, json_object
 from app.models import AuthorizationLetter
 from app.security import current_actor
-from app.services import authorization_rate, calendar, letters
+from app.services import authorization_rate, calendar, letter_renewal, letters
 from app.services.errors import InvalidInput, ServiceError
 
 LETTER_FIELDS = {  # JSON key -> service field
@@ -48,6 +48,7 @@ def letter_json(letter: AuthorizationLetter, departments: dict, users: dict) -> 
         "status": letter.status, "endedAt": _iso(letter.ended_at),
         "endedOn": _iso(letter.ended_on), "endedBy": letter.ended_by,
         "endReason": letter.end_reason, "replacedById": letter.replaced_by_id,
+        "renewedById": letter.renewed_by_id,
         "createdAt": _iso(letter.created_at), "createdBy": letter.created_by,
         "validToday": letter.valid_on(calendar.today()),
     }
@@ -121,6 +122,19 @@ def revoke_letter(letter_id: int):
 def replace_letter(letter_id: int):
     fields = _fields(json_object())
     new = _in_json_terms(lambda: letters.replace(letter_id, fields, current_actor()))
+    return jsonify(_one(new)), 201
+
+
+RENEWAL_FIELDS = {"number": "number", "validFrom": "valid_from", "validUntil": "valid_until",
+                  "validTo": "valid_until"}  # validTo: the same as validUntil
+
+
+@bp.post("/authorization-letters/<int:letter_id>/renew")
+def renew_letter(letter_id: int):
+    """续期: the successor for the next term (201); the old letter stays in force to its end."""
+    overrides = {RENEWAL_FIELDS[key]: value for key, value in json_object().items()
+                 if key in RENEWAL_FIELDS}
+    new = _in_json_terms(lambda: letter_renewal.renew(letter_id, overrides, current_actor()))
     return jsonify(_one(new)), 201
 
 

@@ -1,7 +1,7 @@
 """Authorization letters (授权书): what a department lets its chief representative decide.
 
-A letter is never edited: it is revoked, or replaced by a new one (personnel change, yearly
-renewal), and the old one stays on record.
+A letter is never edited: it is revoked, replaced by a new one (personnel change), or renewed
+for the next term (续期, the old one in force to its end), and the old one stays on record.
 """
 from __future__ import annotations
 
@@ -53,6 +53,11 @@ class AuthorizationLetter(db.Model):
     ended_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     end_reason: Mapped[str] = mapped_column(sa.Text, default="")
     replaced_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("authorization_letter.id"))
+    # The letter for the next term (续期): this one stays in force to its end, that one from
+    # the day after. Set once, so a letter is renewed at most once.
+    renewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("authorization_letter.id"))
+    # When the 30-day expiry warning went out (one sweep sends it, later ones see this).
+    expiry_warned_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     items: Mapped[list[LetterItem]] = relationship(

@@ -1,4 +1,5 @@
-"""Aggregates for the administrators' dashboard: instances, open tasks, cases, deadlines."""
+"""Aggregates for the administrators' dashboard: instances, open tasks, cases, deadlines,
+authorization letters ending soon."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -9,7 +10,7 @@ from app.models import AuditEvent, Case, Department, HumanTask, ProcessInstance,
 from app.models.case import STATUS_NAMES
 from app.models.process import COMPLETED, ERROR, RUNNING, SUSPENDED
 from app.models.task import OPEN
-from app.services import calendar
+from app.services import calendar, letter_expiry
 
 SHOWN_STATES = (RUNNING, SUSPENDED, ERROR, COMPLETED)
 UNASSIGNED_DEPARTMENT = "—"
@@ -77,3 +78,9 @@ def concluded_per_day(days: int = 14, today: date | None = None) -> list[tuple[d
         if local_day in counts:
             counts[local_day] += 1
     return list(counts.items())
+
+
+def letters_ending_soon(today: date | None = None) -> list[letter_expiry.Ending]:
+    """Letters in force that end within 30 days with no successor (授权书即将到期): on the
+    day after, the department's approvals would go to its leaders."""
+    return letter_expiry.ending_soon(today)

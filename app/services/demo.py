@@ -1,20 +1,22 @@
 """Demo data for the embedded default (demo only: every password is 'demo')."""
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 
 from app.models import (AuthorizationLetter, Center, Department, Item, LetterItem, Membership,
                         Post, User, Window, db)
-from app.models.authorization import MANAGEMENT_POWERS, REPLACED
+from app.models.authorization import ACTIVE, MANAGEMENT_POWERS, REPLACED
 from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE,
                                  COMMITTEE_MEMBER, COUNTY_APPROVER, PROCESS_DESIGNER,
                                  WINDOW_CLERK)
-from app.services import calendar
+from app.services import calendar, letter_renewal, organization
 from app.services import demo_data as data
 from app.services import demo_committee, demo_upper
+from app.services.actor import Actor
+from app.services.errors import ServiceError
 
 DEMO_PASSWORD = "demo"
 SHORT_NAMES = {"MSA": {"a": "clerk", "chief": "chief", "leader": "leader"}}
@@ -147,3 +149,41 @@ def _replaced_letter(departments: dict[str, Department], users: dict[str, User],
     db.session.add(old)
     db.session.flush()
     old.replaced_by_id = current.id
+
+
+def renew_lapsed_letters(today: date | None = None) -> tuple[list[AuthorizationLetter], list[str]]:
+    """On a demo database made in an earlier year (setup runs this every time): renew, for
+    the calendar year of `today`, each demo department's latest letter whose term ended
+    before today, through the renewal service as the system, so routing and the 授权率
+    report work on any date. A department whose latest letter was revoked or replaced, or
+    that has one in force, is left as it is. Returns the new letters and the refusals."""
+    today = today or calendar.today()
+    renewed, refused = [], []
+    for department in demo_departments():
+        latest = db.session.scalar(
+            sa.select(AuthorizationLetter)
+            .where(AuthorizationLetter.department_id == department.id,
+                   AuthorizationLetter.status != REPLACED)  # its successor is the latest
+            .order_by(AuthorizationLetter.valid_until.desc(), AuthorizationLetter.id.desc())
+            .limit(1))
+        if latest is None or latest.status != ACTIVE or latest.renewed_by_id is not None \
+                or latest.valid_until >= today:
+            continue
+        term = {"valid_from": max(date(today.year, 1, 1), latest.valid_until + timedelta(days=1)),
+                "valid_until": date(today.year, 12, 31)}
+        try:
+            renewed.append(letter_renewal.renew(latest.id, term, Actor.system("setup")))
+        except ServiceError as err:  # e.g. its chief representative left: say so, go on
+            db.session.rollback()
+            refused.append(f"{department.code}: {err.detail}")
+    return renewed, refused
+
+
+def demo_departments() -> list[Department]:
+    """The county departments the demo issues letters for (the upper levels issue none)."""
+    county = organization.home_center()
+    if county is None:
+        return []
+    return list(db.session.scalars(sa.select(Department).where(
+        Department.center_id == county.id, Department.code.in_(data.LETTERS))
+        .order_by(Department.code)))

@@ -8,7 +8,8 @@ Rules, from the seeds (000: 首席事务代表授权书; 003: 原则上一年一
 - on any day at most one letter of a department is in force, so routing has one answer. A
   letter is in force from valid_from to valid_until, but no longer from its ended_on (the
   local day it was revoked or replaced). Issuing a letter whose term meets another one's is
-  a conflict: change letters with `replace`, which ends the old one today.
+  a conflict: change letters with `replace`, which ends the old one today, or issue the
+  next term's letter with `letter_renewal.renew` (续期), which leaves the old one to its end.
 """
 from __future__ import annotations
 
@@ -162,7 +163,7 @@ class _Draft:
         return value
 
 
-def _months_after(day: date, months: int) -> date:
+def months_after(day: date, months: int) -> date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return date(year, month, min(day.day, monthrange(year, month)[1]))
@@ -208,7 +209,7 @@ def _check_dates(draft: _Draft) -> None:
         draft.fail("filed_on", "a letter is filed (备案) on or after the day it is issued")
     if start and end and end < start:
         draft.fail("valid_until", "the term ends before it starts")
-    elif start and end and end >= _months_after(start, MAX_TERM_MONTHS):
+    elif start and end and end >= months_after(start, MAX_TERM_MONTHS):
         draft.fail("valid_until", "the term may not exceed one year and one month "
                                   "(原则上一年一签)")
 
@@ -289,7 +290,7 @@ def _refuse_overlap(values: dict, ending: AuthorizationLetter | None, today: dat
 
 # --- writing ---------------------------------------------------------------------------------
 
-def _lock_department(department_id: int) -> None:
+def lock_department(department_id: int) -> None:
     """Serialize letter changes of one department, so two overlapping issues cannot both pass.
 
     On SQLite begin_write already holds the database's write lock; PostgreSQL locks the row.
@@ -314,21 +315,27 @@ def _audit(actor: Actor, action: str, letter: AuthorizationLetter, **detail) -> 
 
 
 def issue(fields: dict, actor: Actor) -> AuthorizationLetter:
+    letter = add(fields, actor)
+    db.session.commit()
+    return letter
+
+
+def add(fields: dict, actor: Actor, **detail) -> AuthorizationLetter:
+    """Issue without committing: the caller's transaction (a renewal) commits it."""
     permissions.require_admin(actor)
     execution.begin_write()  # validate against what committed writers left (SQLite)
     values = _validated(fields)
-    _lock_department(values["department_id"])
+    lock_department(values["department_id"])
     _refuse_overlap(values, None, calendar.today())
     letter = _new_letter(values, actor)
-    _audit(actor, "letter.issued", letter)
-    db.session.commit()
+    _audit(actor, "letter.issued", letter, **detail)
     return letter
 
 
 def _active_letter(letter_id: int, actor: Actor) -> AuthorizationLetter:
     permissions.require_admin(actor)
     letter = get(letter_id)
-    _lock_department(letter.department_id)
+    lock_department(letter.department_id)
     db.session.refresh(letter)  # the status another writer may just have changed
     if letter.status != ACTIVE:
         raise Conflict(f"authorization letter {letter.number} is already {letter.status}",

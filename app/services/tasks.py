@@ -149,11 +149,17 @@ def _complete_once(task_id: str, variables: object, actor: Actor) -> HumanTask:
 
 def _check_still_authorized(task: HumanTask, actor: Actor) -> None:
     """A lapsed authorization refuses the decision and sends the task where it now belongs;
-    the move is kept (committed) although the completion is refused."""
-    reason = authorization.lapse_reason(task, actor.user, calendar.today())
+    the move is kept (committed) although the completion is refused. When the letter that
+    follows (续期) gives the same person the same power, the task moves to it and the
+    decision stands: a renewal makes the turn of the year invisible to the chief."""
+    today = calendar.today()
+    reason = authorization.lapse_reason(task, actor.user, today)
     if reason is None:
         return
     routing_hooks.reroute(task, actor, reason)
+    if task.authorization_letter_id is not None and task.assignee_id == actor.user.id \
+            and authorization.lapse_reason(task, actor.user, today) is None:
+        return
     db.session.commit()
     raise Forbidden(reason, code="authorization_lapsed", rerouted=True)
 

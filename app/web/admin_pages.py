@@ -182,7 +182,7 @@ def admin_dashboard():
         instance_bars=[(state_names()[s], n) for s, n in counts.items()],
         task_bars=dashboard.open_tasks_by_department(), status_bars=dashboard.cases_by_status(),
         overdue=dashboard.overdue_cases(), warned=dashboard.warned_cases(),
-        flagged=dashboard.flagged_cases(),
+        flagged=dashboard.flagged_cases(), ending_letters=dashboard.letters_ending_soon(),
         provisional_years=calendar_admin.provisional_years(
             current_app.config["CALENDAR_REGION"], calendar.today()),
         concluded_bars=[(d.strftime("%m-%d"), n) for d, n in dashboard.concluded_per_day()])

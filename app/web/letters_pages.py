@@ -14,8 +14,8 @@ from app.models import AuthorizationLetter
 from app.models.authorization import ACTIVE, ITEM_POWERS, MANAGEMENT_POWERS, REVOKED
 from app.security import current_actor
 from app.models.identity import CHIEF_REPRESENTATIVE
-from app.services import (authorization_rate, calendar, catalog, letters, organization,
-                          permissions, routing)
+from app.services import (authorization_rate, calendar, catalog, letter_expiry,
+                          letter_renewal, letters, organization, permissions, routing)
 from app.services.errors import Conflict, InvalidInput, ServiceError
 from app.web import bp
 
@@ -54,7 +54,7 @@ def letters_index():
         by_department.setdefault(letter.department_id, []).append(letter)
     departments.update({d.id: d for d in organization.list_departments(active=True)})
     return _render("letters/list.html", by_department=by_department, departments=departments,
-                   users=users)
+                   users=users, days_left=letter_expiry.days_left())
 
 
 def _posted_fields() -> dict:
@@ -146,8 +146,10 @@ def replace_letter_page(letter_id: int):
 
 
 def _document(letter: AuthorizationLetter, error: ServiceError | None = None):
+    renews, renewed_by = letter_renewal.links(letter)
     return _render("letters/detail.html", error.status if error else 200, letter=letter,
-                   context=letters.context(letter), error=error)
+                   context=letters.context(letter), error=error, renews=renews,
+                   renewed_by=renewed_by, days_left=letter_expiry.days_left().get(letter.id))
 
 
 @bp.get("/admin/letters/<int:letter_id>")
@@ -164,6 +166,40 @@ def revoke_letter_page(letter_id: int):
     except (InvalidInput, Conflict) as err:
         return _document(letters.get(letter_id), err)
     return redirect(url_for("web.letter_page", letter_id=letter_id))
+
+
+def _renewal_page(letter_id: int, posted: dict | None = None,
+                  error: ServiceError | None = None):
+    """The successor a renewal issues, to confirm (number and term editable)."""
+    proposal = letter_renewal.propose(letter_id, current_actor())
+    values = {**proposal.fields, **(posted or {})}
+    department, grantee = letters.parties([proposal.letter])
+    return _render("letters/renew.html", error.status if error else 200, proposal=proposal,
+                   values=values, department=department[proposal.letter.department_id],
+                   grantee=grantee.get(proposal.letter.grantee_id), error=error,
+                   problems=_problems(error, values),
+                   items={i.code: i for i in catalog.listing(
+                       department_id=proposal.letter.department_id)})
+
+
+@bp.route("/admin/letters/<int:letter_id>/renew", methods=["GET", "POST"])
+def renew_letter_page(letter_id: int):
+    _require_admin()
+    if request.method == "GET":
+        try:
+            return _renewal_page(letter_id)
+        except Conflict as err:  # already renewed, revoked or replaced: say so on the letter
+            return _document(letters.get(letter_id), err)
+    posted = {name: request.form.get(name, "") for name in letter_renewal.OVERRIDES}
+    try:
+        new = letter_renewal.renew(letter_id, posted, current_actor())
+    except InvalidInput as err:
+        return _renewal_page(letter_id, posted, err)
+    except Conflict as err:
+        if err.code == "letter_overlaps":
+            return _renewal_page(letter_id, posted, err)
+        return _document(letters.get(letter_id), err)
+    return redirect(url_for("web.letter_page", letter_id=new.id))
 
 
 @bp.get("/admin/reports/authorization-rate")

@@ -10,7 +10,8 @@ from flask.cli import AppGroup
 from app import migrate
 from app.launcher import run_all
 from app.models.identity import CENTER_ADMIN
-from app.services import calendar, calendar_admin, demo, deployment, staff
+from app import demo
+from app.services import calendar, calendar_admin, deployment, staff
 from app.services.actor import Actor
 from app.services.errors import ServiceError
 
@@ -106,7 +107,7 @@ def setup(demo: bool, admin_username: str | None) -> None:
     for r in deployment.deploy_directory(current_app.config["PROCESSES_DIR"], Actor.system("setup")):
         click.echo(f"deployed {r.definition.key} v{r.definition.version}")
     if demo:
-        from app.services import demo as demo_data
+        from app import demo as demo_data
         demo_data.load(current_app.config["CENTER_CODE"])
         renewed, refused = demo_data.renew_lapsed_letters()
         for letter in renewed:

@@ -17,7 +17,8 @@ import time_machine
 
 from app import create_app
 from app.models import db
-from app.services import auth, calendar, calendar_admin, demo, deployment
+from app import demo
+from app.services import auth, calendar, calendar_admin, deployment
 from app.services.actor import Actor
 
 DATA = Path(__file__).parent / "data"

@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from app import create_app, migrate
 from app.models import HumanTask, ProcessDefinition, ProcessInstance, User, db
 from app.models.task import COMPLETED, OPEN
-from app.services import demo, deployment, instances, tasks
+from app import demo
+from app.services import deployment, instances, tasks
 from app.services.actor import Actor
 from tests.conftest import DATA, require_service
 

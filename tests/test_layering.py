@@ -22,6 +22,9 @@ RULES = {
     "services and engine": (("app.services", "app.engine"), (*WEB_LAYER, "workers",
                                                                *REQUEST_STATE)),
     "workers": (("workers",), WEB_LAYER),
+    # Demo data is loaded by the command line only; nothing a center runs depends on it.
+    "no demo in production code": (("app.models", "app.engine", "app.services", *WEB_LAYER,
+                                    "workers"), ("app.demo",)),
 }
 
 
@@ -131,6 +134,7 @@ def test_planted_violations_are_reported(tmp_path):
         "app/engine/bad.py": "from flask_login import current_user\n",
         "app/services/__init__.py": "from ..web import pages\n",
         "workers/bad.py": "from app.api.tasks import bp\n",
+        "app/web/demo_page.py": "from app.demo import data\n",
     }.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(source)
@@ -144,3 +148,5 @@ def test_planted_violations_are_reported(tmp_path):
         "app/services/bad.py:2 imports flask.request"]
     assert violations(*RULES["workers"], root=tmp_path) == [
         "workers/bad.py:1 imports app.api.tasks", "workers/bad.py:1 imports app.api.tasks.bp"]
+    assert violations(*RULES["no demo in production code"], root=tmp_path) == [
+        "app/web/demo_page.py:1 imports app.demo", "app/web/demo_page.py:1 imports app.demo.data"]

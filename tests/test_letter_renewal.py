@@ -17,7 +17,8 @@ import time_machine
 from app import create_app
 from app.models import AuditEvent, AuthorizationLetter, Department, Notification, db
 from app.models.outbox import IN_APP
-from app.services import authorization, dashboard, demo, letter_expiry, letter_renewal, letters
+from app import demo
+from app.services import authorization, dashboard, letter_expiry, letter_renewal, letters
 from tests.conftest import headers_for, user
 from tests.service_item_steps import ALL_MATERIALS, complete, open_task, start_case
 from workers import tasks

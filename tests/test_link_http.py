@@ -16,9 +16,9 @@ import sqlalchemy as sa
 import time_machine
 from werkzeug.serving import make_server
 
-from app import create_app, migrate
+from app import create_app, demo, migrate
 from app.models import AuditEvent, Case, CaseLink, HumanTask, LinkMessage, User, db, utcnow
-from app.services import (auth, calendar_admin, demo, deployment, link_admin, link_transport,
+from app.services import (auth, calendar_admin, deployment, link_admin, link_transport,
                           linkage)
 from app.services.actor import Actor
 from tests.link_steps import CITY, COUNTY, OPINION

@@ -25,7 +25,8 @@ from app.models import (AuditEvent, CaseLink, Notification, ProcessInstance,
                         User, db, utcnow)
 from app.models.outbox import DEAD, EMAIL, PENDING, SENT, SMS
 from app.models.process import RUNNING
-from app.services import calendar_admin, demo, deployment, instances, notifications
+from app import demo
+from app.services import calendar_admin, deployment, instances, notifications
 from app.services.actor import Actor
 from tests.conftest import deploy_test_file, require_service
 from workers import tasks

@@ -13,8 +13,9 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
+from app import demo
 from app.models import AuditEvent, HumanTask, User, db
-from app.services import (absence_admin, calendar, calendar_admin, catalog, demo, deployment,
+from app.services import (absence_admin, calendar, calendar_admin, catalog, deployment,
                           instances, joint_board, tasks)
 from app.services.actor import Actor
 from app.services.errors import ServiceError

@@ -13,8 +13,9 @@ from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENT
                                  COMMITTEE_MEMBER, COUNTY_APPROVER, PROCESS_DESIGNER,
                                  WINDOW_CLERK)
 from app.services import calendar, letter_renewal, organization
-from app.services import demo_data as data
-from app.services import demo_committee, demo_upper
+from app.demo import committee as demo_committee
+from app.demo import data
+from app.demo import upper as demo_upper
 from app.services.actor import Actor
 from app.services.errors import ServiceError
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from app.models import Center, Department, Item, Membership, User, db
 from app.models.catalog import LICENSING, REPORT
 from app.models.identity import APPROVING_LEADER, WINDOW_CLERK
-from app.services import demo_data as data
+from app.demo import data
 
 DEPARTMENTS = [  # center code, department code, name, staff: (username, display name, role)
     ("532300", "CX_HCD", "州住房和城乡建设局",

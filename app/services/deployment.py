@@ -85,12 +85,13 @@ def _check_all(files: list[tuple[str, bytes]], reuse_deployed_forms: bool):
 
 
 def deploy_directory(directory: str, actor: Actor) -> list[Deployed]:
-    """Every .bpmn in the directory, with the .dmn decision tables beside them."""
+    """Every .bpmn in the directory, with the .dmn decision tables and .json forms beside
+    them (forms not there come from FORMS_DIR)."""
     files = [(p.name, p.read_bytes()) for p in sorted(Path(directory).glob("*.bpmn"))]
     if not files:
         return []
-    return deploy(files + [(p.name, p.read_bytes())
-                           for p in sorted(Path(directory).glob("*.dmn"))], actor)
+    return deploy(files + [(p.name, p.read_bytes()) for pattern in ("*.dmn", "*.json")
+                           for p in sorted(Path(directory).glob(pattern))], actor)
 
 
 def _uploaded_forms(files: list[tuple[str, bytes]]) -> dict[str, dict]:

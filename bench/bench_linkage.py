@@ -77,7 +77,7 @@ def reported_case(app, client) -> tuple[int, int]:
 def local_round(app, client, samples: dict) -> None:
     import sqlalchemy as sa
     from app.models import CaseLink, LinkMessage, db
-    from app.services import linkage
+    from app.services.linkage import delivery as linkage
     from app.services.actor import Actor
     actor = Actor.system("bench")
     county, out_id = reported_case(app, client)
@@ -97,7 +97,7 @@ def local_round(app, client, samples: dict) -> None:
 
 
 def http_round(app, samples: dict, envelope: dict) -> None:
-    from app.services import link_transport
+    from app.services.linkage import transport as link_transport
     with app.app_context():
         timed(samples["send (HTTP)"], link_transport.post, envelope)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.models import Case, CaseLink, LinkMessage, db
-from app.services import linkage
+from app.services.linkage import delivery as linkage
 from app.services.actor import Actor
 from tests.service_item_steps import (assert_round_trip, complete, required_materials,
                                       start_process)

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import AuditEvent, LinkLevel, LinkMessage, db
-from app.services import linkage
+from app.services.linkage import delivery as linkage
 from app.services.actor import Actor
 from tests.conftest import require_service
 from tests.link_steps import CITY, COUNTY

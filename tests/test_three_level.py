@@ -120,7 +120,7 @@ def test_a_message_for_a_suspended_instance_is_kept_and_delivered_on_resume(clie
 
 def test_a_message_received_twice_is_stored_and_caught_once(client):
     from app.models import db
-    from app.services import linkage
+    from app.services.linkage import delivery as linkage
     from app.services.actor import Actor
     county = report_up(client)
     origin = case_of(county).case_no

@@ -8,7 +8,7 @@ from app.api import bp
 from app.api.representations import camel, iso
 from app.models import LinkMessage
 from app.security import current_actor
-from app.services import link_admin
+from app.services.linkage import admin as link_admin
 
 
 @bp.post("/link/messages")

@@ -12,7 +12,8 @@ from app.engine import runtime, script_limits
 from app.engine.scripting import collecting_effects
 from app.models import ProcessDefinition, ProcessInstance, db, utcnow
 from app.models.process import COMPLETED, ERROR, RUNNING
-from app.services import audit, deadlines, effects, link_outbox, task_sync
+from app.services import audit, deadlines, effects, task_sync
+from app.services.linkage import outbox as link_outbox
 from app.services.actor import Actor
 from app.services.errors import Conflict, EngineFailure, NotFound, ServiceError
 

@@ -6,7 +6,8 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.security import current_actor
-from app.services import link_admin, link_tracking
+from app.services.linkage import admin as link_admin
+from app.services.linkage import tracking as link_tracking
 from app.services.errors import ServiceError
 from app.web import bp
 

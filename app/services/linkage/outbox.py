@@ -15,7 +15,9 @@ import sqlalchemy as sa
 from app.models import Case, CaseLink, Center, LinkMessage, ProcessInstance, db, utcnow
 from app.models.linkage import (DOWNWARD, IN, MESSAGE_NAMES, OUT, PENDING, REPORT_UP,
                                 UPWARD)
-from app.services import audit, cases, link_materials, link_tracking
+from app.services import audit, cases
+from app.services.linkage import materials as link_materials
+from app.services.linkage import tracking as link_tracking
 from app.services.actor import Actor
 from app.services.errors import InvalidInput
 

@@ -23,8 +23,11 @@ from app.models import CaseLink, Center, Department, Item, LinkMessage, db, utcn
 from app.models.linkage import (DEAD, DELIVERED, IN, LEVEL_STATUS, MESSAGE_NAMES, OUT,
                                 PENDING, REPORT_UP)
 from app.models.process import COMPLETED, RUNNING, TERMINATED
-from app.services import (audit, cases, deployment, execution, instances, link_materials,
-                          link_outbox, link_tracking, link_transport)
+from app.services import audit, cases, deployment, execution, instances
+from app.services.linkage import materials as link_materials
+from app.services.linkage import outbox as link_outbox
+from app.services.linkage import tracking as link_tracking
+from app.services.linkage import transport as link_transport
 from app.services.actor import Actor
 from app.services.errors import Forbidden, InvalidInput, NotFound, ServiceError
 

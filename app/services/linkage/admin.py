@@ -9,8 +9,10 @@ import sqlalchemy as sa
 
 from app.models import AuditEvent, Case, CaseLink, Item, LinkMessage, User, db, utcnow
 from app.models.linkage import DEAD, DELIVERED, IN, PENDING
-from app.services import (audit, execution, instances, link_tracking, link_transport, linkage,
-                          permissions, routing)
+from app.services import audit, execution, instances, permissions, routing
+from app.services.linkage import tracking as link_tracking
+from app.services.linkage import transport as link_transport
+from app.services.linkage import delivery as linkage
 from app.services.actor import Actor
 from app.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 

@@ -41,7 +41,8 @@ def setup_app(path: Path):
     from app import create_app, migrate
     from app.models import db
     from app import demo
-    from app.services import calendar_admin, deployment
+    from app.services import deployment
+    from app.services.calendar import admin as calendar_admin
     from app.services.actor import Actor
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path / 'bench.sqlite'}",
                       "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,

@@ -18,7 +18,8 @@ import time_machine
 from app import create_app
 from app.models import db
 from app import demo
-from app.services import auth, calendar, calendar_admin, deployment
+from app.services import auth, calendar, deployment
+from app.services.calendar import admin as calendar_admin
 from app.services.actor import Actor
 
 DATA = Path(__file__).parent / "data"

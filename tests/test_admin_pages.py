@@ -240,7 +240,7 @@ def test_a_day_of_a_year_not_stored_yet_is_saved_on_its_year_made_by_rule(client
 
 
 def test_the_dashboard_says_which_coming_year_is_provisional(client, frozen_clock):
-    from app.services import calendar_admin
+    from app.services.calendar import admin as calendar_admin
     assert "工作日历为暂定" not in client.get("/admin/dashboard", headers=admin()).text
     frozen_clock.move_to(datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
     page = client.get("/admin/dashboard", headers=admin()).text

@@ -6,7 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from app.services import calendar, calendar_admin, calendar_rules
+from app.services import calendar
+from app.services.calendar import admin as calendar_admin
+from app.services.calendar import rules as calendar_rules
 from app.services.actor import Actor
 from app.services.errors import InvalidInput
 from tests.conftest import DATA

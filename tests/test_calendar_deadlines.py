@@ -9,7 +9,8 @@ import sqlalchemy as sa
 import time_machine
 
 from app.models import AuditEvent, CalendarYear, HumanTask, WorkingDeadline, db
-from app.services import calendar, calendar_admin, timers
+from app.services import calendar, timers
+from app.services.calendar import admin as calendar_admin
 from app.services.actor import Actor
 from tests.conftest import DATA, headers_for, user
 from tests.joint_steps import accept, branch_task, opinion_states, start_joint

@@ -10,7 +10,9 @@ import sqlalchemy as sa
 import time_machine
 
 from app.models import AuditEvent, CalendarDay, CalendarYear, HumanTask, db
-from app.services import calendar, calendar_notice, calendar_rules
+from app.services import calendar
+from app.services.calendar import notice as calendar_notice
+from app.services.calendar import rules as calendar_rules
 from tests.conftest import DATA, headers_for
 from tests.service_item_steps import open_task, required_materials, start_case
 

@@ -18,7 +18,8 @@ from werkzeug.serving import make_server
 
 from app import create_app, demo, migrate
 from app.models import AuditEvent, Case, CaseLink, HumanTask, LinkMessage, User, db, utcnow
-from app.services import auth, calendar_admin, deployment
+from app.services import auth, deployment
+from app.services.calendar import admin as calendar_admin
 from app.services.linkage import admin as link_admin
 from app.services.linkage import transport as link_transport
 from app.services.linkage import delivery as linkage

@@ -26,7 +26,8 @@ from app.models import (AuditEvent, CaseLink, Notification, ProcessInstance,
 from app.models.outbox import DEAD, EMAIL, PENDING, SENT, SMS
 from app.models.process import RUNNING
 from app import demo
-from app.services import calendar_admin, deployment, instances, notifications
+from app.services import deployment, instances, notifications
+from app.services.calendar import admin as calendar_admin
 from app.services.actor import Actor
 from tests.conftest import deploy_test_file, require_service
 from workers import tasks

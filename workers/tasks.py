@@ -8,8 +8,8 @@ from __future__ import annotations
 from celery import shared_task
 
 from app.models.linkage import IN, OUT
-from app.services import (absence_admin, calendar_admin, case_clock_watch, letter_expiry,
-                          notifications, timers)
+from app.services import absence_admin, case_clock_watch, letter_expiry, notifications, timers
+from app.services.calendar import admin as calendar_admin
 from app.services.linkage import delivery as linkage
 from app.services.actor import Actor
 from workers.celery_app import (ABSENCE_SWEEP, CALENDAR_SWEEP, CLOCK_SWEEP, LETTER_EXPIRY_SWEEP,

@@ -7,7 +7,8 @@ from flask import current_app, jsonify, request
 from app.api import bp, json_object
 from app.models import db
 from app.security import current_actor
-from app.services import calendar, calendar_admin, permissions
+from app.services import calendar, permissions
+from app.services.calendar import admin as calendar_admin
 from app.services.errors import InvalidInput
 
 

@@ -25,8 +25,8 @@ from app.models.case_clock import (APPROVED, CORRECTION, ENDED, EXTENSION, PAUSE
 from app.models.catalog import JOINT
 from app.models.identity import APPROVING_LEADER, COUNTY_APPROVER, DEPARTMENT_ROLES
 from app.models.process import RUNNING as INSTANCE_RUNNING
-from app.services import (audit, calendar, calendar_changes, cases, execution, notifications,
-                          routing)
+from app.services import audit, calendar, cases, execution, notifications, routing
+from app.services.calendar import changes as calendar_changes
 from app.services.actor import Actor
 from app.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from app.engine.scripting import emit, register_function
 from app.models import ProcessInstance, utcnow
-from app.services import calendar, calendar_changes, cases, joint
+from app.services import calendar, cases, joint
+from app.services.calendar import changes as calendar_changes
 from app.services.linkage import effects as link_effects
 from app.services import committee, denials, forms, intake_rules, law_intake
 from app.services.actor import Actor

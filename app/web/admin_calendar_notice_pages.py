@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from app.http_inputs import db_int
 from app.models import db
 from app.security import current_actor
-from app.services import calendar, calendar_admin, permissions
+from app.services import calendar, permissions
+from app.services.calendar import admin as calendar_admin
 from app.services.errors import ServiceError
 from app.web import bp
 

@@ -11,7 +11,9 @@ from flask_babel import gettext as _
 from app.http_inputs import db_int
 from app.models import CalendarDay, db
 from app.security import current_actor
-from app.services import calendar, calendar_admin, calendar_rules, permissions
+from app.services import calendar, permissions
+from app.services.calendar import admin as calendar_admin
+from app.services.calendar import rules as calendar_rules
 from app.services.errors import InvalidInput, ServiceError
 from app.web import bp
 

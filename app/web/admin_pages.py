@@ -15,9 +15,10 @@ from app.http_inputs import db_int
 from app.models import User, db
 from app.models.process import INSTANCE_STATES
 from app.security import current_actor
-from app.services import (audit, bpmn_layout, calendar, calendar_admin, cases, dashboard,
-                          instance_admin, instance_diagram, instance_migration,
-                          instance_overview, instances, permissions, routing, tasks, timers)
+from app.services import (audit, bpmn_layout, calendar, cases, dashboard, instance_admin,
+                          instance_diagram, instance_migration, instance_overview, instances,
+                          permissions, routing, tasks, timers)
+from app.services.calendar import admin as calendar_admin
 from app.services.errors import InvalidInput, ServiceError
 from app.web import bp
 from app.web.designer_pages import VENDOR_CSS, VIEWER_JS, vendor_ready

@@ -12,10 +12,13 @@ import sqlalchemy as sa
 
 from app.models import CalendarDay, CalendarYear, db, utcnow
 from app.models.calendar import CONFIRMED, PROVISIONAL
-from app.services import audit, calendar, calendar_changes, calendar_notice, calendar_rules
+from app.services import audit, calendar
+from app.services.calendar import changes as calendar_changes
+from app.services.calendar import notice as calendar_notice
+from app.services.calendar import rules as calendar_rules
 from app.services import permissions
 from app.services.actor import Actor
-from app.services.calendar_rules import Year
+from app.services.calendar.rules import Year
 from app.services.errors import InvalidInput
 
 library_years = calendar_rules.library_years

@@ -19,7 +19,8 @@ from flask import current_app
 
 from app.models import CalendarDay, CalendarYear, db
 from app.models.calendar import CONFIRMED, PROVISIONAL
-from app.services import calendar_rules, deadlines
+from app.services import deadlines
+from app.services.calendar import rules as calendar_rules
 from app.services.errors import InvalidInput
 
 _CACHE_SECONDS = 60

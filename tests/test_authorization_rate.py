@@ -8,8 +8,10 @@ import pytest
 
 from app.models.catalog import INSTANT, LICENSING, PROMISE, PUBLIC_SERVICE
 from app.models.identity import CHIEF_REPRESENTATIVE
-from app.services import authorization_rate, calendar, letters
-from app.services.authorization_rate import Cell
+from app.services import calendar
+from app.services.authorization import rate as authorization_rate
+from app.services.authorization import letters as letters
+from app.services.authorization.rate import Cell
 from tests.conftest import headers_for
 from tests.test_letters import admin, letter_fields, make_department, make_item, make_user
 

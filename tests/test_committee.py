@@ -8,7 +8,8 @@ import pytest
 import time_machine
 
 from app.models import AuditEvent, HumanTask, db
-from app.services import absence_admin, committee, committee_org
+from app.services import absence_admin, committee
+from app.services.committee import organization as committee_org
 from app.services.actor import Actor
 from tests.committee_steps import (MEMBERS, complete, department, escalate, fire_due,
                                    grant_nrp_officer, open_task, review_of, reviewed_case,

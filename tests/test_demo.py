@@ -4,7 +4,8 @@ from collections import Counter
 import sqlalchemy as sa
 
 from app.models import Item, db
-from app.services import authorization, authorization_rate, catalog, organization
+from app.services import authorization, catalog, organization
+from app.services.authorization import rate as authorization_rate
 from tests.conftest import DEMO_DAY
 
 

@@ -18,7 +18,10 @@ from app import create_app
 from app.models import AuditEvent, AuthorizationLetter, Department, Notification, db
 from app.models.outbox import IN_APP
 from app import demo
-from app.services import authorization, dashboard, letter_expiry, letter_renewal, letters
+from app.services import authorization, dashboard
+from app.services.authorization import expiry as letter_expiry
+from app.services.authorization import renewal as letter_renewal
+from app.services.authorization import letters as letters
 from tests.conftest import headers_for, user
 from tests.service_item_steps import ALL_MATERIALS, complete, open_task, start_case
 from workers import tasks

@@ -15,8 +15,8 @@ import time_machine
 
 from app import demo
 from app.models import AuditEvent, HumanTask, User, db
-from app.services import (absence_admin, calendar, catalog, deployment, instances, joint_board,
-                          tasks)
+from app.services import absence_admin, calendar, catalog, deployment, instances, tasks
+from app.services.joint import board as joint_board
 from app.services.calendar import admin as calendar_admin
 from app.services.actor import Actor
 from app.services.errors import ServiceError

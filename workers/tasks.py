@@ -8,7 +8,8 @@ from __future__ import annotations
 from celery import shared_task
 
 from app.models.linkage import IN, OUT
-from app.services import absence_admin, case_clock_watch, letter_expiry, notifications, timers
+from app.services import absence_admin, case_clock_watch, notifications, timers
+from app.services.authorization import expiry as letter_expiry
 from app.services.calendar import admin as calendar_admin
 from app.services.linkage import delivery as linkage
 from app.services.actor import Actor

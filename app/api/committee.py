@@ -7,7 +7,8 @@ from app.api.representations import iso
 from app.models import CommitteeReview, Department
 from app.models.committee import POSITION_LABELS
 from app.security import current_actor
-from app.services import committee, committee_org, instances
+from app.services import committee, instances
+from app.services.committee import organization as committee_org
 from app.services.admin_support import get_or_404
 
 

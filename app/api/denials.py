@@ -7,7 +7,9 @@ from app.api import bp
 from app.api.representations import iso
 from app.models import DenialReport
 from app.security import current_actor
-from app.services import denial_ledger, denials, instances
+from app.services import instances
+from app.services.committee import ledger as denial_ledger
+from app.services.committee import denials as denials
 
 
 def report_body(row: DenialReport) -> dict:

@@ -4,7 +4,7 @@ from flask import jsonify, request
 from app.api import bp, json_object
 from app.api.representations import camel, clock_event, iso, provisional
 from app.security import current_actor
-from app.services import joint_board
+from app.services.joint import board as joint_board
 
 _ANSWERS = ("state", "conditions", "reasons", "legal_basis", "overdue", "formal_state")
 

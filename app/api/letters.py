@@ -12,7 +12,10 @@ from app.http_inputs import db_int
 from app.api import bp, json_object
 from app.models import AuthorizationLetter
 from app.security import current_actor
-from app.services import authorization_rate, calendar, letter_renewal, letters
+from app.services import calendar
+from app.services.authorization import rate as authorization_rate
+from app.services.authorization import renewal as letter_renewal
+from app.services.authorization import letters as letters
 from app.services.errors import InvalidInput, ServiceError
 
 LETTER_FIELDS = {  # JSON key -> service field

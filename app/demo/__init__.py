@@ -12,7 +12,8 @@ from app.models.authorization import ACTIVE, MANAGEMENT_POWERS, REPLACED
 from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE,
                                  COMMITTEE_MEMBER, COUNTY_APPROVER, PROCESS_DESIGNER,
                                  WINDOW_CLERK)
-from app.services import calendar, letter_renewal, organization
+from app.services import calendar, organization
+from app.services.authorization import renewal as letter_renewal
 from app.demo import committee as demo_committee
 from app.demo import data
 from app.demo import upper as demo_upper

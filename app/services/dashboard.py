@@ -10,7 +10,8 @@ from app.models import AuditEvent, Case, Department, HumanTask, ProcessInstance,
 from app.models.case import STATUS_NAMES
 from app.models.process import COMPLETED, ERROR, RUNNING, SUSPENDED
 from app.models.task import OPEN
-from app.services import calendar, letter_expiry
+from app.services import calendar
+from app.services.authorization import expiry as letter_expiry
 
 SHOWN_STATES = (RUNNING, SUSPENDED, ERROR, COMPLETED)
 UNASSIGNED_DEPARTMENT = "—"

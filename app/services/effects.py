@@ -10,7 +10,8 @@ from app.models import ProcessInstance, utcnow
 from app.services import calendar, cases, joint
 from app.services.calendar import changes as calendar_changes
 from app.services.linkage import effects as link_effects
-from app.services import committee, denials, forms, intake_rules, law_intake
+from app.services import committee, forms, intake_rules, law_intake
+from app.services.committee import denials as denials
 from app.services.actor import Actor
 from app.services.errors import InvalidInput
 

@@ -9,7 +9,8 @@ from app.http_inputs import db_int
 from app.models import User, db
 from app.models.committee import POSITION_LABELS, POSITIONS
 from app.security import current_actor
-from app.services import committee_org, organization, permissions
+from app.services import organization, permissions
+from app.services.committee import organization as committee_org
 from app.services.errors import InvalidInput
 from app.web import bp
 

@@ -7,7 +7,8 @@ from flask_login import current_user
 
 from app.http_inputs import db_int
 from app.models.denial import KIND_LABELS, OUTCOME_LABELS, OUTCOMES, TRIGGER_LABELS
-from app.services import denial_ledger, organization
+from app.services import organization
+from app.services.committee import ledger as denial_ledger
 from app.services.errors import InvalidInput
 from app.web import bp
 

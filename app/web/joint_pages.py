@@ -9,7 +9,8 @@ from flask_login import current_user
 from app.http_inputs import db_int
 from app.models.joint import MEETING_KINDS, OPINION_LABELS
 from app.security import current_actor
-from app.services import calendar, joint_board
+from app.services import calendar
+from app.services.joint import board as joint_board
 from app.services.errors import Conflict, InvalidInput
 from app.web import bp
 

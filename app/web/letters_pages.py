@@ -14,8 +14,11 @@ from app.models import AuthorizationLetter
 from app.models.authorization import ACTIVE, ITEM_POWERS, MANAGEMENT_POWERS, REVOKED
 from app.security import current_actor
 from app.models.identity import CHIEF_REPRESENTATIVE
-from app.services import (authorization_rate, calendar, catalog, letter_expiry,
-                          letter_renewal, letters, organization, permissions, routing)
+from app.services import calendar, catalog, organization, permissions, routing
+from app.services.authorization import rate as authorization_rate
+from app.services.authorization import expiry as letter_expiry
+from app.services.authorization import renewal as letter_renewal
+from app.services.authorization import letters as letters
 from app.services.errors import Conflict, InvalidInput, ServiceError
 from app.web import bp
 

@@ -22,7 +22,8 @@ from app.models.committee import (BY_AUTHORIZATION, BY_OFFICER, BY_RULE, CANCELL
                                   CHAIR_DECIDED, CHOICES, DECIDED, DECISIONS, MAJORITY, MISSED,
                                   PENDING, POSITIONS, VOTED, VOTING)
 from app.models.identity import CHIEF_REPRESENTATIVE
-from app.services import audit, authorization, calendar, committee_org, notifications, routing
+from app.services import audit, authorization, calendar, notifications, routing
+from app.services.committee import organization as committee_org
 from app.services.actor import Actor
 from app.services.errors import InvalidInput
 

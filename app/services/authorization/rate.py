@@ -20,7 +20,8 @@ from app.models import AuthorizationLetter, Department, Item
 from app.models.authorization import (ACCEPTANCE, APPROVAL, CERTIFICATE, COORDINATION,
                                       DELIVERY, LITIGATION)
 from app.models.catalog import INSTANT, LICENSING, PUBLIC_SERVICE
-from app.services import calendar, catalog, letters, organization
+from app.services import calendar, catalog, organization
+from app.services.authorization import letters as letters
 
 
 def _every_item(_item: Item) -> bool:

@@ -18,7 +18,8 @@ import sqlalchemy as sa
 
 from app.models import AuthorizationLetter, db
 from app.models.authorization import ACTIVE
-from app.services import audit, calendar, catalog, letters, permissions
+from app.services import audit, calendar, catalog, permissions
+from app.services.authorization import letters as letters
 from app.services.actor import Actor
 from app.services.errors import Conflict
 

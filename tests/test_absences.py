@@ -7,7 +7,8 @@ import sqlalchemy as sa
 import time_machine
 
 from app.models import Absence, AuditEvent, db
-from app.services import absence_admin, tasks
+from app.services import tasks
+from app.services.organization import absence_reports as absence_admin
 from tests.conftest import headers_for, user
 from tests.service_item_steps import (ALL_MATERIALS, case_of, complete, open_task, start_case)
 

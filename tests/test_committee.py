@@ -8,7 +8,8 @@ import pytest
 import time_machine
 
 from app.models import AuditEvent, HumanTask, db
-from app.services import absence_admin, committee
+from app.services import committee
+from app.services.organization import absence_reports as absence_admin
 from app.services.committee import organization as committee_org
 from app.services.actor import Actor
 from tests.committee_steps import (MEMBERS, complete, department, escalate, fire_due,

@@ -9,7 +9,7 @@ import time_machine
 
 from app.models import AuditEvent, db
 from app.services import calendar
-from app.services import notices as notices_module
+from app.services.cases import notices as notices_module
 from tests.conftest import headers_for
 from tests.joint_steps import (
     accept,

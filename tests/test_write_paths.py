@@ -15,7 +15,8 @@ import time_machine
 
 from app import demo
 from app.models import AuditEvent, HumanTask, User, db
-from app.services import absence_admin, calendar, catalog, deployment, instances, tasks
+from app.services import calendar, catalog, deployment, instances, tasks
+from app.services.organization import absence_reports as absence_admin
 from app.services.joint import board as joint_board
 from app.services.calendar import admin as calendar_admin
 from app.services.actor import Actor

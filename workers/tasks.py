@@ -8,7 +8,9 @@ from __future__ import annotations
 from celery import shared_task
 
 from app.models.linkage import IN, OUT
-from app.services import absence_admin, case_clock_watch, notifications, timers
+from app.services import notifications, timers
+from app.services.organization import absence_reports as absence_admin
+from app.services.cases import clock_watch as case_clock_watch
 from app.services.authorization import expiry as letter_expiry
 from app.services.calendar import admin as calendar_admin
 from app.services.linkage import delivery as linkage

@@ -8,7 +8,7 @@ from app.api import bp, json_object
 from app.api.representations import iso
 from app.models import Absence
 from app.security import current_actor
-from app.services import absence_admin
+from app.services.organization import absence_reports as absence_admin
 from app.services.errors import InvalidInput
 
 

@@ -15,7 +15,9 @@ from app.api import bp, json_object
 from app.api.representations import camel
 from app.models import Item
 from app.security import current_actor
-from app.services import catalog, catalog_io, guide
+from app.services import catalog
+from app.services.catalog import spreadsheet as catalog_io
+from app.services.cases import guide as guide
 from app.services.errors import InvalidInput
 
 TO_CAMEL = {name: camel(name) for name in catalog.FIELDS}

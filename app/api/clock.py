@@ -4,7 +4,8 @@ from flask import jsonify
 from app.api import bp, json_object
 from app.api.representations import clock, clock_event
 from app.security import current_actor
-from app.services import case_clock, cases, instances
+from app.services import cases, instances
+from app.services.cases import clock as case_clock
 
 
 @bp.get("/cases/<int:instance_id>/clock")

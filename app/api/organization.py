@@ -9,7 +9,8 @@ from app.http_inputs import db_int
 from app.api import bp, json_object
 from app.api import organization_representations as rep
 from app.security import current_actor
-from app.services import organization, staff
+from app.services import organization
+from app.services.organization import staff as staff
 from app.services.errors import InvalidInput
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from app.models import Case, CaseClockEvent, HumanTask, ProcessDefinition, ProcessInstance
-from app.services import calendar, case_clock
+from app.services import calendar
+from app.services.cases import clock as case_clock
 
 
 def iso(value: date | datetime | None) -> str | None:

@@ -10,7 +10,9 @@ from app.models import ProcessInstance, utcnow
 from app.services import calendar, cases, joint
 from app.services.calendar import changes as calendar_changes
 from app.services.linkage import effects as link_effects
-from app.services import committee, forms, intake_rules, law_intake
+from app.services import committee, forms
+from app.services.cases import intake_rules as intake_rules
+from app.services.cases import law_limits as law_intake
 from app.services.committee import denials as denials
 from app.services.actor import Actor
 from app.services.errors import InvalidInput

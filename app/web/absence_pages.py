@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from app.models import User, db
 from app.models.organization import ABSENCE_REASONS
 from app.security import current_actor
-from app.services import absence_admin, calendar
+from app.services import calendar
+from app.services.organization import absence_reports as absence_admin
 from app.web import bp
 from app.web.form_support import FailedForm, posted, submit
 

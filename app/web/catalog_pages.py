@@ -14,7 +14,9 @@ from app.http_inputs import db_int
 from app.models import Item
 from app.models.catalog import APPROVAL_LEVELS, ITEM_CATEGORIES, ITEM_KINDS
 from app.security import current_actor
-from app.services import calendar, catalog, catalog_io, guide, organization, permissions
+from app.services import calendar, catalog, organization, permissions
+from app.services.catalog import spreadsheet as catalog_io
+from app.services.cases import guide as guide
 from app.services.errors import Conflict, InvalidInput
 from app.web import bp
 

@@ -9,7 +9,8 @@ from flask_login import current_user
 from app.http_inputs import db_int
 from app.models import CaseClockEvent, db
 from app.security import current_actor
-from app.services import calendar, case_clock, cases
+from app.services import calendar, cases
+from app.services.cases import clock as case_clock
 from app.services.errors import Conflict, InvalidInput, NotFound
 from app.web import bp, problem_text
 from app.web.clock_section import event_kinds, procedure_names

@@ -10,7 +10,7 @@ from flask_login import current_user
 from app.models import Case, CaseClockEvent
 from app.models.case_clock import EXTENSION, REQUESTED
 from app.models.identity import COUNTY_APPROVER
-from app.services import case_clock
+from app.services.cases import clock as case_clock
 from app.web.form_support import FailedForm
 
 

@@ -13,8 +13,11 @@ from flask_login import current_user
 from app.models import Item
 from app.models.case import CASE_FLAGS, STATUS_NAMES
 from app.security import current_actor
-from app.services import (calendar, case_clock, cases, catalog, deployment, execution, instances,
-                          intake_rules, notice_pdf, notices)
+from app.services import calendar, cases, catalog, deployment, execution, instances
+from app.services.cases import clock as case_clock
+from app.services.cases import intake_rules as intake_rules
+from app.services.cases import notice_pdf as notice_pdf
+from app.services.cases import notices as notices
 from app.services.errors import Forbidden, InvalidInput, NotFound
 from app.web import bp, case_record, clock_section
 from app.web.form_support import FailedForm

@@ -16,7 +16,8 @@ from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENT
                                  PROCESS_DESIGNER, ROLES, WINDOW_CLERK)
 from app.models.organization import CENTER_LEVELS, WINDOW_KINDS
 from app.security import current_actor
-from app.services import organization, staff
+from app.services import organization
+from app.services.organization import staff as staff
 from app.web import bp
 from app.web.form_support import FailedForm
 from app.web.form_support import posted as _posted

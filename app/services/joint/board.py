@@ -24,7 +24,8 @@ from app.models.identity import WINDOW_CLERK
 from app.models.joint import MEETING_KINDS, PENDING
 from app.models.process import RUNNING
 from app.models.task import OPEN
-from app.services import audit, calendar, case_clock, cases, execution, joint, routing
+from app.services import audit, calendar, cases, execution, joint, routing
+from app.services.cases import clock as case_clock
 from app.services.actor import Actor
 from app.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 

@@ -16,7 +16,8 @@ from datetime import datetime
 from app.models import Case, CaseClockEvent, Center, db
 from app.models.case_clock import ENDED, EXTENSION, SPECIAL
 from app.models.joint import CONDITIONAL, DEEMED, OPINION_LABELS, PENDING, REJECTED
-from app.services import calendar, case_clock, catalog, committee, joint
+from app.services import calendar, catalog, committee, joint
+from app.services.cases import clock as case_clock
 from app.services.errors import NotFound
 
 ACCEPTED, NOT_ACCEPTED = "accepted", "not_accepted"

@@ -16,7 +16,8 @@ from app.models import Case, CaseClockEvent, ProcessInstance, db, utcnow
 from app.models.case import CASE_FLAGS
 from app.models.case_clock import PAUSE_KINDS, RUNNING
 from app.models.process import RUNNING as INSTANCE_RUNNING
-from app.services import audit, calendar, case_clock, cases, execution
+from app.services import audit, calendar, cases, execution
+from app.services.cases import clock as case_clock
 from app.services.calendar import changes as calendar_changes
 from app.services.actor import Actor
 

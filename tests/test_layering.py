@@ -16,12 +16,23 @@ PACKAGES = ("app", "workers")
 WEB_LAYER = ("app.api", "app.web")
 REQUEST_STATE = ("flask.request", "flask_login.current_user")
 
+PLATFORM_CORE = ("execution", "step_hooks", "task_sync", "timers", "deadlines", "forms",
+                 "audit", "notifications")
+DOMAIN = tuple(f"app.services.{p}" for p in (
+    "cases", "catalog", "calendar", "organization", "authorization", "joint", "committee",
+    "linkage", "effects"))
+
 # (modules the rule applies to, dotted names they must not import)
 RULES = {
     "models": (("app.models",), ("app.services", *WEB_LAYER, "workers")),
     "services and engine": (("app.services", "app.engine"), (*WEB_LAYER, "workers",
                                                                *REQUEST_STATE)),
     "workers": (("workers",), WEB_LAYER),
+    # The engine's step, its timers, deadlines, forms and outbox know no service-center
+    # domain: the domain plugs in by registration at app start (effects.register). The rest
+    # of the platform follows (issue 15).
+    "the step knows no domain": (tuple(f"app.services.{m}" for m in PLATFORM_CORE),
+                                 DOMAIN),
     # Demo data is loaded by the command line only; nothing a center runs depends on it.
     "no demo in production code": (("app.models", "app.engine", "app.services", *WEB_LAYER,
                                     "workers"), ("app.demo",)),
@@ -135,6 +146,7 @@ def test_planted_violations_are_reported(tmp_path):
         "app/services/__init__.py": "from ..web import pages\n",
         "workers/bad.py": "from app.api.tasks import bp\n",
         "app/web/demo_page.py": "from app.demo import data\n",
+        "app/services/execution.py": "from app.services.linkage import outbox\n",
     }.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(source)
@@ -148,5 +160,8 @@ def test_planted_violations_are_reported(tmp_path):
         "app/services/bad.py:2 imports flask.request"]
     assert violations(*RULES["workers"], root=tmp_path) == [
         "workers/bad.py:1 imports app.api.tasks", "workers/bad.py:1 imports app.api.tasks.bp"]
+    assert violations(*RULES["the step knows no domain"], root=tmp_path) == [
+        "app/services/execution.py:1 imports app.services.linkage",
+        "app/services/execution.py:1 imports app.services.linkage.outbox"]
     assert violations(*RULES["no demo in production code"], root=tmp_path) == [
         "app/web/demo_page.py:1 imports app.demo", "app/web/demo_page.py:1 imports app.demo.data"]

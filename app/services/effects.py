@@ -10,7 +10,8 @@ from app.models import ProcessInstance, utcnow
 from app.services import calendar, cases, joint
 from app.services.calendar import changes as calendar_changes
 from app.services.linkage import effects as link_effects
-from app.services import committee, forms
+from app.services.linkage import outbox as link_outbox
+from app.services import committee, forms, step_hooks
 from app.services.cases import intake_rules as intake_rules
 from app.services.cases import law_limits as law_intake
 from app.services.committee import denials as denials
@@ -72,6 +73,8 @@ ENGINE_VARIABLES = (
 
 
 def register() -> None:
+    step_hooks.on_effects(apply)
+    step_hooks.on_thrown(link_outbox.thrown_messages, link_outbox.record)
     calendar_changes.register()
     intake_rules.register()
     law_intake.register()

@@ -12,8 +12,7 @@ from app.engine import runtime, script_limits
 from app.engine.scripting import collecting_effects
 from app.models import ProcessDefinition, ProcessInstance, db, utcnow
 from app.models.process import COMPLETED, ERROR, RUNNING
-from app.services import audit, deadlines, effects, task_sync
-from app.services.linkage import outbox as link_outbox
+from app.services import audit, deadlines, step_hooks, task_sync
 from app.services.actor import Actor
 from app.services.errors import Conflict, EngineFailure, NotFound, ServiceError
 
@@ -76,7 +75,7 @@ def run_and_save(instance: ProcessInstance, workflow: BpmnWorkflow, actor: Actor
                 if action is not None:
                     action(workflow)
                 runtime.advance(workflow)
-                thrown = link_outbox.thrown_messages(workflow)  # before the dump: the outbox
+                thrown = step_hooks.take_thrown(workflow)  # before the dump: the outboxes
                 document = runtime.dump(workflow)  # keeps them; what scripts stored must dump
             except (ServiceError, SQLAlchemyError):
                 raise  # a refusal, a lost race or the database: not the process's fault
@@ -101,9 +100,9 @@ def _failure(err: Exception) -> ServiceError:
 def save(instance: ProcessInstance, workflow: BpmnWorkflow, actor: Actor, collected: list,
          *, completed_task_id: str | None = None,
          prepared: tuple[list, str] | None = None) -> None:
-    """`prepared`: the messages thrown and the document, when the caller already took them."""
+    """`prepared`: what the outboxes took and the document, when the caller already took them."""
     if prepared is None:
-        prepared = (link_outbox.thrown_messages(workflow), runtime.dump(workflow))
+        prepared = (step_hooks.take_thrown(workflow), runtime.dump(workflow))
     thrown, instance.workflow_json = prepared
     instance.next_timer_at = runtime.next_timer_due(workflow)
     if runtime.is_finished(workflow) and instance.state == RUNNING:
@@ -111,8 +110,7 @@ def save(instance: ProcessInstance, workflow: BpmnWorkflow, actor: Actor, collec
         audit.record(actor, "instance.completed", instance_id=instance.id)
     db.session.flush()  # the version check happens here: a lost race fails before side effects
     task_sync.sync(instance, workflow, actor, completed_task_id=completed_task_id)
-    effects.apply(instance, collected, actor)
-    link_outbox.record(instance, thrown, actor)
+    step_hooks.after_save(instance, collected, thrown, actor)
 
 
 def record_incident(instance_id: int, actor: Actor, message: str) -> None:

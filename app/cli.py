@@ -12,7 +12,7 @@ from app.launcher import run_all
 from app.models.identity import CENTER_ADMIN
 from app import demo
 from app.services import calendar, deployment
-from app.services.organization import staff as staff
+from app.services.organization import staff
 from app.services.calendar import admin as calendar_admin
 from app.services.actor import Actor
 from app.services.errors import ServiceError

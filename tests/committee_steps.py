@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.models import (AuthorizationLetter, CommitteeReview, DenialReport, Department,
                         HumanTask, db)
 from app.services import authorization, timers
-from app.services.authorization import letters as letters
+from app.services.authorization import letters
 from app.services.actor import Actor
 from tests.conftest import headers_for, user
 from tests.service_item_steps import (assert_round_trip, complete, open_task,

@@ -10,7 +10,7 @@ from app.models.catalog import INSTANT, LICENSING, PROMISE, PUBLIC_SERVICE
 from app.models.identity import CHIEF_REPRESENTATIVE
 from app.services import calendar
 from app.services.authorization import rate as authorization_rate
-from app.services.authorization import letters as letters
+from app.services.authorization import letters
 from app.services.authorization.rate import Cell
 from tests.conftest import headers_for
 from tests.test_letters import admin, letter_fields, make_department, make_item, make_user

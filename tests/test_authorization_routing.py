@@ -8,7 +8,7 @@ import time_machine
 
 from app.models import AuditEvent, AuthorizationLetter, Department, Membership, User, db
 from app.services import authorization
-from app.services.authorization import letters as letters
+from app.services.authorization import letters
 from app.services.actor import Actor
 from tests.conftest import headers_for, user
 from tests.service_item_steps import (ALL_MATERIALS, case_of, complete, open_task, start_case)

@@ -310,3 +310,8 @@ def test_the_approver_may_read_the_case_he_decides_for_and_nobody_else_may(clien
     extend(client, case_id, 2)
     assert client.get(f"/cases/{case_id}", headers=headers_for("leader")).status_code == 200
     assert client.get(f"/cases/{case_id}", headers=headers_for("hea_leader")).status_code == 403
+    # The same rule for the API: the approver reads the clock he decides on.
+    assert client.get(f"/api/cases/{case_id}/clock",
+                      headers=headers_for("leader")).json["extensionDaysLeft"] == 10
+    assert client.get(f"/api/cases/{case_id}/clock",
+                      headers=headers_for("hea_leader")).status_code == 403

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from app.services import catalog, instances
-from app.services.cases import notices as notices
+from app.services.cases import notices
 from app.services.actor import Actor
 from tests.conftest import headers_for, user
 from tests.service_item_steps import ALL_MATERIALS, case_of, complete, start_case

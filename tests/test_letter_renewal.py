@@ -21,7 +21,7 @@ from app import demo
 from app.services import authorization, dashboard
 from app.services.authorization import expiry as letter_expiry
 from app.services.authorization import renewal as letter_renewal
-from app.services.authorization import letters as letters
+from app.services.authorization import letters
 from tests.conftest import headers_for, user
 from tests.service_item_steps import ALL_MATERIALS, complete, open_task, start_case
 from workers import tasks

@@ -18,7 +18,7 @@ from app.models import (AuditEvent, AuthorizationLetter, Center, Department, Ite
 from app.models.catalog import INSTANT, LICENSING
 from app.models.identity import CHIEF_REPRESENTATIVE, WINDOW_CLERK
 from app.services import authorization, calendar, organization, routing_hooks
-from app.services.authorization import letters as letters
+from app.services.authorization import letters
 from app.services.actor import Actor
 from app.services.errors import Conflict, Forbidden, InvalidInput
 from tests.conftest import headers_for, user

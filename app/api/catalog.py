@@ -17,7 +17,7 @@ from app.models import Item
 from app.security import current_actor
 from app.services import catalog
 from app.services.catalog import spreadsheet as catalog_io
-from app.services.cases import guide as guide
+from app.services.cases import guide
 from app.services.errors import InvalidInput
 
 TO_CAMEL = {name: camel(name) for name in catalog.FIELDS}

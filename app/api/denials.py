@@ -9,7 +9,7 @@ from app.models import DenialReport
 from app.security import current_actor
 from app.services import instances
 from app.services.committee import ledger as denial_ledger
-from app.services.committee import denials as denials
+from app.services.committee import denials
 
 
 def report_body(row: DenialReport) -> dict:

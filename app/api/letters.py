@@ -15,7 +15,7 @@ from app.security import current_actor
 from app.services import calendar
 from app.services.authorization import rate as authorization_rate
 from app.services.authorization import renewal as letter_renewal
-from app.services.authorization import letters as letters
+from app.services.authorization import letters
 from app.services.errors import InvalidInput, ServiceError
 
 LETTER_FIELDS = {  # JSON key -> service field

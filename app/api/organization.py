@@ -10,7 +10,7 @@ from app.api import bp, json_object
 from app.api import organization_representations as rep
 from app.security import current_actor
 from app.services import organization
-from app.services.organization import staff as staff
+from app.services.organization import staff
 from app.services.errors import InvalidInput
 
 

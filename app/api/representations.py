@@ -74,13 +74,14 @@ def clock(c: Case | None) -> dict | None:
     if c is None:
         return None
     rule, limit = case_clock.rule_for(c), case_clock.statutory_deadline(c)
-    used = case_clock.extended_days(c.instance_id)
+    found = case_clock.events(c.instance_id)
+    used = case_clock.extended_days(c.instance_id, found)
     return {"deadlineAt": _iso(c.deadline_at), "statutoryDeadlineAt": _iso(limit),
             "statutoryDeadlineProvisional": provisional(limit),
             "extensionCap": rule.cap, "extendedDays": used, "extensionDaysLeft": rule.cap - used,
             "extensionApproverRole": rule.approver_role,
-            "paused": case_clock.running_pause(c.instance_id) is not None,
-            "events": [clock_event(e) for e in case_clock.events(c.instance_id)]}
+            "paused": case_clock.running_pause(c.instance_id, found) is not None,
+            "events": [clock_event(e) for e in found]}
 
 
 def instance(i: ProcessInstance, *, tasks: list[HumanTask] | None = None,

@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.models import LoginFailure, User, db, utcnow
 from app.services.errors import ServiceError, Unauthenticated
+from app.services.transactions import begin_write
 
 WINDOW = timedelta(minutes=15)
 MAX_PER_NAME, MAX_PER_ADDRESS = 5, 50
@@ -32,7 +33,6 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def authenticate(username: str, password: str, remote_addr: str | None) -> User:
-    from app.services.execution import begin_write  # a failure is written, on SQLite too
     begin_write()
     username, address = (username or "")[:64], (remote_addr or "unknown")[:64]
     _check_throttle(username, address)
@@ -89,7 +89,6 @@ def _current(user_id, epoch) -> User | None:
 
 def end_sessions(user: User) -> None:
     """Sign out everywhere: every session cookie and token of the user stops working."""
-    from app.services.execution import begin_write
     begin_write()
     db.session.refresh(user)
     user.end_sessions()

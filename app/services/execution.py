@@ -13,6 +13,7 @@ from app.engine.scripting import collecting_effects
 from app.models import ProcessDefinition, ProcessInstance, db, utcnow
 from app.models.process import COMPLETED, ERROR, RUNNING
 from app.services import audit, deadlines, step_hooks, task_sync
+from app.services.transactions import begin_write
 from app.services.actor import Actor
 from app.services.errors import Conflict, EngineFailure, NotFound, ServiceError
 
@@ -20,23 +21,6 @@ from app.services.errors import Conflict, EngineFailure, NotFound, ServiceError
 def compiled_for(definition: ProcessDefinition) -> runtime.CompiledProcess:
     return runtime.compiled(f"{definition.id}:{definition.sha256}", definition.bpmn_xml,
                             definition.source_name, definition.key, definition.decisions)
-
-
-def begin_write() -> None:
-    """On SQLite, hold the write lock from the first statement of the transaction.
-
-    A read transaction (auth, lookups) cannot safely become a writer in WAL mode: it would
-    write from a stale snapshot or fail at once. So end it and begin IMMEDIATE; writers then
-    queue on busy_timeout and each sees the state its predecessor committed.
-    """
-    session = db.session()
-    if session.get_bind().dialect.name != "sqlite":
-        return
-    if session.in_transaction():
-        if session.connection().get_execution_options().get("sqlite_immediate"):
-            return
-        session.commit()
-    session.connection(execution_options={"sqlite_immediate": True})
 
 
 def lock_instance(instance_id: int) -> ProcessInstance:

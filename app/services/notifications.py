@@ -12,6 +12,7 @@ from flask import current_app
 from app.models import HumanTask, Notification, User, db, utcnow
 from app.models.outbox import DEAD, EMAIL, IN_APP, PENDING, SENDING, SENT, SMS
 from app.services import routing
+from app.services.transactions import begin_write
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
@@ -76,7 +77,7 @@ def deliver(notification_id: int) -> str:
         CHANNELS[row.channel](row)
     except Exception as err:  # any transport failure is retried with backoff
         error = f"{type(err).__name__}: {err}"
-    _begin_write()
+    begin_write()  # SQLite: a writer from the first statement, queued, never "locked"
     row = db.session.get(Notification, notification_id, populate_existing=True)
     if error is None:
         row.status, row.sent_at, row.last_error = SENT, utcnow(), None
@@ -91,13 +92,8 @@ def deliver(notification_id: int) -> str:
     return row.status
 
 
-def _begin_write() -> None:
-    from app.services.execution import begin_write  # execution's effects tell through here
-    begin_write()  # SQLite: a writer from the first statement, queued, never "locked"
-
-
 def _claim(notification_id: int) -> bool:
-    _begin_write()
+    begin_write()  # SQLite: a writer from the first statement, queued, never "locked"
     now = utcnow()
     claimable = sa.or_(Notification.status == PENDING,
                        sa.and_(Notification.status == SENDING,

@@ -26,7 +26,7 @@ from app.models.identity import (APPROVER_LANE, APPROVING_LEADER, CENTER_ADMIN,
 from app.models.organization import Window, window_department
 from app.models.task import COMPLETED
 from app.services import authorization, calendar
-from app.services.organization import absences as absences
+from app.services.organization import absences
 from app.services.committee import organization as committee_org
 
 

@@ -9,7 +9,7 @@ from app.models.committee import (CHOICE_LABELS, DECIDED_BY_LABELS, POSITION_LAB
 from app.models.denial import KIND_LABELS, OUTCOME_LABELS
 from app.models.denial import TRIGGER_LABELS as DENIAL_TRIGGER_LABELS
 from app.services import committee
-from app.services.committee import denials as denials
+from app.services.committee import denials
 
 
 def decision_words() -> dict[str, str]:

@@ -16,7 +16,7 @@ from app.models.catalog import APPROVAL_LEVELS, ITEM_CATEGORIES, ITEM_KINDS
 from app.security import current_actor
 from app.services import calendar, catalog, organization, permissions
 from app.services.catalog import spreadsheet as catalog_io
-from app.services.cases import guide as guide
+from app.services.cases import guide
 from app.services.errors import Conflict, InvalidInput
 from app.web import bp
 

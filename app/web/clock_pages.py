@@ -14,20 +14,14 @@ from app.services.cases import clock as case_clock
 from app.services.errors import Conflict, InvalidInput, NotFound
 from app.web import bp, problem_text
 from app.web.clock_section import event_kinds, procedure_names
-from app.web.form_support import FailedForm
+from app.web.form_support import submit
 from app.web.intake_pages import case_view
 
 
 def _on_case_page(instance_id: int, form: str, action):
     """Run a clock action from the case page; a refusal shows the page again, worded."""
-    try:
-        action()
-    except (InvalidInput, Conflict) as err:
-        db.session.rollback()
-        failed = FailedForm(form, err)
-        failed.detail = problem_text.for_people(err)
-        return case_view(instance_id, failed), err.status
-    return redirect(url_for("web.case_page", instance_id=instance_id, _anchor="clock"), code=303)
+    return submit(form, action, lambda failed: case_view(instance_id, failed), "web.case_page",
+                  instance_id=instance_id, _anchor="clock")
 
 
 @bp.post("/cases/<int:instance_id>/extensions")

@@ -40,8 +40,8 @@ def section(case: Case, failed: FailedForm | None = None) -> ClockSection | None
     user = current_user._get_current_object()
     return ClockSection(
         rule=rule, statutory_deadline=case_clock.statutory_deadline(case),
-        extended_days=case_clock.extended_days(case.instance_id), events=events,
-        running=case_clock.running_pause(case.instance_id),
+        extended_days=case_clock.extended_days(case.instance_id, events), events=events,
+        running=case_clock.running_pause(case.instance_id, events),
         may_request=case.concluded_at is None and case_clock.may_handle(user, case),
         pending=pending, may_decide=pending is not None and case_clock.may_approve(user, rule),
         failed=failed, kinds=event_kinds(), procedures=procedure_names(),

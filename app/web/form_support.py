@@ -8,13 +8,15 @@ from flask import redirect, request, url_for
 
 from app.models import db
 from app.services.errors import Conflict, InvalidInput, ServiceError
+from app.web import problem_text
 
 
 class FailedForm:
     """A refused form: which one, what was typed, and the problems by field."""
 
     def __init__(self, form: str, err: ServiceError):
-        self.form, self.detail, self.values = form, err.detail, request.form
+        # In the page's language where the refusal's code has a wording (problem_text).
+        self.form, self.detail, self.values = form, problem_text.for_people(err), request.form
         self.fields: dict[str, list[str]] = {}
         for problem in err.errors:
             # "roles[2].department" is shown by the roles control as a whole
@@ -28,14 +30,15 @@ class FailedForm:
         return self.values.getlist(field) if form == self.form else list(defaults)
 
 
-def submit(form: str, save: Callable[[], object], page: Callable, back: str):
-    """Run a form's service call; on a refusal show the page again with the problems."""
+def submit(form: str, save: Callable[[], object], page: Callable, back: str, **back_args):
+    """Run a form's service call; on a refusal show the page again with the problems.
+    `back` (an endpoint, with `back_args`) is where a successful submit goes."""
     try:
         save()
     except (InvalidInput, Conflict) as err:
         db.session.rollback()
         return page(failed=FailedForm(form, err)), err.status
-    return redirect(url_for(back), code=303)
+    return redirect(url_for(back, **back_args), code=303)
 
 
 def posted(*lists: str) -> dict:

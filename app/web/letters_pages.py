@@ -18,7 +18,7 @@ from app.services import calendar, catalog, organization, permissions, routing
 from app.services.authorization import rate as authorization_rate
 from app.services.authorization import expiry as letter_expiry
 from app.services.authorization import renewal as letter_renewal
-from app.services.authorization import letters as letters
+from app.services.authorization import letters
 from app.services.errors import Conflict, InvalidInput, ServiceError
 from app.web import bp
 

@@ -17,7 +17,7 @@ from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENT
 from app.models.organization import CENTER_LEVELS, WINDOW_KINDS
 from app.security import current_actor
 from app.services import organization
-from app.services.organization import staff as staff
+from app.services.organization import staff
 from app.web import bp
 from app.web.form_support import FailedForm
 from app.web.form_support import posted as _posted

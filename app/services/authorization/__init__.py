@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from app.models import AuthorizationLetter, HumanTask, User, db
 from app.models.authorization import APPROVAL, LIAISON, REVOKED
 from app.models.identity import JOINT_DEPARTMENT_LANE
-from app.services.organization import absences as absences
+from app.services.organization import absences
 
 
 def in_force_on(day: date):

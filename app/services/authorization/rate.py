@@ -21,7 +21,7 @@ from app.models.authorization import (ACCEPTANCE, APPROVAL, CERTIFICATE, COORDIN
                                       DELIVERY, LITIGATION)
 from app.models.catalog import INSTANT, LICENSING, PUBLIC_SERVICE
 from app.services import calendar, catalog, organization
-from app.services.authorization import letters as letters
+from app.services.authorization import letters
 
 
 def _every_item(_item: Item) -> bool:

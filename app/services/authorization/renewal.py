@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from app.models import AuthorizationLetter, db
 from app.models.authorization import ACTIVE
 from app.services import audit, calendar, catalog, permissions
-from app.services.authorization import letters as letters
+from app.services.authorization import letters
 from app.services.actor import Actor
 from app.services.errors import Conflict
 

@@ -25,7 +25,7 @@ from app.models.case_clock import (APPROVED, CORRECTION, ENDED, EXTENSION, PAUSE
 from app.models.catalog import JOINT
 from app.models.identity import APPROVING_LEADER, COUNTY_APPROVER, DEPARTMENT_ROLES
 from app.models.process import RUNNING as INSTANCE_RUNNING
-from app.services import audit, calendar, cases, execution, notifications, routing
+from app.services import audit, calendar, cases, execution, instances, notifications, routing
 from app.services.calendar import changes as calendar_changes
 from app.services.actor import Actor
 from app.services.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -54,6 +54,11 @@ class Rule:
     approver_department_id: int | None  # None: a center-wide role
 
 
+def register() -> None:
+    """The approver of a case's extension has a part in the case (pages and API alike)."""
+    instances.also_viewable_by(decides_for)
+
+
 def rule_for(case: Case) -> Rule:
     if case.item.kind == JOINT:
         return Rule(JOINT_EXTENSION_CAP, COUNTY_APPROVER, None)
@@ -67,13 +72,16 @@ def events(instance_id: int, kind: str | None = None) -> list[CaseClockEvent]:
     return list(db.session.scalars(query.order_by(CaseClockEvent.id)))
 
 
-def extended_days(instance_id: int) -> int:
-    return sum(e.moved_days for e in events(instance_id, EXTENSION) if e.state == APPROVED)
+def extended_days(instance_id: int, found: list[CaseClockEvent] | None = None) -> int:
+    """Working days approved extensions added (`found`: the case's events, already read)."""
+    found = events(instance_id) if found is None else found
+    return sum(e.moved_days for e in found if e.kind == EXTENSION and e.state == APPROVED)
 
 
-def running_pause(instance_id: int) -> CaseClockEvent | None:
-    return next((e for e in events(instance_id) if e.kind in PAUSE_KINDS and e.state == RUNNING),
-                None)
+def running_pause(instance_id: int,
+                  found: list[CaseClockEvent] | None = None) -> CaseClockEvent | None:
+    found = events(instance_id) if found is None else found
+    return next((e for e in found if e.kind in PAUSE_KINDS and e.state == RUNNING), None)
 
 
 def statutory_deadline(case: Case):
@@ -124,11 +132,11 @@ def require_approver(case: Case, user: User | None) -> None:
 def request_extension(instance_id: int, days: object, reason: object,
                       actor: Actor) -> CaseClockEvent:
     case = _open_case(instance_id, actor)
-    rule = rule_for(case)
-    left = rule.cap - extended_days(instance_id)
+    rule, found = rule_for(case), events(instance_id)
+    left = rule.cap - extended_days(instance_id, found)
     days = _whole_days(days, "days", 1, rule.cap)
     reason = _reason(reason)
-    if any(e.state == REQUESTED for e in events(instance_id, EXTENSION)):
+    if any(e.kind == EXTENSION and e.state == REQUESTED for e in found):
         raise Conflict("an extension request of this case is waiting for a decision",
                        code="extension_pending")
     _refuse_beyond_cap(days, left, rule)

@@ -18,7 +18,7 @@ from app.models import Department, Membership, User, db
 from app.models.committee import CHAIR, EXECUTIVE_VICE_CHAIR, MEMBER, POSITION_LABELS, POSITIONS
 from app.models.identity import COMMITTEE_MEMBER
 from app.services import audit, permissions
-from app.services.organization import absences as absences
+from app.services.organization import absences
 from app.services.actor import Actor
 from app.services.admin_support import Problems, get_or_404
 

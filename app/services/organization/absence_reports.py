@@ -16,7 +16,7 @@ from app.models.identity import (CHIEF_REPRESENTATIVE, COMMITTEE_CHAIR_LANE,
                                  COMMITTEE_VOTE_LANE, DEPARTMENT_ROLES)
 from app.models.organization import ABSENCE_REASONS
 from app.services import audit, calendar, execution, routing_hooks
-from app.services.organization import absences as absences
+from app.services.organization import absences
 from app.services.actor import Actor
 from app.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 

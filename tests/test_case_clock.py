@@ -11,6 +11,7 @@ import time_machine
 
 from app.models import AuditEvent, HumanTask, JointOpinion, db
 from app.services import calendar, timers
+from app.services.cases import clock as case_clock
 from app.services.cases import clock_watch as case_clock_watch
 from app.services.actor import Actor
 from tests.conftest import headers_for, user
@@ -243,7 +244,6 @@ def test_the_case_page_asks_decides_and_words_a_refusal_in_both_languages(client
 
 
 def case_clock_events(case_id):
-    from app.services.cases import clock as case_clock
     return case_clock.events(case_id)
 
 

@@ -18,7 +18,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app import cli, database, errors, http_inputs, i18n, security
     from app.api import init_app as init_api
     from app.engine import script_limits
-    from app.services import effects
+    from app.services import center
     from app.web import init_app as init_web
 
     http_inputs.init_app(app)  # before any route: path ids fit the database
@@ -28,7 +28,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.init_app(app)
     script_limits.configure(app.config["SCRIPT_TIME_LIMIT_SECONDS"],
                             app.config["SCRIPT_MEMORY_LIMIT_MB"])
-    effects.register()
+    center.register()  # the service center's rules, plugged into the workflow platform
     init_api(app)
     init_web(app)
     cli.init_app(app)

@@ -7,15 +7,15 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from app import migrate
+from app import demo, migrate
 from app.launcher import run_all
 from app.models.identity import CENTER_ADMIN
-from app import demo
-from app.services import calendar, deployment
-from app.services.organization import staff
+from app.services import calendar
 from app.services.calendar import admin as calendar_admin
-from app.services.actor import Actor
-from app.services.errors import ServiceError
+from app.services.organization import staff
+from app.services.workflow import deployment
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import ServiceError
 
 ADMIN_PASSWORD_ENV = "GOVFLOW_ADMIN_PASSWORD"
 

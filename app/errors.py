@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.models import db
-from app.services.errors import ServiceError
+from app.services.workflow.errors import ServiceError
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
-from app.services.errors import InvalidInput
+from app.services.workflow.errors import InvalidInput
 
 MAX_ID = 2**31 - 1
 MAX_PAGE = 500

@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.extensions import csrf, login_manager
 from app.models import User
 from app.services import auth
-from app.services.actor import Actor
+from app.services.workflow.actor import Actor
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 PUBLIC_ENDPOINTS = {"api.health", "api.token", "web.login", "static",
@@ -55,7 +55,7 @@ def _require_login():
         return None
     if not current_user.is_authenticated:
         if request.path.startswith("/api/"):
-            from app.services.errors import Unauthenticated
+            from app.services.workflow.errors import Unauthenticated
             raise Unauthenticated("sign in or send 'Authorization: Bearer <token>'")
         return login_manager.unauthorized()
     return None

@@ -38,12 +38,11 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def setup_app(path: Path):
-    from app import create_app, migrate
+    from app import create_app, demo, migrate
     from app.models import db
-    from app import demo
-    from app.services import deployment
     from app.services.calendar import admin as calendar_admin
-    from app.services.actor import Actor
+    from app.services.workflow import deployment
+    from app.services.workflow.actor import Actor
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path / 'bench.sqlite'}",
                       "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
                       "CELERY_BROKER_URL": f"sqla+sqlite:///{path / 'broker.sqlite'}"})
@@ -60,7 +59,7 @@ def joint_item(size: int) -> str:
     """An item whose case goes to `size` departments (the lead MSA and size-1 new ones)."""
     from app.models import Department, db
     from app.services import catalog
-    from app.services.actor import Actor
+    from app.services.workflow.actor import Actor
     center = db.session.scalar(db.select(Department.center_id).where(Department.code == "MSA"))
     codes = [f"B{size}D{i:03d}" for i in range(1, size)]
     for code in codes:
@@ -99,7 +98,7 @@ def bare_step(instance_id: int) -> float:
     from app.engine import runtime
     from app.engine.scripting import collecting_effects
     from app.models import ProcessInstance, db
-    from app.services import execution
+    from app.services.workflow import execution
     instance = db.session.get(ProcessInstance, instance_id)
     process = execution.compiled_for(instance.definition)
     started = time.perf_counter()

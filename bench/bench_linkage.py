@@ -39,6 +39,7 @@ def timed(samples: list, function, *args):
 
 def headers(app, username: str) -> dict:
     import sqlalchemy as sa
+
     from app.models import User, db
     from app.services import auth
     with app.app_context():
@@ -48,6 +49,7 @@ def headers(app, username: str) -> dict:
 
 def complete(client, app, instance_id: int, name: str, username: str, **variables) -> None:
     import sqlalchemy as sa
+
     from app.models import HumanTask, db
     with app.app_context():
         task_id = db.session.scalar(sa.select(HumanTask.id).where(
@@ -61,6 +63,7 @@ def complete(client, app, instance_id: int, name: str, username: str, **variable
 def reported_case(app, client) -> tuple[int, int]:
     """A county case reported up, untimed: (instance id, its outbox row id)."""
     import sqlalchemy as sa
+
     from app.models import LinkMessage, db
     started = client.post("/api/process-definitions/key/three_level_report/start",
                           headers=headers(app, "hcd_a"), json={"variables": {
@@ -76,9 +79,10 @@ def reported_case(app, client) -> tuple[int, int]:
 
 def local_round(app, client, samples: dict) -> None:
     import sqlalchemy as sa
+
     from app.models import CaseLink, LinkMessage, db
     from app.services.linkage import delivery as linkage
-    from app.services.actor import Actor
+    from app.services.workflow.actor import Actor
     actor = Actor.system("bench")
     county, out_id = reported_case(app, client)
     with app.app_context():
@@ -116,6 +120,7 @@ def city_server(path: Path):
 
 def main() -> None:
     import logging
+
     import time_machine
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log per request
     samples = {key: [] for key in ("send (local)", "open", "catch", "send (HTTP)")}

@@ -15,12 +15,12 @@ import sqlalchemy as sa
 import sqlalchemy.orm  # noqa: F401
 import time_machine
 
-from app import create_app
+from app import create_app, demo
 from app.models import db
-from app import demo
-from app.services import auth, calendar, deployment
+from app.services import auth, calendar
 from app.services.calendar import admin as calendar_admin
-from app.services.actor import Actor
+from app.services.workflow import deployment
+from app.services.workflow.actor import Actor
 
 DATA = Path(__file__).parent / "data"
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"

@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from markupsafe import escape
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
+from markupsafe import escape
 
 from app.models import AuthorizationLetter, Center, Department, Item, User, db
-from app.services import forms
+from app.services.workflow import forms
 from app.web import schema_form
+from tests.cases.service_item_steps import open_task, start_case
 from tests.conftest import headers_for
-from tests.service_item_steps import open_task, start_case
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "app" / "translations" / "en" / "LC_MESSAGES" / "messages.po"

@@ -20,20 +20,17 @@ import sqlalchemy as sa
 import time_machine
 from celery.contrib.testing.worker import start_worker
 
-from app import create_app, launcher, migrate
-from app.models import (AuditEvent, CaseLink, Notification, ProcessInstance,
-                        User, db, utcnow)
+from app import create_app, demo, launcher, migrate
+from app.models import AuditEvent, CaseLink, Notification, ProcessInstance, User, db, utcnow
 from app.models.outbox import DEAD, EMAIL, PENDING, SENT, SMS
 from app.models.process import RUNNING
-from app import demo
-from app.services import deployment, instances, notifications
 from app.services.calendar import admin as calendar_admin
-from app.services.actor import Actor
+from app.services.workflow import deployment, instances, notifications
+from app.services.workflow.actor import Actor
 from tests.conftest import deploy_test_file, require_service
 from workers import tasks
 from workers.celery_app import (ABSENCE_SWEEP, CALENDAR_SWEEP, CLOCK_SWEEP, LETTER_EXPIRY_SWEEP,
                                 LINK_SWEEP, OUTBOX_SWEEP, TIMER_SWEEP, make_celery)
-
 
 # --- the outbox, on the shared test database ------------------------------------------
 
@@ -63,7 +60,7 @@ def test_sms_goes_out_through_the_logging_adapter_once(app, session, caplog):
     assert app.config["SMS_ADAPTER"] == "log"
     row = _notification(SMS, "13800000000")
     assert row.id in notifications.due_ids()
-    with caplog.at_level(logging.INFO, logger="app.services.notifications"):
+    with caplog.at_level(logging.INFO, logger="app.services.workflow.notifications"):
         assert notifications.deliver(row.id) == SENT
         assert notifications.deliver(row.id) == SENT  # a sent row is left alone
     db.session.refresh(row)
@@ -182,7 +179,7 @@ def test_a_report_reaches_the_city_through_the_link_sweep(worker_app, celery_app
 
 
 def _complete(instance_id: int, name: str, actor: Actor, **variables) -> None:
-    from app.services import tasks as task_service
+    from app.services.workflow import tasks as task_service
     [task] = [t for t in instances.open_tasks(instance_id) if t.name == name]
     task_service.complete(task.id, variables, actor)
 
@@ -255,8 +252,9 @@ def test_launcher_stops_both_children_on_a_signal_and_exits_zero(tmp_path, signu
 def test_promise_case_deadline_fires_through_the_worker(worker_app, celery_app):
     """超时默认 on a real 承诺件, with the deadline fired by beat's sweep and a worker."""
     from app.models import Case
-    from app.services import deployment, tasks as task_service
-    from tests.service_item_steps import ALL_MATERIALS
+    from app.services.workflow import deployment
+    from app.services.workflow import tasks as task_service
+    from tests.cases.service_item_steps import ALL_MATERIALS
     shanghai = ZoneInfo("Asia/Shanghai")
     with time_machine.travel(datetime(2026, 3, 2, 9, 30, tzinfo=shanghai)):
         with worker_app.app_context():

@@ -8,13 +8,13 @@ from __future__ import annotations
 from celery import shared_task
 
 from app.models.linkage import IN, OUT
-from app.services import notifications, timers
-from app.services.organization import absence_reports as absence_admin
-from app.services.cases import clock_watch as case_clock_watch
 from app.services.authorization import expiry as letter_expiry
 from app.services.calendar import admin as calendar_admin
+from app.services.cases import clock_watch as case_clock_watch
 from app.services.linkage import delivery as linkage
-from app.services.actor import Actor
+from app.services.organization import absence_reports as absence_admin
+from app.services.workflow import notifications, timers
+from app.services.workflow.actor import Actor
 from workers.celery_app import (ABSENCE_SWEEP, CALENDAR_SWEEP, CLOCK_SWEEP, LETTER_EXPIRY_SWEEP,
                                 LINK_SWEEP, OUTBOX_SWEEP, TIMER_SWEEP)
 

@@ -1,9 +1,9 @@
 from flask import jsonify, request
 
-from app.api import bp, json_object
+from app.api.blueprint import bp, json_object
 from app.security import current_actor
 from app.services import auth
-from app.services.errors import InvalidInput
+from app.services.workflow.errors import InvalidInput
 
 
 @bp.get("/health")

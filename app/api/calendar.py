@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 
-from app.api import bp, json_object
+from app.api.blueprint import bp, json_object
 from app.models import db
 from app.security import current_actor
-from app.services import calendar, permissions
+from app.services import calendar
 from app.services.calendar import admin as calendar_admin
-from app.services.errors import InvalidInput
+from app.services.workflow import permissions
+from app.services.workflow.errors import InvalidInput
 
 
 def _region() -> str:

@@ -11,14 +11,14 @@ from datetime import datetime
 
 from flask import Response, jsonify, request, url_for
 
-from app.api import bp, json_object
+from app.api.blueprint import bp, json_object
 from app.api.representations import camel
 from app.models import Item
 from app.security import current_actor
 from app.services import catalog
-from app.services.catalog import spreadsheet as catalog_io
 from app.services.cases import guide
-from app.services.errors import InvalidInput
+from app.services.catalog import spreadsheet as catalog_io
+from app.services.workflow.errors import InvalidInput
 
 TO_CAMEL = {name: camel(name) for name in catalog.FIELDS}
 FROM_CAMEL = {camel: name for name, camel in TO_CAMEL.items()}

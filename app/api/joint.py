@@ -1,7 +1,7 @@
 """The lead window's board and actions on joint cases (联审联办)."""
 from flask import jsonify, request
 
-from app.api import bp, json_object
+from app.api.blueprint import bp, json_object
 from app.api.representations import camel, clock_event, iso, provisional
 from app.security import current_actor
 from app.services.joint import board as joint_board

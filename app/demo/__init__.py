@@ -6,19 +6,18 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from app.models import (AuthorizationLetter, Center, Department, Item, LetterItem, Membership,
-                        Post, User, Window, db)
-from app.models.authorization import ACTIVE, MANAGEMENT_POWERS, REPLACED
-from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE,
-                                 COMMITTEE_MEMBER, COUNTY_APPROVER, PROCESS_DESIGNER,
-                                 WINDOW_CLERK)
-from app.services import calendar, organization
-from app.services.authorization import renewal as letter_renewal
 from app.demo import committee as demo_committee
 from app.demo import data
 from app.demo import upper as demo_upper
-from app.services.actor import Actor
-from app.services.errors import ServiceError
+from app.models import (AuthorizationLetter, Center, Department, Item, LetterItem, Membership, Post,
+                        User, Window, db)
+from app.models.authorization import ACTIVE, MANAGEMENT_POWERS, REPLACED
+from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE,
+                                 COMMITTEE_MEMBER, COUNTY_APPROVER, PROCESS_DESIGNER, WINDOW_CLERK)
+from app.services import calendar, organization
+from app.services.authorization import renewal as letter_renewal
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import ServiceError
 
 DEMO_PASSWORD = "demo"
 SHORT_NAMES = {"MSA": {"a": "clerk", "chief": "chief", "leader": "leader"}}

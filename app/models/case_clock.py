@@ -2,7 +2,7 @@
 
 One row per event: an extension (延期) requested and decided, or a pause (特别程序, or a
 补正 where the item says so) started and ended. The deadlines themselves move through the
-platform (deadlines.move); a row says why, by how much, and who decided.
+platform (rescheduling.move); a row says why, by how much, and who decided.
 """
 from __future__ import annotations
 

@@ -16,8 +16,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.models import LoginFailure, User, db, utcnow
-from app.services.errors import ServiceError, Unauthenticated
-from app.services.transactions import begin_write
+from app.services.workflow.errors import ServiceError, Unauthenticated
+from app.services.workflow.transactions import begin_write
 
 WINDOW = timedelta(minutes=15)
 MAX_PER_NAME, MAX_PER_ADDRESS = 5, 50

@@ -7,16 +7,13 @@ from __future__ import annotations
 
 from app.engine.scripting import emit, register_function
 from app.models import ProcessInstance, utcnow
-from app.services import calendar, cases, committee, forms, joint, step_hooks
-from app.services.actor import Actor
-from app.services.calendar import changes as calendar_changes
-from app.services.cases import clock as case_clock
-from app.services.cases import intake_rules
+from app.services import calendar, cases, committee, joint
 from app.services.cases import law_limits as law_intake
 from app.services.committee import denials
 from app.services.linkage import effects as link_effects
-from app.services.linkage import outbox as link_outbox
-from app.services.errors import InvalidInput
+from app.services.workflow import forms, step_hooks
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import InvalidInput
 
 
 def now_iso() -> str:
@@ -73,12 +70,8 @@ ENGINE_VARIABLES = (
 
 
 def register() -> None:
+    """The functions the processes' scripts call, and the step's effects applied after it."""
     step_hooks.on_effects(apply)
-    step_hooks.on_thrown(link_outbox.thrown_messages, link_outbox.record)
-    calendar_changes.register()
-    intake_rules.register()
-    law_intake.register()
-    case_clock.register()
     forms.reserve(ENGINE_VARIABLES, "the service-center processes")
     for name, function in (("now_iso", now_iso), ("add_working_days", add_working_days),
                            ("working_days_between", working_days_between),

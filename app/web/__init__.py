@@ -1,15 +1,17 @@
-"""HTML pages. Sign-in and the inbox; the richer pages build on the same services."""
-from flask import Blueprint, Flask
+"""HTML pages. Their folders follow the services': the workflow platform's pages (sign-in,
+inbox, tasks, designer, administration) in workflow/, the service center's named after what
+a center does."""
+from flask import Flask
 
-bp = Blueprint("web", __name__)
+from app.web.blueprint import bp
 
 
 def init_app(app: Flask) -> None:
-    from app.web import (absence_pages, admin_calendar_notice_pages,  # noqa: F401
-                         admin_calendar_pages, admin_pages,
-                         catalog_pages, designer_pages, intake_pages,  # registers routes
-                         joint_pages, link_pages,
-                         letters_pages, organization_pages, pages, task_pages)
-    from app.web import committee_pages, decision_pages, denial_pages  # noqa: F401
-    from app.web import clock_pages  # noqa: F401  延期, 特别程序
+    from app.web import authorization, catalog, joint, linkage  # noqa: F401  registers routes
+    from app.web.calendar import admin, notice  # noqa: F401
+    from app.web.cases import clock, intake  # noqa: F401
+    from app.web.committee import denials, reviews  # noqa: F401
+    from app.web.organization import absences, units  # noqa: F401
+    from app.web.workflow import admin as workflow_admin  # noqa: F401
+    from app.web.workflow import decisions, designer, pages, tasks  # noqa: F401
     app.register_blueprint(bp)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from flask import redirect, request, url_for
 
 from app.models import db
-from app.services.errors import Conflict, InvalidInput, ServiceError
+from app.services.workflow.errors import Conflict, InvalidInput, ServiceError
 from app.web import problem_text
 
 

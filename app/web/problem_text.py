@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from flask_babel import gettext as _
 
-from app.services.errors import ServiceError
+from app.services.workflow.errors import ServiceError
 
 
 def _calendar_out_of_range(extra: dict) -> str:

@@ -11,8 +11,8 @@ from typing import Protocol
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from app.services.errors import InvalidInput
-from app.services.forms import Failure, FormInvalid
+from app.services.workflow.errors import InvalidInput
+from app.services.workflow.forms import Failure, FormInvalid
 from app.web import problem_text
 
 # JSON Schema keywords that map one to one onto HTML5 validation attributes.

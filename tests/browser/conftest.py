@@ -22,7 +22,9 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, time as clock_time, timedelta
+from datetime import datetime
+from datetime import time as clock_time
+from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from unittest import mock
@@ -37,8 +39,8 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.models import HumanTask, db
-from app.services import instances
-from app.services.actor import Actor
+from app.services.workflow import instances
+from app.services.workflow.actor import Actor
 from tests.conftest import DEMO_DAY, REQUIRE_SERVICES
 
 try:

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from app.models import HumanTask, Item, User, db
-from app.services import instances, tasks
-from app.services.actor import Actor
+from app.services.workflow import instances, tasks
+from app.services.workflow.actor import Actor
 from tests.browser.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.browser

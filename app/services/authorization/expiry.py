@@ -17,9 +17,11 @@ import sqlalchemy as sa
 from app.models import AuthorizationLetter, Department, db, utcnow
 from app.models.authorization import ACTIVE
 from app.models.identity import APPROVING_LEADER, CENTER_ADMIN
-from app.services import audit, calendar, execution, notifications, routing
-from app.services.actor import Actor
+from app.services import calendar
 from app.services.authorization import in_force_on
+from app.services.organization import routing
+from app.services.workflow import audit, execution, notifications
+from app.services.workflow.actor import Actor
 
 WARNING_DAYS = 30
 KIND = "letter_expiring"

@@ -19,15 +19,17 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.models import AuthorizationLetter, Center, Department, LetterItem, User, db, utcnow
+from app.models import (AuthorizationLetter, Center, Department, HumanTask, LetterItem, User, db,
+                        utcnow)
 from app.models.authorization import (ACCEPTANCE, ACTIVE, APPROVAL, CERTIFICATE, COORDINATION,
                                       DELIVERY, ITEM_POWERS, LITIGATION, MANAGEMENT_POWERS,
                                       REPLACED, REVOKED)
 from app.models.identity import CHIEF_REPRESENTATIVE
-from app.services import audit, calendar, catalog, execution, permissions, routing_hooks
+from app.services import calendar, catalog
 from app.services.authorization import in_force_on
-from app.services.actor import Actor
-from app.services.errors import Conflict, InvalidInput, NotFound
+from app.services.workflow import audit, execution, permissions, reassign
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import Conflict, InvalidInput, NotFound
 
 MAX_TERM_MONTHS = 13
 STATUSES = (ACTIVE, REVOKED, REPLACED)
@@ -361,7 +363,7 @@ def revoke(letter_id: int, reason: str, actor: Actor) -> AuthorizationLetter:
     letter = _active_letter(letter_id, actor)
     _end(letter, REVOKED, reason, actor, calendar.today())
     _audit(actor, "letter.revoked", letter, reason=reason)
-    routing_hooks.letter_ended(letter, actor)
+    letter_ended(letter, actor)
     db.session.commit()
     return letter
 
@@ -380,6 +382,13 @@ def replace(letter_id: int, fields: dict, actor: Actor) -> AuthorizationLetter:
     old.replaced_by_id = new.id
     _audit(actor, "letter.issued", new, replaces=old.id)
     _audit(actor, "letter.replaced", old, replaced_by=new.id, reason=reason)
-    routing_hooks.letter_ended(old, actor)
+    letter_ended(old, actor)
     db.session.commit()
     return new
+
+
+def letter_ended(letter: AuthorizationLetter, actor: Actor) -> None:
+    """A revoked or replaced letter no longer carries the open tasks it routed."""
+    reason = f"授权书 {letter.number} 已{'撤销' if letter.status == REVOKED else '更换'}"
+    for task in reassign.open_tasks_where(HumanTask.authorization_letter_id == letter.id):
+        reassign.reroute(task, actor, reason)

@@ -18,10 +18,11 @@ import sqlalchemy as sa
 
 from app.models import AuthorizationLetter, db
 from app.models.authorization import ACTIVE
-from app.services import audit, calendar, catalog, permissions
+from app.services import calendar, catalog
 from app.services.authorization import letters
-from app.services.actor import Actor
-from app.services.errors import Conflict
+from app.services.workflow import audit, permissions
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import Conflict
 
 OVERRIDES = ("number", "valid_from", "valid_until")  # what the person renewing may change
 MAX_NUMBER = 64  # AuthorizationLetter.number's length

@@ -12,14 +12,14 @@ import sqlalchemy as sa
 
 from app.models import CalendarDay, CalendarYear, db, utcnow
 from app.models.calendar import CONFIRMED, PROVISIONAL
-from app.services import audit, calendar
+from app.services import calendar
 from app.services.calendar import changes as calendar_changes
 from app.services.calendar import notice as calendar_notice
 from app.services.calendar import rules as calendar_rules
-from app.services import permissions
-from app.services.actor import Actor
 from app.services.calendar.rules import Year
-from app.services.errors import InvalidInput
+from app.services.workflow import audit, permissions
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import InvalidInput
 
 library_years = calendar_rules.library_years
 

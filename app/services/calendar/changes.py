@@ -1,7 +1,7 @@
 """Deadlines follow the calendar: counting again what a changed day touched, and moving a
 case's deadlines by working days (an extension, the end of a pause).
 
-Moving is the platform's (deadlines.move); this module says which moments move where, and
+Moving is the platform's (rescheduling.move); this module says which moments move where, and
 what a moved deadline means for a case: an entry in its history and its handlers told.
 """
 from __future__ import annotations
@@ -16,8 +16,9 @@ from app.models import (Case, CommitteeReview, DenialReport, HumanTask, JointOpi
                         ProcessInstance, WorkingDeadline, db, utcnow)
 from app.models.process import ERROR, RUNNING, SUSPENDED
 from app.models.task import OPEN
-from app.services import calendar, cases, deadlines, notifications
-from app.services.actor import Actor
+from app.services import calendar, cases
+from app.services.workflow import deadlines, notifications, rescheduling
+from app.services.workflow.actor import Actor
 
 CALENDAR, EXTENSION, PAUSE = "calendar", "extension", "pause"
 _OPEN = (RUNNING, SUSPENDED, ERROR)
@@ -30,8 +31,8 @@ def register() -> None:
                                     (DenialReport.review_due_at, DenialReport.instance_id),
                                     (CommitteeReview.vote_deadline_at,
                                      CommitteeReview.instance_id)):
-        deadlines.mirror(column, instance_column)
-    deadlines.on_moved(_case_deadlines_moved)
+        rescheduling.mirror(column, instance_column)
+    rescheduling.on_moved(_case_deadlines_moved)
 
 
 def postponed(values: Iterable[datetime], days: Decimal | int | float) -> dict:
@@ -40,13 +41,13 @@ def postponed(values: Iterable[datetime], days: Decimal | int | float) -> dict:
 
 
 def postpone(instance_id: int, days: Decimal | int | float, actor: Actor, *, reason: str,
-             kind: str) -> deadlines.Moves:
+             kind: str) -> rescheduling.Moves:
     """Move every deadline of the instance still ahead by `days` working days (延期, or a
     pause that lasted that long), kept so a later calendar change counts them again."""
     with deadlines.recording() as counted:
         mapping = postponed(deadlines.upcoming(instance_id), days)
     deadlines.record(instance_id, counted)
-    return deadlines.move(instance_id, mapping, actor, reason=reason, kind=kind)
+    return rescheduling.move(instance_id, mapping, actor, reason=reason, kind=kind)
 
 
 def recount(region: str, changed: set[date], actor: Actor, reason: str) -> int:
@@ -59,7 +60,7 @@ def recount(region: str, changed: set[date], actor: Actor, reason: str) -> int:
     moved = 0
     for instance_id in _touched_instances(min(changed), max(changed)):
         mapping = _recounted(instance_id)
-        if mapping and deadlines.move(instance_id, mapping, actor, reason=reason,
+        if mapping and rescheduling.move(instance_id, mapping, actor, reason=reason,
                                       kind=CALENDAR):
             moved += 1
     return moved
@@ -90,7 +91,7 @@ def _recounted(instance_id: int) -> dict[datetime, datetime]:
     return mapping
 
 
-def _case_deadlines_moved(instance: ProcessInstance, moves: deadlines.Moves, actor: Actor,
+def _case_deadlines_moved(instance: ProcessInstance, moves: rescheduling.Moves, actor: Actor,
                           kind: str, reason: str) -> None:
     case = db.session.scalar(sa.select(Case).where(Case.instance_id == instance.id))
     if case is None:

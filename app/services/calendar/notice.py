@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from app.services.errors import InvalidInput
+from app.services.workflow.errors import InvalidInput
 
 _NUMBERED = re.compile(r"(?:^|\n|\s)[一二三四五六七八九十]+[、.．]\s*([^：:\n]{1,12})[：:]")
 _REMARK = re.compile(r"（[^（）]*）|\([^()]*\)")

@@ -9,11 +9,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.models import Case, CaseCounter, Center, Item, ProcessInstance, db, utcnow
 from app.models.calendar import CONFIRMED
-from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE,
-                                 WINDOW_CLERK)
-from app.services import audit, calendar, catalog, notifications, routing
-from app.services.actor import Actor
-from app.services.errors import InvalidInput
+from app.models.identity import APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE, WINDOW_CLERK
+from app.services import calendar, catalog
+from app.services.organization import routing
+from app.services.workflow import audit, notifications
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import InvalidInput
 
 # 行政复议法 art. 20 (60 days), 行政诉讼法 art. 46 (6 months).
 REMEDY_RIGHTS = ("如不服本决定，可以自收到本决定之日起六十日内依法申请行政复议，"

@@ -20,15 +20,17 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from app.models import Case, CaseClockEvent, ProcessInstance, User, db, utcnow
-from app.models.case_clock import (APPROVED, CORRECTION, ENDED, EXTENSION, PAUSE_KINDS,
-                                   REFUSED, REQUESTED, RUNNING, SPECIAL)
+from app.models.case_clock import (APPROVED, CORRECTION, ENDED, EXTENSION, PAUSE_KINDS, REFUSED,
+                                   REQUESTED, RUNNING, SPECIAL)
 from app.models.catalog import JOINT
 from app.models.identity import APPROVING_LEADER, COUNTY_APPROVER, DEPARTMENT_ROLES
 from app.models.process import RUNNING as INSTANCE_RUNNING
-from app.services import audit, calendar, cases, execution, instances, notifications, routing
+from app.services import calendar, cases
 from app.services.calendar import changes as calendar_changes
-from app.services.actor import Actor
-from app.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.services.organization import routing
+from app.services.workflow import audit, execution, instances, notifications
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 EXTENSION_CAP = 10  # art. 42 para. 1
 JOINT_EXTENSION_CAP = 15  # art. 42 para. 2

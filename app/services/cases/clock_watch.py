@@ -16,10 +16,11 @@ from app.models import Case, CaseClockEvent, ProcessInstance, db, utcnow
 from app.models.case import CASE_FLAGS
 from app.models.case_clock import PAUSE_KINDS, RUNNING
 from app.models.process import RUNNING as INSTANCE_RUNNING
-from app.services import audit, calendar, cases, execution
-from app.services.cases import clock as case_clock
+from app.services import calendar, cases
 from app.services.calendar import changes as calendar_changes
-from app.services.actor import Actor
+from app.services.cases import clock as case_clock
+from app.services.workflow import audit, execution
+from app.services.workflow.actor import Actor
 
 log = logging.getLogger(__name__)
 HOLD_DAYS = 1

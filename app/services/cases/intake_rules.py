@@ -12,9 +12,10 @@ from jsonschema import Draft202012Validator
 
 from app.models import Item, ProcessDefinition, User, db
 from app.models.identity import WINDOW_CLERK
-from app.services import catalog, instances
-from app.services.actor import Actor
-from app.services.errors import Forbidden, InvalidInput, NotFound
+from app.services import catalog
+from app.services.workflow import instances
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import Forbidden, InvalidInput, NotFound
 
 # What a window sends to start a case: the item and the applicant, nothing the engine sets.
 START_SCHEMA = {

@@ -22,8 +22,10 @@ from app.models import Case, HumanTask, db, utcnow
 from app.models.case import CASE_FLAGS
 from app.models.identity import APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE, WINDOW_CLERK
 from app.models.task import OPEN
-from app.services import audit, cases, deadlines, notifications, routing
-from app.services.actor import Actor
+from app.services import cases
+from app.services.organization import routing
+from app.services.workflow import audit, notifications, rescheduling
+from app.services.workflow.actor import Actor
 
 AUTO_ACCEPTED = "逾期自动受理"
 ART_32 = ("依《中华人民共和国行政许可法》第三十二条，行政机关自收到申请材料之日起五日内"
@@ -32,7 +34,7 @@ ART_32 = ("依《中华人民共和国行政许可法》第三十二条，行政
 
 def register() -> None:
     """The case's copy of its decision limit moves with the instance's deadlines."""
-    deadlines.mirror(Case.decision_limit_at, Case.instance_id)
+    rescheduling.mirror(Case.decision_limit_at, Case.instance_id)
 
 
 def intake_recorded(case: Case, actor: Actor, major_project: bool = False) -> None:

@@ -18,7 +18,7 @@ from app.models.case_clock import ENDED, EXTENSION, SPECIAL
 from app.models.joint import CONDITIONAL, DEEMED, OPINION_LABELS, PENDING, REJECTED
 from app.services import calendar, catalog, committee, joint
 from app.services.cases import clock as case_clock
-from app.services.errors import NotFound
+from app.services.workflow.errors import NotFound
 
 ACCEPTED, NOT_ACCEPTED = "accepted", "not_accepted"
 SUPPLEMENT, CONCLUDED = "supplement", "concluded"

@@ -20,9 +20,9 @@ from jsonschema import Draft202012Validator
 from app.models import Department, Item, db, utcnow
 from app.models.catalog import (APPROVAL_LEVELS, ITEM_CATEGORIES, ITEM_KINDS, JOINT, LICENSING,
                                 LONG_DECISION_REASONS)
-from app.services import audit, permissions
-from app.services.actor import Actor
-from app.services.errors import Conflict, InvalidInput, NotFound
+from app.services.workflow import audit, permissions
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import Conflict, InvalidInput, NotFound
 
 FIELDS = ("code", "basic_code", "name", "department", "kind", "category", "service_object",
           "legal_days", "promised_days", "overdue_default", "absent_default",
@@ -361,7 +361,7 @@ def retire(code: str, actor: Actor) -> Item:
 
 def _begin_write() -> None:
     # Imported late: execution -> effects -> cases -> catalog would otherwise be a cycle.
-    from app.services import execution
+    from app.services.workflow import execution
     execution.begin_write()
 
 

@@ -51,9 +51,10 @@ from flask import current_app
 from openpyxl import Workbook, load_workbook
 
 from app.models import Department, Item, db
-from app.services import audit, catalog, execution, permissions
-from app.services.actor import Actor
-from app.services.errors import InvalidInput
+from app.services import catalog
+from app.services.workflow import audit, execution, permissions
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import InvalidInput
 
 COLUMNS = catalog.FIELDS
 MAX_ROWS = 5000  # a county catalog has a few hundred items; more is a wrong file

@@ -18,14 +18,15 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.models import Case, CommitteeReview, CommitteeVote, db, utcnow
-from app.models.committee import (BY_AUTHORIZATION, BY_OFFICER, BY_RULE, CANCELLED,
-                                  CHAIR_DECIDED, CHOICES, DECIDED, DECISIONS, MAJORITY, MISSED,
-                                  PENDING, POSITIONS, VOTED, VOTING)
-from app.models.identity import CHIEF_REPRESENTATIVE
-from app.services import audit, authorization, calendar, notifications, routing
+from app.models.committee import (BY_AUTHORIZATION, BY_OFFICER, BY_RULE, CANCELLED, CHAIR_DECIDED,
+                                  CHOICES, DECIDED, DECISIONS, MAJORITY, MISSED, PENDING, POSITIONS,
+                                  VOTED, VOTING)
+from app.models.identity import CHIEF_REPRESENTATIVE, COMMITTEE_VOTE_LANE
+from app.services import authorization, calendar
 from app.services.committee import organization as committee_org
-from app.services.actor import Actor
-from app.services.errors import InvalidInput
+from app.services.workflow import assignment, audit, notifications, tasks
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import InvalidInput
 
 AWAITING_CHAIR = "awaiting_chair"  # voting closed without a majority: the chair rules
 OVERTAKEN = "overtaken"  # the case's promised deadline passed first (超时默认 or 督办)
@@ -34,6 +35,12 @@ STATE_LABELS = {VOTING: "表决中", AWAITING_CHAIR: "待主任裁决", DECIDED:
 
 
 # --- script functions (plain JSON in and out) -----------------------------------------------
+
+def register() -> None:
+    """A member's vote is the member's own: it is never released or handed on."""
+    tasks.keep_personal(COMMITTEE_VOTE_LANE,
+                        "a committee member's vote cannot be released or reassigned")
+
 
 def officer_may_decide(department_id: int, item_code: str) -> bool:
     """The department's letter in force today grants direct approval of the item."""
@@ -166,7 +173,7 @@ def _decide(review: CommitteeReview, decision: str, how: str) -> None:
 
 
 def _officers(review: CommitteeReview) -> list:
-    return routing.holders(CHIEF_REPRESENTATIVE, review.department_id)
+    return assignment.holders(CHIEF_REPRESENTATIVE, review.department_id)
 
 
 def _tally(review: CommitteeReview) -> dict:

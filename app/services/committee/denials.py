@@ -17,11 +17,11 @@ from flask import current_app
 
 from app.models import Case, DenialReport, User, db, utcnow
 from app.models.authorization import ACCEPTANCE
-from app.models.denial import (CONFIRMED, CORRECTED, KIND_LABELS, KINDS,
-                               PENDING, TRIGGERS)
-from app.services import audit, authorization, calendar, cases, notifications
-from app.services.actor import Actor
-from app.services.errors import InvalidInput
+from app.models.denial import CONFIRMED, CORRECTED, KIND_LABELS, KINDS, PENDING, TRIGGERS
+from app.services import authorization, calendar, cases
+from app.services.workflow import audit, notifications
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import InvalidInput
 
 OUTCOME_OF = {"confirm": CONFIRMED, "correct": CORRECTED}  # the review form's values
 

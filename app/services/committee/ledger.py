@@ -18,8 +18,9 @@ from openpyxl import Workbook
 from app.models import DenialReport, User, db
 from app.models.denial import KIND_LABELS, OUTCOME_LABELS, OUTCOMES, TRIGGER_LABELS
 from app.models.identity import DEPARTMENT_ROLES
-from app.services import calendar, routing
-from app.services.errors import Forbidden, InvalidInput, NotFound
+from app.services import calendar
+from app.services.organization import routing
+from app.services.workflow.errors import Forbidden, InvalidInput, NotFound
 
 FORMULA_START = ("=", "+", "-", "@")  # a spreadsheet would run such a cell as a formula
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",

@@ -17,10 +17,10 @@ import sqlalchemy as sa
 from app.models import Department, Membership, User, db
 from app.models.committee import CHAIR, EXECUTIVE_VICE_CHAIR, MEMBER, POSITION_LABELS, POSITIONS
 from app.models.identity import COMMITTEE_MEMBER
-from app.services import audit, permissions
 from app.services.organization import absences
-from app.services.actor import Actor
-from app.services.admin_support import Problems, get_or_404
+from app.services.organization.checks import Problems, get_or_404
+from app.services.workflow import audit, permissions
+from app.services.workflow.actor import Actor
 
 MIN_SEATS = 3
 _RANK = {position: rank for rank, position in enumerate(POSITIONS)}

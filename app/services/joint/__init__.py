@@ -12,9 +12,10 @@ import sqlalchemy as sa
 
 from app.models import Case, Department, Item, JointOpinion, db, utcnow
 from app.models.joint import DECISION_STATES, DEEMED
-from app.services import audit, calendar, cases, catalog
-from app.services.actor import Actor
-from app.services.errors import InvalidInput
+from app.services import calendar, cases, catalog
+from app.services.workflow import audit
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import InvalidInput
 
 
 def branches(item: Item) -> list[dict]:

@@ -8,26 +8,18 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from app.models import (
-    Case,
-    CaseClockEvent,
-    HumanTask,
-    JointMeeting,
-    JointOpinion,
-    ProcessDefinition,
-    ProcessInstance,
-    User,
-    db,
-    utcnow,
-)
+from app.models import (Case, CaseClockEvent, HumanTask, JointMeeting, JointOpinion,
+                        ProcessDefinition, ProcessInstance, User, db, utcnow)
 from app.models.identity import WINDOW_CLERK
 from app.models.joint import MEETING_KINDS, PENDING
 from app.models.process import RUNNING
 from app.models.task import OPEN
-from app.services import audit, calendar, cases, execution, joint, routing
+from app.services import calendar, cases, joint
 from app.services.cases import clock as case_clock
-from app.services.actor import Actor
-from app.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.services.organization import routing
+from app.services.workflow import audit, execution
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 PROCESS_KEY = "joint_approval"
 

@@ -9,12 +9,13 @@ import sqlalchemy as sa
 
 from app.models import AuditEvent, Case, CaseLink, Item, LinkMessage, User, db, utcnow
 from app.models.linkage import DEAD, DELIVERED, IN, PENDING
-from app.services import audit, execution, instances, permissions, routing
+from app.services.linkage import delivery as linkage
 from app.services.linkage import tracking as link_tracking
 from app.services.linkage import transport as link_transport
-from app.services.linkage import delivery as linkage
-from app.services.actor import Actor
-from app.services.errors import Conflict, InvalidInput, NotFound, ServiceError
+from app.services.organization import routing
+from app.services.workflow import audit, execution, instances, permissions
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import Conflict, InvalidInput, NotFound, ServiceError
 
 UNDELIVERED, DEAD_LETTERED = "undelivered", "dead"
 REFUSALS_PER_MINUTE = 20  # audited refusals per address; beyond it, refused unrecorded

@@ -13,23 +13,25 @@ from datetime import timedelta
 
 import jsonschema
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from flask import current_app
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from sqlalchemy.exc import IntegrityError
 
 from app.engine import runtime
 from app.models import CaseLink, Center, Department, Item, LinkMessage, db, utcnow
-from app.models.linkage import (DEAD, DELIVERED, IN, LEVEL_STATUS, MESSAGE_NAMES, OUT,
-                                PENDING, REPORT_UP)
+from app.models.linkage import (DEAD, DELIVERED, IN, LEVEL_STATUS, MESSAGE_NAMES, OUT, PENDING,
+                                REPORT_UP)
 from app.models.process import COMPLETED, RUNNING, TERMINATED
-from app.services import audit, cases, deployment, execution, instances
+from app.services import cases
+from app.services.cases.opening import Subject
 from app.services.linkage import materials as link_materials
 from app.services.linkage import outbox as link_outbox
 from app.services.linkage import tracking as link_tracking
 from app.services.linkage import transport as link_transport
-from app.services.actor import Actor
-from app.services.errors import Forbidden, InvalidInput, NotFound, ServiceError
+from app.services.workflow import audit, deployment, execution, instances
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import Forbidden, InvalidInput, NotFound, ServiceError
 
 ENVELOPE_SCHEMA = {
     "type": "object",
@@ -182,8 +184,8 @@ def _start_upper(row: LinkMessage, actor: Actor) -> int:
     center = link_tracking.center_of(row.to_center)
     item = item_at(center, envelope.get("item", {}).get("basic_code", ""))
     instance, workflow = instances.create(
-        deployment.latest(item.process_key), actor, item=item,
-        applicant=envelope.get("applicant") or {"name": "（未提供）"},
+        deployment.latest(item.process_key), actor,
+        subject=Subject(item, envelope.get("applicant") or {"name": "（未提供）"}),
         variables={"center_name": center.name, "can_report_up": _decided_above(center, item),
                    "origin_case_no": row.origin_case_no, "decision_reasons": "",
                    "legal_basis": "", "missing": [], "outcome": ""},

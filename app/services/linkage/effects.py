@@ -6,8 +6,9 @@ so their 补正 and decisions only change their own case record and tell their o
 from __future__ import annotations
 
 from app.models import Case, utcnow
-from app.services import audit, cases
-from app.services.actor import Actor
+from app.services import cases
+from app.services.workflow import audit
+from app.services.workflow.actor import Actor
 
 
 def supplement_requested(case: Case, actor: Actor, missing: list) -> None:  # 补正（开始）

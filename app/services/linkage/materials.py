@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.models import Attachment, CaseLink, LinkMessage, db
 from app.models.linkage import OUT, REPORT_UP, SUPPLEMENT_REPLY
-from app.services.errors import InvalidInput
+from app.services.workflow.errors import InvalidInput
 
 CARRIES_FILES = (REPORT_UP, SUPPLEMENT_REPLY)
 

@@ -13,13 +13,13 @@ import uuid
 import sqlalchemy as sa
 
 from app.models import Case, CaseLink, Center, LinkMessage, ProcessInstance, db, utcnow
-from app.models.linkage import (DOWNWARD, IN, MESSAGE_NAMES, OUT, PENDING, REPORT_UP,
-                                UPWARD)
-from app.services import audit, cases
+from app.models.linkage import DOWNWARD, IN, MESSAGE_NAMES, OUT, PENDING, REPORT_UP, UPWARD
+from app.services import cases
 from app.services.linkage import materials as link_materials
 from app.services.linkage import tracking as link_tracking
-from app.services.actor import Actor
-from app.services.errors import InvalidInput
+from app.services.workflow import audit
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import InvalidInput
 
 DIRECTION_TEXT = {REPORT_UP: "上报至", "supplement_reply": "报送补正材料至",
                   "level_reply": "答复", "level_status": "告知"}

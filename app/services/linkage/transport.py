@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from app.models import LinkNonce, db, utcnow
-from app.services.errors import Unauthenticated
+from app.services.workflow.errors import Unauthenticated
 
 PATH = "/api/link/messages"
 CENTER, TIMESTAMP, NONCE, SIGNATURE = ("X-Link-Center", "X-Link-Timestamp", "X-Link-Nonce",

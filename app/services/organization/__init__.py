@@ -1,7 +1,7 @@
 """Administering the organization: centers, departments, windows (独立/综合) and AB posts.
 
 Every write needs a center administrator, is audited and commits at its end. Input is a dict
-keyed as the JSON API spells its fields; every problem is reported at once (admin_support).
+keyed as the JSON API spells its fields; every problem is reported at once (organization.checks).
 """
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from app.models import Center, Department, Post, User, Window, db
 from app.models.identity import CHIEF_REPRESENTATIVE, WINDOW_CLERK
 from app.models.organization import (CENTER_LEVELS, CITY, COMPREHENSIVE, COUNTY, INDEPENDENT,
                                      PROVINCE, WINDOW_KINDS, window_department)
-from app.services import audit, permissions
-from app.services.actor import Actor
-from app.services.admin_support import (Problems, Text, apply_changes, audit_changes, choice,
-                                        clean_texts, department_named, flag, get_or_404,
-                                        record_created, refuse_taken, set_reference)
-from app.services.errors import Conflict
+from app.services.organization.checks import (Problems, Text, apply_changes, audit_changes, choice,
+                                              clean_texts, department_named, flag, get_or_404,
+                                              record_created, refuse_taken, set_reference)
+from app.services.workflow import audit, permissions
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import Conflict
 
 # A center reports to the center one administrative level up (县 -> 市 -> 省).
 PARENT_LEVEL = {COUNTY: CITY, CITY: PROVINCE, PROVINCE: None}

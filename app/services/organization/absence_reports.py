@@ -12,13 +12,14 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.models import Absence, HumanTask, Membership, User, db, utcnow
-from app.models.identity import (CHIEF_REPRESENTATIVE, COMMITTEE_CHAIR_LANE,
-                                 COMMITTEE_VOTE_LANE, DEPARTMENT_ROLES)
+from app.models.identity import (CHIEF_REPRESENTATIVE, COMMITTEE_CHAIR_LANE, COMMITTEE_VOTE_LANE,
+                                 DEPARTMENT_ROLES)
 from app.models.organization import ABSENCE_REASONS
-from app.services import audit, calendar, execution, routing_hooks
+from app.services import calendar
 from app.services.organization import absences
-from app.services.actor import Actor
-from app.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.services.workflow import audit, execution, reassign
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 def report(fields: dict, actor: Actor) -> Absence:
@@ -79,18 +80,18 @@ def apply(absence: Absence, day: date, actor: Actor) -> dict:
 
 
 def _hand_over(absence: Absence, day: date, actor: Actor) -> int:
-    tasks = routing_hooks.open_tasks_where(HumanTask.assignee_id == absence.user_id,
+    tasks = reassign.open_tasks_where(HumanTask.assignee_id == absence.user_id,
                                            _not_committee_vote)
     stand_ins: dict[int | None, tuple] = {}  # the substitute depends on the department only
     for task in tasks:
         if task.lane == COMMITTEE_CHAIR_LANE:  # the executive vice chair presides meanwhile
-            routing_hooks.reroute(task, actor, "审批决策委员会主任缺席")
+            reassign.reroute(task, actor, "审批决策委员会主任缺席")
             continue
         department_id = task.department_id or task.candidate_department_id
         if department_id not in stand_ins:
             stand_ins[department_id] = absences.substitute(absence.user_id, department_id, day)
         acting, absent = stand_ins[department_id]
-        routing_hooks.move_to(task, acting, absent, actor, "task.handed_over",
+        reassign.move_to(task, acting, absent, actor, "task.handed_over",
                               absence_id=absence.id)
     return len(tasks)
 
@@ -102,9 +103,9 @@ _not_committee_vote = sa.or_(HumanTask.lane.is_(None), HumanTask.lane != COMMITT
 def _give_back(absence: Absence, day: date, actor: Actor) -> int:
     if absences.covering(absence.user_id, day) is not None:
         return 0  # another absence follows on; its own return will bring the tasks back
-    tasks = routing_hooks.open_tasks_where(HumanTask.delegated_from_id == absence.user_id)
+    tasks = reassign.open_tasks_where(HumanTask.delegated_from_id == absence.user_id)
     for task in tasks:
-        routing_hooks.move_to(task, absence.user_id, None, actor, "task.returned",
+        reassign.move_to(task, absence.user_id, None, actor, "task.returned",
                               absence_id=absence.id)
     return len(tasks)
 

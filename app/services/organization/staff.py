@@ -13,12 +13,13 @@ import sqlalchemy as sa
 from app.models import Department, Membership, User, db
 from app.models.identity import (CENTER_ADMIN, COUNTY_APPROVER, DEPARTMENT_ROLES, PROCESS_DESIGNER,
                                  ROLES)
-from app.services import audit, organization, permissions
-from app.services.actor import Actor
-from app.services.admin_support import (Problems, Text, apply_changes, audit_changes, clean_texts,
-                                        commit, department_named, flag, get_or_404,
-                                        record_created, refuse_taken)
-from app.services.errors import InvalidInput
+from app.services import organization
+from app.services.organization.checks import (Problems, Text, apply_changes, audit_changes,
+                                              clean_texts, commit, department_named, flag,
+                                              get_or_404, record_created, refuse_taken)
+from app.services.workflow import audit, permissions
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import InvalidInput
 
 MIN_PASSWORD_LENGTH = 8
 CENTER_ROLES = (CENTER_ADMIN, PROCESS_DESIGNER, COUNTY_APPROVER)  # never tied to a department

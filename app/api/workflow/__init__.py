@@ -1,0 +1,1 @@
+"""The workflow platform's endpoints: definitions, instances, tasks, attachments, DMN decisions."""

@@ -1,0 +1,44 @@
+from flask import jsonify, request
+
+from app.api import representations as rep
+from app.api.blueprint import bp, json_object
+from app.http_inputs import db_int, page_args
+from app.security import current_actor
+from app.services.workflow import execution, forms, tasks
+from app.services.workflow.errors import InvalidInput
+
+
+@bp.get("/tasks")
+def list_tasks():
+    args, actor = request.args, current_actor()
+    assignee = args.get("assignee")
+    if assignee not in (None, "me"):
+        raise InvalidInput("assignee supports only 'me'")
+    rows = tasks.inbox(actor.user, assignee_me=assignee == "me",
+                       candidate_role=args.get("candidateGroup"),
+                       instance_id=args.get("processInstanceId", type=db_int),
+                       **page_args(args))
+    return jsonify([rep.task(t) for t in rows])
+
+
+@bp.get("/tasks/<task_id>")
+def task_detail(task_id: str):
+    task = tasks.get(task_id, current_actor().user)
+    schema, ui = forms.task_form(execution.get_instance(task.instance_id).definition, task)
+    return jsonify(rep.task(task, form=schema, ui=ui))
+
+
+@bp.post("/tasks/<task_id>/claim")
+def claim_task(task_id: str):
+    return jsonify(rep.task(tasks.claim(task_id, current_actor())))
+
+
+@bp.post("/tasks/<task_id>/unclaim")
+def unclaim_task(task_id: str):
+    return jsonify(rep.task(tasks.unclaim(task_id, current_actor())))
+
+
+@bp.post("/tasks/<task_id>/complete")
+def complete_task(task_id: str):
+    task = tasks.complete(task_id, json_object().get("variables", {}), current_actor())
+    return jsonify(rep.task(task))

@@ -1,0 +1,29 @@
+"""The service center's rules plugged into the workflow platform, once, at app start.
+
+The platform (app/services/workflow) imports nothing of the domain; each line below hands it
+one part of a center's rules, the way a Flask extension is bound with init_app.
+"""
+from __future__ import annotations
+
+from app.services import calendar, committee, effects
+from app.services.authorization import guard as authorization_guard
+from app.services.calendar import changes as calendar_changes
+from app.services.cases import clock as case_clock
+from app.services.cases import intake_rules, law_limits, opening
+from app.services.linkage import outbox as link_outbox
+from app.services.organization import routing
+from app.services.workflow import step_hooks
+
+
+def register() -> None:
+    calendar.register()  # working days: the calendar table, or the law's rule for a year
+    calendar_changes.register()  # the tables that copy a deadline move with the calendar
+    routing.register()  # lanes: approvers, chiefs under 授权书, AB posts, the committee
+    opening.register()  # a start naming an item opens its case (办件)
+    intake_rules.register()  # who may take in which item at a window
+    case_clock.register()  # an extension's approver has a part in the case
+    law_limits.register()  # the case's decision limit moves with the instance's deadlines
+    authorization_guard.register()  # a chief decides only while the letter is in force
+    committee.register()  # a member's vote is personal
+    effects.register()  # the functions scripts call and what their effects write
+    step_hooks.on_thrown(link_outbox.thrown_messages, link_outbox.record)  # 三级联动 messages

@@ -1,0 +1,149 @@
+"""Who acts on a user task of the service center's processes (registered with the platform).
+
+BPMN lanes name roles; the case decides the department. Two lanes get more than a role:
+- `approver`: the chief representative when a letter valid today grants direct approval of
+  the case's item (授权书), otherwise the department's approving leader;
+- `window_clerk`: the clerk who received the case, so one window serves the applicant from
+  intake to delivery;
+- `committee_vote`: the committee member named by the task's `voter_id` (votes are personal);
+- `committee_chair`: the chair of the department's committee, or its executive vice chair
+  while the chair is away.
+Work meant for someone absent goes to their substitute (AB岗 B, 临时代行 deputy).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from app.models import HumanTask, Post, ProcessInstance, User, db
+from app.models.authorization import LIAISON
+from app.models.identity import (APPROVER_LANE, APPROVING_LEADER, CENTER_ADMIN,
+                                 CHIEF_REPRESENTATIVE, COMMITTEE_CHAIR_LANE, COMMITTEE_MEMBER,
+                                 COMMITTEE_VOTE_LANE, DEPARTMENT_ROLES, JOINT_DEPARTMENT_LANE,
+                                 ROLES, WINDOW_CLERK)
+from app.models.organization import Window, window_department
+from app.models.task import COMPLETED
+from app.services import authorization, calendar
+from app.services.committee import organization as committee_org
+from app.services.organization import absences
+from app.services.workflow import assignment
+from app.services.workflow.assignment import Assignment
+
+
+def register() -> None:
+    """The platform routes every lane's task by these rules."""
+    assignment.use(route=route, scopes=scopes, holders=holders)
+
+
+def route(lane: str | None, data: dict, instance: ProcessInstance | None = None,
+          day: date | None = None) -> Assignment:
+    """Where a task of `lane` goes, for a case described by `data` (department, item)."""
+    day = day or calendar.today()
+    department_id = data.get("department_id")
+    if lane == APPROVER_LANE:
+        return _approver(department_id, data.get("item_code"), day)
+    if lane == JOINT_DEPARTMENT_LANE:
+        return _liaison(department_id, day)
+    if lane == COMMITTEE_VOTE_LANE:
+        return _voter(data.get("voter_id"), department_id)
+    if lane == COMMITTEE_CHAIR_LANE:
+        acting, absent = committee_org.presiding(department_id, day)
+        if acting is None:
+            return Assignment(CENTER_ADMIN, None)
+        return Assignment(COMMITTEE_MEMBER, department_id, acting, absent)
+    if lane == WINDOW_CLERK and instance is not None:
+        handler = _case_handler(instance, department_id)
+        if handler is not None:
+            return _with_substitute(Assignment(WINDOW_CLERK, department_id, handler), day)
+    return _pool(lane, department_id)
+
+
+def _approver(department_id: int | None, item_code: str | None, day: date) -> Assignment:
+    letter = (authorization.direct_approval_letter(department_id, item_code, day)
+              if department_id and item_code else None)
+    if letter is None:
+        return _pool(APPROVING_LEADER, department_id)
+    chosen = Assignment(CHIEF_REPRESENTATIVE, department_id, letter.grantee_id,
+                        letter_id=letter.id)
+    return _with_substitute(chosen, day)
+
+
+def _voter(voter_id, department_id: int | None) -> Assignment:
+    voter = db.session.get(User, voter_id) if isinstance(voter_id, int) else None
+    if voter is None or not voter.active:
+        return Assignment(CENTER_ADMIN, None)
+    return Assignment(COMMITTEE_MEMBER, department_id, voter.id)
+
+
+def _liaison(department_id: int | None, day: date) -> Assignment:
+    letter = authorization.valid_letter(department_id, day) if department_id else None
+    if letter is None or LIAISON not in letter.management_powers:
+        return _pool(WINDOW_CLERK, department_id)
+    chosen = Assignment(CHIEF_REPRESENTATIVE, department_id, letter.grantee_id,
+                        letter_id=letter.id)
+    return _with_substitute(chosen, day)
+
+
+def _with_substitute(chosen: Assignment, day: date) -> Assignment:
+    acting, absent = absences.substitute(chosen.assignee_id, chosen.department_id, day)
+    if absent is None:
+        return chosen
+    return Assignment(chosen.role, chosen.department_id, acting, absent, chosen.letter_id)
+
+
+def _case_handler(instance: ProcessInstance, department_id: int | None) -> int | None:
+    """The clerk who received the case: who started it at the window, else whoever did its
+    first window task (for the person it was done for, if a substitute did it)."""
+    first = db.session.execute(
+        sa.select(HumanTask.delegated_from_id, HumanTask.completed_by)
+        .where(HumanTask.instance_id == instance.id, HumanTask.lane == WINDOW_CLERK,
+               HumanTask.state == COMPLETED)
+        .order_by(HumanTask.completed_at).limit(1)).first()
+    for user_id in (instance.started_by, *(first or ())):
+        handler = db.session.get(User, user_id) if user_id else None
+        if handler and handler.active and (WINDOW_CLERK, department_id) in scopes(handler):
+            return handler.id
+    return None
+
+
+def _pool(lane: str | None, department_id: int | None) -> Assignment:
+    """Anyone holding the lane's role (in the department); administrators if nobody does."""
+    if lane not in ROLES:
+        return Assignment(CENTER_ADMIN, None)
+    department_id = department_id if lane in DEPARTMENT_ROLES else None
+    if not holders(lane, department_id):
+        return Assignment(CENTER_ADMIN, None)
+    return Assignment(lane, department_id)
+
+
+def scopes(user: User) -> set[tuple[str, int | None]]:
+    """(role, department) pairs the user acts in: memberships, plus the departments served
+    by the windows where the user holds an A or B post."""
+    found = assignment.member_scopes(user)
+    posts = db.session.scalars(sa.select(Post).where(
+        sa.or_(Post.a_user_id == user.id, Post.b_user_id == user.id)))
+    for post in posts:
+        found.update((WINDOW_CLERK, d.id) for d in post.window.departments)
+    return found
+
+
+def holders(role: str, department_id: int | None) -> list[User]:
+    """Who holds `role` in the department: members, and for window clerks the A and B posts
+    of the windows serving it."""
+    found = {u.id: u for u in assignment.members(role, department_id)}
+    if role == WINDOW_CLERK and department_id is not None:
+        found.update({u.id: u for u in _post_holders(department_id)})
+    return list(found.values())
+
+
+def _post_holders(department_id: int) -> list[User]:
+    ids = db.session.execute(
+        sa.select(Post.a_user_id, Post.b_user_id).join(Window)
+        .join(window_department, window_department.c.window_id == Window.id)
+        .where(window_department.c.department_id == department_id)).all()
+    wanted = {i for pair in ids for i in pair}
+    if not wanted:
+        return []
+    return list(db.session.scalars(sa.select(User).where(User.id.in_(wanted),
+                                                         User.active.is_(True))))

@@ -1,0 +1,104 @@
+"""Who a user task goes to, and who may see and act on it.
+
+A task carries a candidate role (the lane), a department it is narrowed to, and perhaps one
+assignee. What a lane means for an instance and which (role, department) pairs a user acts in
+are the domain's rules, registered at app start with `use`; without them a lane is its role,
+held by whoever has that role's membership.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from app.models import HumanTask, Membership, ProcessInstance, User, db
+from app.models.identity import CENTER_ADMIN, ROLES
+
+
+@dataclass(frozen=True)
+class Assignment:
+    role: str
+    department_id: int | None
+    assignee_id: int | None = None
+    delegated_from_id: int | None = None  # the absent person the assignee stands in for
+    letter_id: int | None = None  # the authorization the assignee acts under, if any
+
+
+Router = Callable[[str | None, dict, ProcessInstance | None, date | None], Assignment]
+Scopes = Callable[[User], set[tuple[str, int | None]]]
+Holders = Callable[[str, int | None], list[User]]
+
+
+def _by_role(lane: str | None, data: dict, instance: ProcessInstance | None = None,
+             day: date | None = None) -> Assignment:
+    return Assignment(lane if lane in ROLES else CENTER_ADMIN, None)
+
+
+def member_scopes(user: User) -> set[tuple[str, int | None]]:
+    return {(m.role, m.department_id) for m in user.memberships}
+
+
+def members(role: str, department_id: int | None) -> list[User]:
+    """Active users holding `role` (in the department) by membership."""
+    query = (sa.select(User).join(Membership)
+             .where(Membership.role == role, User.active.is_(True)))
+    if department_id is not None:
+        query = query.where(Membership.department_id == department_id)
+    return list(db.session.scalars(query))
+
+
+_rules: dict[str, Callable] = {"route": _by_role, "scopes": member_scopes, "holders": members}
+
+
+def use(*, route: Router, scopes: Scopes, holders: Holders) -> None:
+    """Register the domain's rules: a lane's assignment, a user's scopes, a role's holders."""
+    _rules.update(route=route, scopes=scopes, holders=holders)
+
+
+def route(lane: str | None, data: dict, instance: ProcessInstance | None = None,
+          day: date | None = None) -> Assignment:
+    """Where a task of `lane` goes, for an instance whose data is `data`."""
+    return _rules["route"](lane, data, instance, day)
+
+
+def scopes(user: User) -> set[tuple[str, int | None]]:
+    """(role, department) pairs the user acts in."""
+    return _rules["scopes"](user)
+
+
+def holders(role: str, department_id: int | None) -> list[User]:
+    return _rules["holders"](role, department_id)
+
+
+def candidates(task: HumanTask) -> list[User]:
+    if task.assignee_id is not None:
+        user = db.session.get(User, task.assignee_id)
+        return [user] if user else []
+    return holders(task.candidate_role, task.candidate_department_id)
+
+
+def is_candidate(user: User, task: HumanTask) -> bool:
+    found = scopes(user)
+    return ((task.candidate_role, task.candidate_department_id) in found
+            or (task.candidate_department_id is None
+                and any(role == task.candidate_role for role, _ in found)))
+
+
+def can_see(user: User, task: HumanTask) -> bool:
+    return user.is_admin or task.assignee_id == user.id or is_candidate(user, task)
+
+
+def visible_filter(user: User):
+    """A SQL condition matching the tasks `user` may see (for the inbox query)."""
+    if user.is_admin:
+        return sa.true()
+    clauses = [HumanTask.assignee_id == user.id]
+    for role, department_id in scopes(user):
+        clause = HumanTask.candidate_role == role
+        if department_id is not None:
+            clause = sa.and_(clause, sa.or_(HumanTask.candidate_department_id == department_id,
+                                             HumanTask.candidate_department_id.is_(None)))
+        clauses.append(clause)
+    return sa.or_(*clauses)

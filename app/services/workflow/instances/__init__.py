@@ -1,0 +1,160 @@
+"""Starting process instances and reading their state."""
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+
+from app.engine import runtime
+from app.models import HumanTask, ProcessDefinition, ProcessInstance, User, db
+from app.models.process import INSTANCE_STATES
+from app.models.task import OPEN
+from app.services.workflow import assignment, audit, deployment, execution
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import Forbidden, InvalidInput
+
+_SEEN = TaskState.COMPLETED | TaskState.READY | TaskState.WAITING | TaskState.STARTED
+
+
+@dataclass(frozen=True)
+class Opener:
+    """What an instance is opened for (registered by the domain: a case of an item)."""
+    subject: Callable[[dict], Any]  # takes its keys out of the start's variables; None: none
+    variables: Callable[[Any], dict]  # what the process reads of the subject, from the start
+    open: Callable[[ProcessInstance, Any, Actor], None]  # its records, once the row exists
+
+
+_opener = Opener(subject=lambda variables: None, variables=lambda subject: {},
+                 open=lambda instance, subject, actor: None)
+
+
+def open_with(opener: Opener) -> None:
+    global _opener
+    _opener = opener
+
+
+_start_guards: list[Callable[[ProcessDefinition, Actor, dict], None]] = []
+
+
+_viewers: list[Callable[[User, int], bool]] = []
+
+
+def also_viewable_by(rule: Callable[[User, int], bool]) -> None:
+    """Another part a user may have in an instance (registered by the domain)."""
+    if rule not in _viewers:
+        _viewers.append(rule)
+
+
+def guard_start(check: Callable[[ProcessDefinition, Actor, dict], None]) -> None:
+    """A check every start passes before anything is created (registered by the domain)."""
+    if check not in _start_guards:
+        _start_guards.append(check)
+
+
+def start(key: str, actor: Actor, *, business_key: str | None = None,
+          variables: dict | None = None) -> ProcessInstance:
+    """Start the latest version of `key`; variables naming a subject (an item: a case, 办件)
+    open it with the instance."""
+    variables = copy.deepcopy(variables if variables is not None else {})
+    if not isinstance(variables, dict):
+        raise InvalidInput("variables must be a JSON object", field="variables")
+    definition = deployment.latest(key)
+    for check in _start_guards:
+        check(definition, actor, variables)
+    subject = _opener.subject(variables)
+    instance, workflow = create(definition, actor, subject=subject, variables=variables,
+                                business_key=business_key)
+    execution.run_and_save(instance, workflow, actor)
+    db.session.commit()
+    return instance
+
+
+def create(definition: ProcessDefinition, actor: Actor, *, subject: Any = None,
+           variables: dict | None = None,
+           business_key: str | None = None) -> tuple[ProcessInstance, BpmnWorkflow]:
+    """A new instance (and what it is opened for) with its workflow, not yet run or saved."""
+    variables = dict(variables or {})
+    if subject is not None:
+        variables.update(_opener.variables(subject))
+    execution.begin_write()
+    instance = ProcessInstance(definition_id=definition.id, definition=definition,
+                               business_key=business_key, started_by=actor.user_id)
+    db.session.add(instance)
+    db.session.flush()
+    if subject is not None:
+        _opener.open(instance, subject, actor)
+    variables["instance_id"] = instance.id
+    audit.record(actor, "instance.started", instance_id=instance.id, key=definition.key,
+                 version=definition.version, business_key=business_key)
+    return instance, runtime.create(execution.compiled_for(definition), variables)
+
+
+def matching(*, key: str | None = None, state: str | None = None,
+             business_key: str | None = None):
+    """The SELECT of instances by process key, state and business key (unfiltered by viewer)."""
+    if state and state not in INSTANCE_STATES:
+        raise InvalidInput(f"state must be one of {', '.join(INSTANCE_STATES)}",
+                           errors=[{"field": "state", "message": "unknown state"}])
+    stmt = sa.select(ProcessInstance).join(ProcessDefinition)
+    if key:
+        stmt = stmt.where(ProcessDefinition.key == key)
+    if state:
+        stmt = stmt.where(ProcessInstance.state == state)
+    if business_key:
+        stmt = stmt.where(ProcessInstance.business_key == business_key)
+    return stmt
+
+
+def query(*, viewer: User, key: str | None = None, state: str | None = None,
+          business_key: str | None = None, limit: int = 100,
+          offset: int = 0) -> tuple[list[ProcessInstance], int]:
+    stmt = matching(key=key, state=state, business_key=business_key)
+    if not viewer.is_admin:
+        stmt = stmt.where(sa.or_(ProcessInstance.started_by == viewer.id,
+                                 ProcessInstance.id.in_(_involved(viewer))))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    rows = db.session.scalars(stmt.order_by(ProcessInstance.id.desc())
+                              .limit(min(limit, 500)).offset(offset))
+    return list(rows), total
+
+
+def variables(instance: ProcessInstance) -> dict:
+    """The workflow's data as seen by its most recent tasks (top-level keys merged)."""
+    workflow = runtime.load(instance.workflow_json, execution.compiled_for(instance.definition))
+    if runtime.is_finished(workflow):
+        return dict(workflow.data)
+    merged: dict = {}
+    for task in sorted(workflow.tasks.values(), key=lambda t: t.last_state_change):
+        if task.state & _SEEN:  # later values win
+            merged.update(task.data)
+    return merged
+
+
+def _involved(user: User):
+    return sa.select(HumanTask.instance_id).where(
+        sa.or_(assignment.visible_filter(user), HumanTask.completed_by == user.id))
+
+
+def viewable(instance_id: int, user: User) -> ProcessInstance:
+    """The instance, if `user` administers, started, has or had a task in it, or has a part
+    a registered rule names (the approver of a case's extension)."""
+    instance = execution.get_instance(instance_id)
+    if user.is_admin or instance.started_by == user.id:
+        return instance
+    if db.session.scalar(sa.select(sa.literal(1)).where(
+            HumanTask.instance_id == instance_id,
+            sa.or_(assignment.visible_filter(user), HumanTask.completed_by == user.id)).limit(1)):
+        return instance
+    if any(rule(user, instance_id) for rule in _viewers):
+        return instance
+    raise Forbidden(f"you have no part in process instance {instance_id}", code="not_involved")
+
+
+def open_tasks(instance_id: int) -> list[HumanTask]:
+    return list(db.session.scalars(sa.select(HumanTask).where(
+        HumanTask.instance_id == instance_id, HumanTask.state == OPEN)))

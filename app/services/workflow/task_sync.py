@@ -1,0 +1,96 @@
+"""Keeping the human_task table in step with the engine after every step."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from jinja2 import ChainableUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from app.engine import runtime
+from app.models import Department, HumanTask, ProcessInstance, db, utcnow
+from app.models.task import CANCELLED, COMPLETED, OPEN
+from app.services.workflow import assignment, audit, notifications
+from app.services.workflow.actor import Actor
+
+
+def sync(instance: ProcessInstance, workflow, actor: Actor, *,
+         completed_task_id: str | None = None) -> None:
+    ready = {str(t.id): t for t in runtime.ready_user_tasks(workflow)} if workflow else {}
+    open_rows = {row.id: row for row in db.session.scalars(
+        sa.select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == OPEN))}
+    now = utcnow()
+    for task_id, row in open_rows.items():
+        if task_id in ready:
+            continue
+        row.completed_at = now
+        if task_id == completed_task_id:
+            row.state, row.completed_by = COMPLETED, actor.user_id
+        else:  # removed by the engine: boundary event, termination, migration
+            row.state = CANCELLED
+            audit.record(actor, "task.cancelled", instance_id=instance.id, task_id=task_id)
+    for task_id, task in ready.items():
+        if task_id not in open_rows:
+            _create(instance, task, actor)
+
+
+def _create(instance: ProcessInstance, task, actor: Actor) -> None:
+    spec = task.task_spec
+    properties = spec.extensions.get("properties", {})
+    to = assignment.route(spec.lane, task.data, instance)
+    row = HumanTask(
+        id=str(task.id), instance_id=instance.id, name=spec.bpmn_id,
+        title=spec.bpmn_name or spec.bpmn_id, lane=spec.lane, candidate_role=to.role,
+        candidate_department_id=to.department_id, assignee_id=to.assignee_id,
+        delegated_from_id=to.delegated_from_id, authorization_letter_id=to.letter_id,
+        item_code=_text(task.data.get("item_code")), department_id=_department(task.data),
+        due_at=_due(task.data), form_schema=properties.get("formJsonSchemaFilename"),
+        form_ui_schema=properties.get("formUiSchemaFilename"),
+        instructions=instructions_for(task))
+    db.session.add(row)
+    audit.record(actor, "task.created", instance_id=instance.id, task_id=row.id,
+                 name=row.name, role=to.role, department_id=to.department_id,
+                 assignee=to.assignee_id, delegated_from=to.delegated_from_id,
+                 letter_id=to.letter_id)
+    notifications.tell_candidates(row, "task_assigned", f"新待办：{row.title}",
+                                  f"办件流程 #{instance.id} 有一项新待办「{row.title}」。")
+
+
+_TEMPLATES = SandboxedEnvironment(autoescape=False, undefined=ChainableUndefined)
+
+
+def instructions_for(task) -> str | None:
+    """The task's instructions with its data filled in ("核对「{{ item_name }}」…"); the
+    pages escape them. A template that does not render is shown as written."""
+    text = task.task_spec.extensions.get("instructionsForEndUser")
+    if not text or "{" not in text:
+        return text
+    try:
+        return _TEMPLATES.from_string(text).render(**task.data)
+    except TemplateError:
+        return text
+
+
+def _text(value) -> str | None:
+    return value[:64] if isinstance(value, str) else None
+
+
+def _department(data: dict) -> int | None:
+    value = data.get("department_id")
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None
+    return value if db.session.get(Department, value) is not None else None
+
+
+def _due(data: dict) -> datetime | None:
+    """The task's own due time where the process sets one (task_due_at: a vote, a leader's
+    review), else the case's deadline."""
+    value = data.get("task_due_at") or data.get("deadline_at")
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def cancel_all(instance: ProcessInstance, actor: Actor) -> None:
+    sync(instance, None, actor)

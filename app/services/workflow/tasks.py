@@ -1,0 +1,168 @@
+"""The task inbox: finding, claiming and completing user tasks, with object-level checks."""
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from uuid import UUID
+
+import sqlalchemy as sa
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.models import HumanTask, User, db, utcnow
+from app.models.task import OPEN
+from app.services.workflow import assignment, audit, execution, forms
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import Conflict, EngineFailure, Forbidden, NotFound
+
+MAX_ATTEMPTS = 3  # a lost optimistic-lock race is retried, the whole step from scratch
+
+CompletionGuard = Callable[[HumanTask, Actor], None]
+_completion_guards: list[CompletionGuard] = []
+_personal_lanes: dict[str, str] = {}  # lane -> why its tasks are never released or handed on
+
+
+def guard_completion(check: CompletionGuard) -> None:
+    """A check every completion passes under the instance's lock, before the engine runs
+    (registered by the domain); it raises to refuse."""
+    if check not in _completion_guards:
+        _completion_guards.append(check)
+
+
+def keep_personal(lane: str, reason: str) -> None:
+    """Tasks of `lane` belong to the one person they were given to (registered by the domain)."""
+    _personal_lanes[lane] = reason
+
+
+def inbox(user: User, *, assignee_me: bool = False, candidate_role: str | None = None,
+          instance_id: int | None = None, include_closed: bool = False,
+          limit: int = 100, offset: int = 0) -> list[HumanTask]:
+    stmt = sa.select(HumanTask).where(assignment.visible_filter(user))
+    if not include_closed:
+        stmt = stmt.where(HumanTask.state == OPEN)
+    if assignee_me:
+        stmt = stmt.where(HumanTask.assignee_id == user.id)
+    if candidate_role:
+        stmt = stmt.where(HumanTask.candidate_role == candidate_role)
+    if instance_id is not None:
+        stmt = stmt.where(HumanTask.instance_id == instance_id)
+    stmt = stmt.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)
+    return list(db.session.scalars(stmt.limit(min(limit, 500)).offset(offset)))
+
+
+def get(task_id: str, user: User) -> HumanTask:
+    task = db.session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound(f"task {task_id} does not exist", code="task_not_found")
+    if not assignment.can_see(user, task):
+        raise Forbidden(f"task {task_id} is not yours", code="not_your_task")
+    return task
+
+
+def _open_task_for(task_id: str, user: User, *, lock: bool) -> HumanTask:
+    return _lock_open(get(task_id, user)) if lock else _require_open(get(task_id, user))
+
+
+def _lock_open(task: HumanTask) -> HumanTask:
+    execution.lock_instance(task.instance_id)  # serialize with other actors first
+    db.session.refresh(task)
+    return _require_open(task)
+
+
+def _require_open(task: HumanTask) -> HumanTask:
+    if task.state != OPEN:
+        raise Conflict(f"task {task.id} is already {task.state}", code="task_closed")
+    return task
+
+
+def claim(task_id: str, actor: Actor) -> HumanTask:
+    task = _open_task_for(task_id, actor.user, lock=True)
+    if task.assignee_id not in (None, actor.user_id):
+        raise Conflict("the task is claimed by someone else", code="task_claimed")
+    if not (assignment.is_candidate(actor.user, task) or actor.user.is_admin):
+        raise Forbidden("you are not a candidate for this task", code="not_candidate")
+    task.assignee_id, task.claimed_by, task.claimed_at = actor.user_id, actor.user_id, utcnow()
+    audit.record(actor, "task.claimed", instance_id=task.instance_id, task_id=task.id)
+    db.session.commit()
+    return task
+
+
+def unclaim(task_id: str, actor: Actor) -> HumanTask:
+    task = _open_task_for(task_id, actor.user, lock=True)
+    _refuse_personal(task)
+    if task.assignee_id != actor.user_id and not actor.user.is_admin:
+        raise Forbidden("only the assignee or an administrator can release the task",
+                        code="not_assignee")
+    task.assignee_id = None
+    audit.record(actor, "task.unclaimed", instance_id=task.instance_id, task_id=task.id)
+    db.session.commit()
+    return task
+
+
+def reassign(task_id: str, assignee: User, actor: Actor) -> HumanTask:
+    if not actor.user.is_admin:
+        raise Forbidden("only a center administrator can reassign tasks", code="not_admin")
+    task = _open_task_for(task_id, actor.user, lock=True)
+    _refuse_personal(task)
+    previous, task.assignee_id = task.assignee_id, assignee.id
+    audit.record(actor, "task.reassigned", instance_id=task.instance_id, task_id=task.id,
+                 previous=previous, assignee=assignee.id)
+    db.session.commit()
+    return task
+
+
+def _refuse_personal(task: HumanTask) -> None:
+    if task.lane in _personal_lanes:
+        raise Conflict(_personal_lanes[task.lane], code="personal_task")
+
+
+def complete(task_id: str, variables: object, actor: Actor) -> HumanTask:
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            return _complete_once(task_id, variables, actor)
+        except StaleDataError:
+            db.session.rollback()
+            if attempt == MAX_ATTEMPTS:
+                raise Conflict("the process changed while completing; try again",
+                               code="instance_changed") from None
+    raise AssertionError("unreachable")
+
+
+def _complete_once(task_id: str, variables: object, actor: Actor) -> HumanTask:
+    task = get(task_id, actor.user)
+    _check_may_complete(task, actor.user)
+    instance = execution.get_instance(task.instance_id)
+    # Validate before locking, so a bad form never holds the instance's lock.
+    data = forms.validate(forms.task_form(instance.definition, task)[0], variables)
+    _lock_open(task)  # refreshes the instance row too (populate_existing)
+    _check_may_complete(task, actor.user)  # the assignee may have changed meanwhile
+    for check in _completion_guards:
+        check(task, actor)
+    execution.require_running(instance)
+
+    def submit(workflow):
+        engine_task = workflow.get_task_from_id(UUID(task_id))
+        if engine_task is None or engine_task.state != TaskState.READY:
+            raise Conflict(f"task {task_id} is no longer waiting", code="task_closed")
+        # Replace top-level keys with fresh copies: nested values are shared between tasks.
+        engine_task.data.update(copy.deepcopy(data))
+        engine_task.run()
+
+    try:
+        execution.step(instance, actor, submit, completed_task_id=task_id)
+    except EngineFailure as err:  # the process failed, not the person: it stops for an admin
+        execution.record_incident(instance.id, actor, err.detail)
+        raise EngineFailure(f"the process failed after this task and stopped for an "
+                            f"administrator: {err.detail}", code=err.code, incident=err.detail,
+                            **err.extra) from err
+    audit.record(actor, "task.completed", instance_id=instance.id, task_id=task_id,
+                 fields=sorted(data))
+    db.session.commit()
+    return task
+
+
+def _check_may_complete(task: HumanTask, user: User) -> None:
+    if task.assignee_id is not None and task.assignee_id != user.id:
+        raise Conflict("the task is claimed by someone else", code="task_claimed")
+    if task.assignee_id is None and not (assignment.is_candidate(user, task) or user.is_admin):
+        raise Forbidden("you may not complete this task", code="not_candidate")

@@ -1,0 +1,94 @@
+"""Waking instances whose timers are due.
+
+SpiffWorkflow's timers are lazy: they fire only when something runs the engine. Every
+save stores the earliest waiting timer in process_instance.next_timer_at; a periodic
+sweep lists the due instances and fires each one in a transaction of its own. Firing is
+idempotent: a duplicated or late delivery finds nothing due and does nothing.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from app.models import ProcessInstance, db, utcnow
+from app.models.process import RUNNING
+from app.services.workflow import audit, execution
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import EngineFailure, InvalidInput, NotFound
+
+
+def due_instance_ids(now: datetime | None = None, limit: int = 200) -> list[int]:
+    """Running instances whose earliest timer is due, the longest overdue first."""
+    return list(db.session.scalars(
+        sa.select(ProcessInstance.id)
+        .where(ProcessInstance.state == RUNNING,
+               ProcessInstance.next_timer_at <= (now or utcnow()))
+        .order_by(ProcessInstance.next_timer_at, ProcessInstance.id).limit(limit)))
+
+
+def fire(instance_id: int, actor: Actor) -> bool:
+    """Run the engine of a due instance. False when nothing was due or the engine failed."""
+    try:
+        instance = execution.lock_instance(instance_id)
+    except NotFound:
+        db.session.rollback()
+        return False
+    due = instance.next_timer_at
+    if instance.state != RUNNING or due is None or due > utcnow():
+        db.session.rollback()  # ends the write transaction lock_instance began
+        return False
+    return _run(instance, actor, _nothing, "timer.fired", due=due.isoformat())
+
+
+def fire_now(instance_id: int, actor: Actor) -> bool:
+    """For administrators: make every waiting timer of a running instance due, then fire."""
+    instance = execution.lock_instance(instance_id)
+    execution.require_running(instance)
+    moved: list[dict] = []
+
+    def make_due(workflow: BpmnWorkflow) -> None:
+        moved.extend(make_timers_due(workflow, utcnow()))
+
+    return _run(instance, actor, make_due, "timer.fired_now", timers=moved)
+
+
+def make_timers_due(workflow: BpmnWorkflow, now: datetime) -> list[dict]:
+    """Rewrite the due time of every WAITING timer event to `now`; return what was moved.
+
+    The engine fires a timer only once its due time is strictly in the past, so the new
+    due time is a second before `now`.
+    """
+    stamp = (now - timedelta(seconds=1)).isoformat()
+    moved = []
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        value = task.internal_data.get("event_value")
+        if not isinstance(definition, TimerEventDefinition) or value is None:
+            continue
+        if isinstance(value, dict):  # a cycle timer: {'cycles', 'next', 'duration'}
+            moved.append({"timer": task.task_spec.bpmn_id, "was": value["next"]})
+            task.internal_data["event_value"] = {**value, "next": stamp}
+        else:
+            moved.append({"timer": task.task_spec.bpmn_id, "was": value})
+            task.internal_data["event_value"] = stamp
+    return moved
+
+
+def _run(instance: ProcessInstance, actor: Actor, action, audit_action: str, **detail) -> bool:
+    instance_id = instance.id
+    try:
+        execution.step(instance, actor, action)
+    except (EngineFailure, InvalidInput) as err:  # nobody is waiting for the answer
+        execution.record_incident(instance_id, actor, err.detail)
+        return False
+    audit.record(actor, audit_action, instance_id=instance_id, **detail)
+    db.session.commit()
+    return True
+
+
+def _nothing(workflow: BpmnWorkflow) -> None:
+    """No action: runtime.advance() refreshes the timers and runs what became ready."""

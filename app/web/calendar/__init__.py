@@ -1,0 +1,1 @@
+"""The working-day calendar's administration and the State Council's notice."""

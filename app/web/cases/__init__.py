@@ -1,0 +1,1 @@
+"""Intake at the window, the case record, extensions and pauses (延期, 特别程序)."""

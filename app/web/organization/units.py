@@ -1,0 +1,190 @@
+"""Administrators' pages for the organization: centers and departments, windows with their
+AB posts, and staff with their roles.
+
+Plain HTML forms posting to the same services as the JSON API; form fields are named as the
+API's, so a service's problems land next to the field that caused them. A refused form is
+shown again, filled in, with HTTP 400 (409 for a taken code); a saved one redirects back.
+"""
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_babel import gettext as _
+
+from app.http_inputs import db_int
+from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE,
+                                 COMMITTEE_MEMBER, COUNTY_APPROVER, DEPARTMENT_ROLES,
+                                 PROCESS_DESIGNER, ROLES, WINDOW_CLERK)
+from app.models.organization import CENTER_LEVELS, WINDOW_KINDS
+from app.security import current_actor
+from app.services import organization
+from app.services.organization import staff
+from app.web.blueprint import bp
+from app.web.form_support import FailedForm
+from app.web.form_support import posted as _posted
+from app.web.form_support import submit as _submit
+
+
+def _posted_active() -> dict:
+    return {"active": request.form.get("active") == "true"}
+
+
+# --- centers and departments ---------------------------------------------------------------
+
+def _organization_page(failed: FailedForm | None = None) -> str:
+    return render_template("organization/centers.html", failed=failed,
+                           departments=organization.list_departments(),
+                           level_names=_level_names(), **_centers())
+
+
+def _centers() -> dict:
+    centers = organization.list_centers()
+    return {"centers": centers, "center_names": {c.id: c.name for c in centers},
+            "center_options": [(c.id, f"{c.code} {c.name}") for c in centers]}
+
+
+@bp.get("/admin/organization")
+def organization_page():
+    return _organization_page()
+
+
+@bp.post("/admin/organization/centers")
+def create_center_form():
+    return _submit("center", lambda: organization.create_center(_posted(), current_actor()),
+                   _organization_page, "web.organization_page")
+
+
+@bp.post("/admin/organization/departments")
+def create_department_form():
+    return _submit("department",
+                   lambda: organization.create_department(_posted(), current_actor()),
+                   _organization_page, "web.organization_page")
+
+
+@bp.post("/admin/organization/departments/<int:department_id>/active")
+def department_active_form(department_id: int):
+    return _submit("rows", lambda: organization.update_department(
+        department_id, _posted_active(), current_actor()), _organization_page,
+        "web.organization_page")
+
+
+# --- windows and AB posts ------------------------------------------------------------------
+
+def _windows_page(failed: FailedForm | None = None) -> str:
+    actor, windows = current_actor(), organization.list_windows()
+    # only administrators may list staff, and only they can use the form that needs them
+    people = staff.list_staff(actor, active=True) if actor.user.is_admin else []
+    return render_template(
+        "organization/windows.html", failed=failed, windows=windows,
+        holders=organization.post_holders(p for w in windows for p in w.posts),
+        kind_names=_kind_names(), **_centers(),
+        department_options=[(d.code, f"{d.code} {d.name}")
+                            for d in organization.list_departments(active=True)],
+        window_options=[(w.id, f"{w.code} {w.name}") for w in windows if w.active],
+        people_options=[(u.id, f"{u.display_name} ({u.username})") for u in people])
+
+
+@bp.get("/admin/windows")
+def windows_page():
+    return _windows_page()
+
+
+@bp.post("/admin/windows")
+def create_window_form():
+    return _submit("window",
+                   lambda: organization.create_window(_posted("departments"), current_actor()),
+                   _windows_page, "web.windows_page")
+
+
+@bp.post("/admin/windows/<int:window_id>/active")
+def window_active_form(window_id: int):
+    return _submit("rows", lambda: organization.update_window(
+        window_id, _posted_active(), current_actor()), _windows_page, "web.windows_page")
+
+
+@bp.post("/admin/posts")
+def create_post_form():
+    return _submit("post", lambda: organization.create_post(_posted(), current_actor()),
+                   _windows_page, "web.windows_page")
+
+
+@bp.post("/admin/posts/<int:post_id>/delete")
+def delete_post_form(post_id: int):
+    return _submit("rows", lambda: organization.delete_post(post_id, current_actor()),
+                   _windows_page, "web.windows_page")
+
+
+# --- staff ---------------------------------------------------------------------------------
+
+def _staff_page(failed: FailedForm | None = None) -> str:
+    actor, codes = current_actor(), staff.department_codes()
+    people = staff.list_staff(actor)
+    roles = {u.id: staff.role_list(u, codes) for u in people}
+    # ?edit=<id> opens a person's roles form; a refused roles form stays open
+    editing_id = request.args.get("edit", type=db_int) or request.view_args.get("user_id")
+    editing = staff.get_staff(editing_id, actor) if editing_id else None
+    return render_template(
+        "organization/staff.html", failed=failed, people=people, roles=roles, editing=editing,
+        editing_roles=[f"{r['role']}:{r['department'] or ''}" for r in roles.get(editing_id, [])],
+        role_options=_role_options(), role_names=_role_names())
+
+
+@bp.get("/admin/staff")
+def staff_page():
+    return _staff_page()
+
+
+@bp.post("/admin/staff")
+def create_staff_form():
+    return _submit("staff", lambda: staff.create_staff(_posted_staff(), current_actor()),
+                   _staff_page, "web.staff_page")
+
+
+@bp.post("/admin/staff/<int:user_id>/roles")
+def staff_roles_form(user_id: int):
+    return _submit("roles", lambda: staff.replace_roles(user_id, _posted_staff()["roles"],
+                                                        current_actor()),
+                   _staff_page, "web.staff_page")
+
+
+@bp.post("/admin/staff/<int:user_id>/active")
+def staff_active_form(user_id: int):
+    return _submit("rows", lambda: staff.update_profile(user_id, _posted_active(),
+                                                        current_actor()),
+                   _staff_page, "web.staff_page")
+
+
+def _posted_staff() -> dict:
+    """Role checkboxes are posted as "role:DEPARTMENT CODE" ("role:" for center-wide)."""
+    data = _posted("roles")
+    data["roles"] = [dict(zip(("role", "department"), value.split(":", 1)))
+                     for value in data["roles"]]
+    return data
+
+
+def _role_options() -> list[tuple[str, str]]:
+    """(checkbox value, label) for every role a person may hold, per active department."""
+    names, options = _role_names(), []
+    departments = organization.list_departments(active=True)
+    for role in ROLES:
+        if role not in DEPARTMENT_ROLES:
+            options.append((f"{role}:", names[role]))
+        if role in DEPARTMENT_ROLES or role == COMMITTEE_MEMBER:
+            options += [(f"{role}:{d.code}", f"{names[role]} — {d.name}") for d in departments]
+    return options
+
+
+def _role_names() -> dict[str, str]:
+    return {WINDOW_CLERK: _("窗口人员"), CHIEF_REPRESENTATIVE: _("首席代表"),
+            APPROVING_LEADER: _("分管领导"), COMMITTEE_MEMBER: _("审批决策委员会成员"),
+            CENTER_ADMIN: _("中心管理员"), PROCESS_DESIGNER: _("流程设计员"),
+            COUNTY_APPROVER: _("县政府审批负责人")}
+
+
+def _level_names() -> dict[str, str]:
+    names = {"province": _("省级"), "city": _("市级"), "county": _("县级")}
+    return {level: names[level] for level in CENTER_LEVELS}
+
+
+def _kind_names() -> dict[str, str]:
+    names = {"independent": _("独立窗口"), "comprehensive": _("综合窗口")}
+    return {kind: names[kind] for kind in WINDOW_KINDS}

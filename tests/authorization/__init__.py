@@ -1,0 +1,1 @@
+"""Tests of app/services/authorization and its pages and API."""

@@ -1,0 +1,1 @@
+"""Tests of app/services/cases and its pages and API."""

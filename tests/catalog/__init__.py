@@ -1,0 +1,1 @@
+"""Tests of app/services/catalog and its pages and API."""

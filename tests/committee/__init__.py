@@ -1,0 +1,1 @@
+"""Tests of app/services/committee and its pages and API."""

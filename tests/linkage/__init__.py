@@ -1,0 +1,1 @@
+"""Tests of app/services/linkage and its pages and API."""

@@ -1,0 +1,1 @@
+"""Tests of app/services/organization and its pages and API."""

@@ -1,0 +1,151 @@
+"""The clerk's task page: fields generated from JSON Schema, completing, claiming, CSRF."""
+import json
+import re
+from pathlib import Path
+
+from werkzeug.datastructures import MultiDict
+
+from app.models import HumanTask, db
+from app.web import schema_form
+from tests.cases.service_item_steps import open_task, start_case
+from tests.conftest import headers_for, user
+
+FORMS = Path(__file__).parents[2] / "forms"
+
+
+def _form(name: str) -> tuple[dict, dict]:
+    return (json.loads((FORMS / f"{name}.schema.json").read_text("utf-8")),
+            json.loads((FORMS / f"{name}.uischema.json").read_text("utf-8")))
+
+
+def test_enum_with_one_of_titles_becomes_radio_buttons_in_ui_order():
+    schema, ui = _form("service_item_decision")
+    decision, reasons, basis = schema_form.fields(schema, ui)
+    assert (decision.name, decision.widget, decision.required) == ("decision", "radio", True)
+    assert decision.options == [("approve", "准予许可"), ("deny", "不予许可")]
+    assert reasons.widget == "textarea" and reasons.attributes == {"maxlength": 4000}
+    assert basis.help == "不予许可时必须写明法律依据" and not basis.required
+
+
+def test_enum_without_radio_widget_is_a_select_and_min_length_an_attribute():
+    schema = {"type": "object", "required": ["kind"], "properties": {
+        "kind": {"type": "string", "enum": ["a", "b"]},
+        "note": {"type": "string", "minLength": 2, "description": "说明"},
+        "on": {"type": "string", "format": "date"}}}
+    kind, note, on = schema_form.fields(schema)
+    assert kind.widget == "select" and kind.options == [("a", "a"), ("b", "b")] and kind.required
+    assert note.attributes == {"minlength": 2} and note.help == "说明"
+    assert on.widget == "date"
+
+
+def test_boolean_and_array_fields_with_materials_from_the_case():
+    schema, ui = _form("service_item_intake")
+    within, materials, *_ = schema_form.fields(schema, ui, {"item_materials": [("id", "身份证")]})
+    assert within.widget == "checkbox" and not within.required  # unticked is a valid "no"
+    assert materials.widget == "checkboxes" and materials.options == [("id", "身份证")]
+
+
+def test_numbers_are_typed_with_html_bounds():
+    schema = {"type": "object", "properties": {
+        "count": {"type": "integer", "minimum": 1, "maximum": 9},
+        "amount": {"type": "number"}}}
+    count, amount = schema_form.fields(schema)
+    assert count.attributes == {"min": 1, "max": 9, "step": 1} and amount.attributes["step"] == "any"
+    posted = MultiDict({"count": "3", "amount": "2.5"})
+    assert schema_form.to_json(schema, posted) == {"count": 3, "amount": 2.5}
+    # what does not parse is passed on, so the schema refuses it with its own message
+    assert schema_form.to_json(schema, MultiDict({"count": "1.5", "amount": "x"})) == {
+        "count": "1.5", "amount": "x"}
+
+
+def test_form_to_json_types_booleans_lists_and_leaves_out_empty_text():
+    schema, _ = _form("service_item_intake")
+    posted = MultiDict([("within_remit", "true"), ("materials_received", "id_card"),
+                        ("materials_received", "application_form"), ("refusal_reasons", "  "),
+                        ("csrf_token", "t")])
+    assert schema_form.to_json(schema, posted) == {
+        "within_remit": True, "materials_received": ["id_card", "application_form"]}
+    assert schema_form.to_json(schema, MultiDict()) == {"within_remit": False,
+                                                        "materials_received": []}
+
+
+def test_messages_are_grouped_by_top_level_field():
+    found = schema_form.messages_by_field([{"field": "materials_received/0", "message": "m"},
+                                           {"field": "", "message": "whole"}])
+    assert found == {"materials_received": ["m"], "": ["whole"]}
+
+
+def _intake(client) -> HumanTask:
+    return open_task(start_case(client, "MSA-002")["id"], "intake")
+
+
+def test_intake_page_renders_the_generated_form_for_the_clerk(client):
+    task = _intake(client)
+    page = client.get(f"/tasks/{task.id}", headers=headers_for("clerk"))
+    assert page.status_code == 200
+    html = page.text
+    assert "食品经营许可证核发" in html and "张三" in html
+    assert re.search(r'<input type="checkbox" id="field-within_remit" name="within_remit"', html)
+    assert 'name="materials_received" value="application_form"' in html and "申请书" in html
+    assert re.search(r'<textarea id="field-refusal_reasons"[^>]*maxlength="2000"', html)
+    assert 'aria-describedby="field-refusal_reasons-help"' in html
+    assert html.count('name="csrf_token"') >= 4  # complete, claim, upload, sign out
+    inbox = client.get("/", headers=headers_for("clerk")).text
+    assert f'href="/tasks/{task.id}"' in inbox and "食品经营许可证核发" in inbox
+
+
+def test_a_refused_form_comes_back_with_values_and_messages(client):
+    task = _intake(client)
+    response = client.post(f"/tasks/{task.id}", headers=headers_for("clerk"),
+                           data={"materials_received": ["id_card"], "redirect_to": "县卫健局"})
+    assert response.status_code == 400
+    assert re.search(r'id="field-refusal_reasons-error">请填写不予受理理由</span>', response.text)
+    assert 'value="县卫健局"' in response.text
+    assert re.search(r'value="id_card" checked', response.text)
+    db.session.refresh(task)
+    assert task.state == "open"
+
+
+def test_a_good_form_completes_the_task_and_returns_to_the_inbox(client):
+    task = _intake(client)
+    response = client.post(f"/tasks/{task.id}", headers=headers_for("clerk"), data={
+        "within_remit": "true",
+        "materials_received": ["application_form", "id_card", "premises_proof"]})
+    assert response.status_code == 303 and response.location.endswith("/")
+    db.session.refresh(task)
+    assert task.state == "completed"
+
+
+def test_another_departments_clerk_gets_a_403_page(client):
+    task = _intake(client)
+    response = client.get(f"/tasks/{task.id}", headers=headers_for("hea_a"))
+    assert response.status_code == 403 and "<h1>403" in response.text
+    assert client.post(f"/tasks/{task.id}", headers=headers_for("hea_a"),
+                       data={"within_remit": "true"}).status_code == 403
+
+
+def test_claim_and_release_from_the_page(client):
+    task = _intake(client)
+    clerk = headers_for("clerk")
+    assert client.post(f"/tasks/{task.id}/claim", headers=clerk).status_code == 303
+    db.session.refresh(task)
+    assert task.assignee_id == user("clerk").id
+    assert "释放任务" in client.get(f"/tasks/{task.id}", headers=clerk).text
+    assert client.post(f"/tasks/{task.id}/unclaim", headers=clerk).status_code == 303
+    db.session.refresh(task)
+    assert task.assignee_id is None
+
+
+def test_cookie_session_posts_need_the_csrf_token(client):
+    task = _intake(client)
+    with client.session_transaction() as cookie_session:  # signed in by cookie, not a token
+        cookie_session["_user_id"], cookie_session["_fresh"] = user("clerk").get_id(), True
+    page = client.get(f"/tasks/{task.id}").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    form = {"within_remit": "true", "materials_received": ["application_form", "id_card"]}
+    assert client.post(f"/tasks/{task.id}", data=form).status_code == 400
+    db.session.refresh(task)
+    assert task.state == "open"
+    done = client.post(f"/tasks/{task.id}", data={**form, "csrf_token": token})
+    assert done.status_code == 303
+    assert "已办理" in client.get("/").text  # the message shown once back in the inbox

@@ -1,12 +1,38 @@
-"""A case's clock: extensions (延期, art. 42) and pauses (特别程序 / 补正, art. 45)."""
-from flask import jsonify
+"""Cases: finding them (办件查询), and a case's clock: extensions (延期, art. 42) and pauses
+(特别程序 / 补正, art. 45)."""
+from flask import jsonify, request
 
 from app.api.blueprint import bp, json_object
-from app.api.representations import clock, clock_event
+from app.api.representations import case, clock, clock_event
 from app.security import current_actor
 from app.services import cases
 from app.services.cases import clock as case_clock
+from app.services.cases import search
 from app.services.workflow import instances
+from app.services.workflow.errors import InvalidInput
+
+
+SEARCH_FIELDS = {"caseNo": "case_no", "applicant": "applicant", "idNumber": "id_number",
+                 "phone": "phone", "itemCode": "item_code", "departmentId": "department_id",
+                 "status": "status", "receivedFrom": "received_from",
+                 "receivedTo": "received_to", "page": "page"}
+
+
+@bp.get("/cases")
+def find_cases():
+    """?caseNo=&applicant=&idNumber=&phone=&itemCode=&departmentId=&status=&receivedFrom=
+    &receivedTo=&page= among the cases the caller may see; at least one field."""
+    try:
+        query = search.query_from({snake: request.args.get(camel)
+                                   for camel, snake in SEARCH_FIELDS.items()})
+    except InvalidInput as err:  # the problems named as the caller spelled them
+        camel = {snake: name for name, snake in SEARCH_FIELDS.items()}
+        err.errors = [{**p, "field": camel.get(p["field"], p["field"])} for p in err.errors]
+        raise
+    viewer = current_actor().user
+    rows, total = ([], 0) if query.is_empty else search.find_cases(viewer, query)
+    return jsonify({"total": total, "page": query.page, "pageSize": search.PAGE_SIZE,
+                    "items": [{"processInstanceId": c.instance_id, **case(c)} for c in rows]})
 
 
 @bp.get("/cases/<int:instance_id>/clock")

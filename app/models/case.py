@@ -38,6 +38,9 @@ class Case(db.Model):
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("item.id"))
     applicant_name: Mapped[str] = mapped_column(sa.String(200))
     applicant_contact: Mapped[dict] = mapped_column(default=dict)  # phone, email, user_id
+    # What a clerk finds the case again by (办件查询); the phone is also in applicant_contact.
+    applicant_id_number: Mapped[str | None] = mapped_column(sa.String(40), index=True)
+    applicant_phone: Mapped[str | None] = mapped_column(sa.String(40), index=True)
     status_code: Mapped[int] = mapped_column(default=1)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     received_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))

@@ -9,7 +9,7 @@ from app.web.blueprint import bp
 def init_app(app: Flask) -> None:
     from app.web import authorization, catalog, joint, linkage  # noqa: F401  registers routes
     from app.web.calendar import admin, notice  # noqa: F401
-    from app.web.cases import clock, intake  # noqa: F401
+    from app.web.cases import clock, intake, search  # noqa: F401
     from app.web.committee import denials, reviews  # noqa: F401
     from app.web.organization import absences, units  # noqa: F401
     from app.web.workflow import admin as workflow_admin  # noqa: F401

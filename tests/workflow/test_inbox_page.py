@@ -52,7 +52,7 @@ def _section(html: str, kind: str) -> str:
 
 
 def _ids(html: str, kind: str | None = None) -> list[str]:
-    return re.findall(r'href="/tasks/([^"]+)"', _section(html, kind) if kind else html)
+    return re.findall(r'href="/tasks/([0-9a-f-]{36})"', _section(html, kind) if kind else html)
 
 
 @pytest.fixture

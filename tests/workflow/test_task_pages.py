@@ -6,6 +6,7 @@ from pathlib import Path
 from werkzeug.datastructures import MultiDict
 
 from app.models import HumanTask, db
+from app.services import cases
 from app.web import schema_form
 from tests.cases.service_item_steps import open_task, start_case
 from tests.conftest import headers_for, user
@@ -109,11 +110,23 @@ def test_a_refused_form_comes_back_with_values_and_messages(client):
 def test_a_good_form_completes_the_task_and_returns_to_the_inbox(client):
     task = _intake(client)
     response = client.post(f"/tasks/{task.id}", headers=headers_for("clerk"), data={
-        "within_remit": "true",
-        "materials_received": ["application_form", "id_card", "premises_proof"]})
-    assert response.status_code == 303 and response.location.endswith("/")
+        "within_remit": "true", "materials_received": ["application_form", "id_card"]})
+    assert response.status_code == 303 and response.location.endswith("/")  # 补正: no 受理
     db.session.refresh(task)
     assert task.state == "completed"
+
+
+def test_accepting_goes_to_the_case_page_with_its_number_and_notice(client):
+    task = _intake(client)
+    response = client.post(f"/tasks/{task.id}", headers=headers_for("clerk"), data={
+        "within_remit": "true",
+        "materials_received": ["application_form", "id_card", "premises_proof"]})
+    assert response.status_code == 303
+    assert response.location.endswith(f"/cases/{task.instance_id}")
+    case = cases.case_of(task.instance_id)
+    page = client.get(response.location, headers=headers_for("clerk")).text
+    assert f"已受理，办件编号 {case.case_no}" in page
+    assert f"/cases/{task.instance_id}/notices/accepted" in page
 
 
 def test_another_departments_clerk_gets_a_403_page(client):

@@ -26,6 +26,10 @@ def item_by_code(code: str) -> Item:
     return catalog.current(code)  # NotFound "item_not_found" for unknown or retired codes
 
 
+def _clean(value) -> str | None:
+    return str(value).strip().upper()[:40] or None if value else None
+
+
 def open_case(instance: ProcessInstance, item: Item, applicant: dict, actor: Actor) -> Case:
     if not str(applicant.get("name", "")).strip():
         raise InvalidInput("the applicant's name is required",
@@ -33,6 +37,8 @@ def open_case(instance: ProcessInstance, item: Item, applicant: dict, actor: Act
     contact = {k: applicant[k] for k in ("phone", "email", "user_id") if applicant.get(k)}
     case = Case(instance_id=instance.id, item_id=item.id, item=item,
                 applicant_name=applicant["name"].strip(), applicant_contact=contact,
+                applicant_id_number=_clean(applicant.get("id_number")),
+                applicant_phone=_clean(contact.get("phone")),
                 received_by=actor.user_id, first_receiver_id=actor.user_id,
                 history=[], supplements=[])
     db.session.add(case)

@@ -29,7 +29,12 @@ def register() -> None:
 def subject(variables: dict) -> Subject | None:
     """The item and applicant a start names, taken out of its variables."""
     item_code, applicant = variables.pop("item_code", None), variables.pop("applicant", None)
-    return Subject(cases.item_by_code(item_code), applicant or {}) if item_code else None
+    if not item_code:
+        return None
+    applicant = dict(applicant or {})
+    if variables.get("applicant_id_number"):  # stays a start variable as well
+        applicant.setdefault("id_number", variables["applicant_id_number"])
+    return Subject(cases.item_by_code(item_code), applicant)
 
 
 def process_variables(found: Subject) -> dict:

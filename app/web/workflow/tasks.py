@@ -57,12 +57,20 @@ def complete_task_form(task_id: str):
     task = tasks.get(task_id, current_user)
     schema = _task_form(task)[0]
     variables = schema_form.to_json(schema, request.form)
+    case = cases.case_of(task.instance_id)
+    numbered_before = bool(case and case.case_no)
     try:
         tasks.complete(task_id, variables, current_actor())
     except InvalidInput as err:
         db.session.rollback()
         return _page(task, values=request.form,
                      problems=schema_form.problems(schema, err)), err.status
+    if case is not None and not numbered_before:
+        db.session.refresh(case)
+        if case.case_no:  # just accepted (受理): the case page, with its 受理通知书 to print
+            flash(_("已受理，办件编号 %(case_no)s。请打印受理通知书交申请人。",
+                    case_no=case.case_no))
+            return redirect(url_for("web.case_page", instance_id=task.instance_id), code=303)
     flash(_("已办理：%(title)s", title=task.title))
     return redirect(url_for("web.inbox"), code=303)
 

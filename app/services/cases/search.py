@@ -1,0 +1,141 @@
+"""Finding a case again (办件查询): by number, applicant, ID number, phone, item, department,
+status and dates, among the cases the clerk may see; and the tasks a user completed (已办)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from app.models import Case, HumanTask, Item, ProcessInstance, User, db
+from app.models.case import STATUS_NAMES
+from app.models.task import COMPLETED
+from app.services.workflow import instances, working_days
+from app.services.workflow.errors import InvalidInput
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    case_no: str = ""
+    applicant: str = ""
+    id_number: str = ""
+    phone: str = ""
+    item_code: str = ""
+    department_id: int | None = None
+    status: int | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    page: int = 1
+
+    @property
+    def is_empty(self) -> bool:
+        return not any((self.case_no, self.applicant, self.id_number, self.phone,
+                        self.item_code, self.department_id, self.status,
+                        self.received_from, self.received_to))
+
+
+def query_from(args) -> CaseQuery:
+    """A CaseQuery from request arguments (page or API alike); every bad field is named."""
+    problems: list[dict] = []
+    department_id = _integer(args.get("department_id"), "department_id", problems)
+    status = _integer(args.get("status"), "status", problems)
+    if status is not None and status not in STATUS_NAMES:
+        problems.append({"field": "status", "message": "unknown status"})
+    received_from = _day(args.get("received_from"), "received_from", problems)
+    received_to = _day(args.get("received_to"), "received_to", problems)
+    if received_from and received_to and received_to < received_from:
+        problems.append({"field": "received_to", "message": "before received_from"})
+    page = _integer(args.get("page"), "page", problems) or 1
+    if problems:
+        raise InvalidInput("the search cannot be read so", code="search_invalid",
+                           errors=problems)
+    return CaseQuery(**{k: (args.get(k) or "").strip()[:200] for k in (
+        "case_no", "applicant", "id_number", "phone", "item_code")},
+        department_id=department_id, status=status, received_from=received_from,
+        received_to=received_to, page=max(page, 1))
+
+
+def find_cases(viewer: User, query: CaseQuery) -> tuple[list[Case], int]:
+    """The newest first, one page; and how many match in all."""
+    stmt = (sa.select(Case).join(ProcessInstance, ProcessInstance.id == Case.instance_id)
+            .join(Item, Item.id == Case.item_id).where(instances.visible_to(viewer)))
+    for condition in _conditions(query):
+        stmt = stmt.where(condition)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    rows = db.session.scalars(stmt.order_by(Case.received_at.desc(), Case.id.desc())
+                              .limit(PAGE_SIZE).offset((query.page - 1) * PAGE_SIZE))
+    return list(rows.unique()), total
+
+
+def _conditions(query: CaseQuery) -> list:
+    found = []
+    if query.case_no:
+        found.append(Case.case_no.like(f"{_escaped(query.case_no)}%", escape="\\"))
+    if query.applicant:
+        found.append(Case.applicant_name.like(f"%{_escaped(query.applicant)}%", escape="\\"))
+    if query.id_number:
+        found.append(Case.applicant_id_number == query.id_number.upper())
+    if query.phone:
+        found.append(Case.applicant_phone == query.phone)
+    if query.item_code:
+        found.append(Item.code == query.item_code)
+    if query.department_id is not None:
+        found.append(Item.department_id == query.department_id)
+    if query.status is not None:
+        found.append(Case.status_code == query.status)
+    if query.received_from:
+        found.append(Case.received_at >= _start_of(query.received_from))
+    if query.received_to:
+        found.append(Case.received_at < _start_of(query.received_to + timedelta(days=1)))
+    return found
+
+
+def completed_tasks(user: User, page: int = 1) -> tuple[list[HumanTask], int]:
+    """已办: the tasks `user` completed, the latest first."""
+    stmt = sa.select(HumanTask).where(HumanTask.completed_by == user.id,
+                                      HumanTask.state == COMPLETED)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    rows = db.session.scalars(stmt.order_by(HumanTask.completed_at.desc())
+                              .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE))
+    return list(rows), total
+
+
+def cases_of(instance_ids: set[int]) -> dict[int, Case]:
+    if not instance_ids:
+        return {}
+    return {c.instance_id: c for c in db.session.scalars(
+        sa.select(Case).where(Case.instance_id.in_(instance_ids)))}
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, working_days.local_zone())
+
+
+def _integer(value, field: str, problems: list[dict]) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        problems.append({"field": field, "message": "not a whole number"})
+        return None
+    if not 0 < number < 2**31:
+        problems.append({"field": field, "message": "out of range"})
+        return None
+    return number
+
+
+def _day(value, field: str, problems: list[dict]) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        problems.append({"field": field, "message": "not a date (YYYY-MM-DD)"})
+        return None

@@ -162,3 +162,21 @@ def test_cookie_session_posts_need_the_csrf_token(client):
     done = client.post(f"/tasks/{task.id}", data={**form, "csrf_token": token})
     assert done.status_code == 303
     assert "已办理" in client.get("/").text  # the message shown once back in the inbox
+
+
+def test_a_suspended_cases_task_is_marked_and_a_submit_keeps_the_input(client):
+    task = _intake(client)
+    admin = headers_for("admin")
+    assert client.post(f"/api/process-instances/{task.instance_id}/suspend",
+                       headers=admin).status_code == 200
+    page = client.get(f"/tasks/{task.id}", headers=headers_for("clerk")).text
+    assert "已挂起" in page and "<fieldset disabled>" in page
+    response = client.post(f"/tasks/{task.id}", headers=headers_for("clerk"), data={
+        "within_remit": "true", "materials_received": ["application_form"],
+        "redirect_to": "县卫健局"})
+    assert response.status_code == 409
+    assert "该办件流程已挂起，恢复后才能提交" in response.text
+    assert 'value="县卫健局"' in response.text and re.search(
+        r'value="application_form" checked', response.text)
+    db.session.refresh(task)
+    assert task.state == "open"

@@ -10,11 +10,12 @@ from flask_login import current_user
 
 from app.models import HumanTask, User, db
 from app.models.identity import COMMITTEE_VOTE_LANE
+from app.models.process import SUSPENDED
 from app.security import current_actor
 from app.services import cases
 from app.services.workflow import attachments, execution, forms, tasks
-from app.services.workflow.errors import InvalidInput
-from app.web import schema_form
+from app.services.workflow.errors import Conflict, InvalidInput
+from app.web import problem_text, schema_form
 from app.web.blueprint import bp
 from app.web.cases import record as case_record
 
@@ -31,7 +32,8 @@ def _enum_sources(case) -> dict[str, list[tuple[str, str]]]:
                                for m in case.item.materials or []]}
 
 
-def _page(task: HumanTask, *, values=None, problems=None, upload_problem: str = ""):
+def _page(task: HumanTask, *, values=None, problems=None, upload_problem: str = "",
+          refusal: str = ""):
     schema, ui = _task_form(task)
     case = cases.case_of(task.instance_id)
     assignee = db.session.get(User, task.assignee_id) if task.assignee_id else None
@@ -39,10 +41,11 @@ def _page(task: HumanTask, *, values=None, problems=None, upload_problem: str = 
         "workflow/tasks/detail.html", task=task, case=case, assignee=assignee,
         form_title=(schema or {}).get("title", ""),
         fields=schema_form.fields(schema, ui, _enum_sources(case)),
-        values=schema_form.values_of(values), problems=problems or {},
+        values=schema_form.values_of(values), problems=problems or {}, refusal=refusal,
         attachments=attachments.listing(task.instance_id, current_user),
         upload_problem=upload_problem, allowed_types=sorted(attachments.ALLOWED_TYPES),
         is_open=task.state == "open",
+        suspended=execution.get_instance(task.instance_id).state == SUSPENDED,
         may_release=task.assignee_id == current_user.id and task.lane != COMMITTEE_VOTE_LANE,
         **case_record.context(task.instance_id))
 
@@ -65,6 +68,10 @@ def complete_task_form(task_id: str):
         db.session.rollback()
         return _page(task, values=request.form,
                      problems=schema_form.problems(schema, err)), err.status
+    except Conflict as err:  # suspended, stopped, or taken meanwhile: the input is kept
+        db.session.rollback()
+        return _page(task, values=request.form,
+                     refusal=problem_text.for_people(err)), err.status
     if case is not None and not numbered_before:
         db.session.refresh(case)
         if case.case_no:  # just accepted (受理): the case page, with its 受理通知书 to print

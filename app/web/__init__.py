@@ -13,5 +13,5 @@ def init_app(app: Flask) -> None:
     from app.web.committee import denials, reviews  # noqa: F401
     from app.web.organization import absences, units  # noqa: F401
     from app.web.workflow import admin as workflow_admin  # noqa: F401
-    from app.web.workflow import decisions, designer, pages, tasks  # noqa: F401
+    from app.web.workflow import decisions, designer, pages, tasks, timer_pages  # noqa: F401
     app.register_blueprint(bp)

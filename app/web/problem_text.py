@@ -39,6 +39,7 @@ _WORDINGS: dict[str, Callable[[dict], str]] = {
     "instance_error": lambda extra: _("该办件流程因异常已停止，请联系管理员处理后再提交；您填写的内容已保留。"),
     "task_closed": lambda extra: _("该任务已由他人办理或已关闭。"),
     "task_claimed": lambda extra: _("该任务已被他人认领。"),
+    "timer_not_waiting": lambda extra: _("该定时器已不在等待中（可能已触发或流程已前进）。"),
     "calendar_out_of_range": _calendar_out_of_range,
     "calendar_invalid_days": _calendar_invalid_days,
     "calendar_error": _calendar_error,
@@ -49,3 +50,7 @@ def for_people(err: ServiceError) -> str:
     """The refusal as a person on a page should read it."""
     wording = _WORDINGS.get(err.code)
     return wording(err.extra) if wording else err.detail
+
+
+def reason_required() -> str:
+    return _("请填写原因：它将记入审计日志。")

@@ -125,7 +125,8 @@ def test_retry_that_fails_again_keeps_the_instance_in_error(client, frozen_clock
         "remind_at": (at + timedelta(hours=1)).isoformat(),
         "deadline_at": (at + timedelta(days=1)).isoformat()})  # no reminder_text: script fails
     frozen_clock.move_to(MONDAY + timedelta(hours=2))
-    assert post(client, f"/admin/instances/{instance.id}/fire-timers").status_code == 303
+    fired = post(client, f"/admin/instances/{instance.id}/timers/remind/fire", reason="测试")
+    assert fired.status_code == 303
     assert instance_row(instance.id).state == ERROR
     response = post(client, f"/admin/instances/{instance.id}/retry")
     assert response.status_code == 422 and "reminder_text" in response.text
@@ -143,13 +144,45 @@ def _accepted_promise_case(client) -> int:
 def test_fire_timers_now_moves_a_promise_case_past_its_warning(client):
     case_id = _accepted_promise_case(client)
     assert not notices(case_id, "warning")
-    done = post(client, f"/admin/instances/{case_id}/fire-timers")
+    page = client.get(f"/admin/instances/{case_id}", headers=admin()).text
+    timer = _waiting_timer(case_id, "预警")
+    confirm_link = f"/admin/instances/{case_id}/timers/{timer['timer']}/fire"
+    assert confirm_link in page and "立即触发…" in page
+    confirm = client.get(confirm_link, headers=admin()).text
+    assert "此操作不可撤销" in confirm and timer["name"] in confirm
+    refused = post(client, confirm_link)  # no reason given: nothing fires
+    assert refused.status_code == 400 and "请填写原因" in refused.text
+    assert not notices(case_id, "warning")
+    done = post(client, confirm_link, reason="系统停机补发预警")
     assert done.status_code == 303 and "outcome=timers_fired" in done.location
     assert notices(case_id, "warning")
-    assert "timer.fired_now" in audit_actions(case_id)
+    [fired] = [e for e in audit_events(case_id) if e.action == "timer.fired_now"]
+    assert fired.detail["reason"] == "系统停机补发预警"
+    assert [t["timer"] for t in fired.detail["timers"]] == [timer["timer"]]
+    assert {t["timer"] for t in _waiting(case_id)} and timer["timer"] not in {
+        t["timer"] for t in _waiting(case_id)}  # the others still wait
+    again = post(client, confirm_link, reason="再次")
+    assert again.status_code == 409
     api = client.post(f"/api/process-instances/{case_id}/fire-timers",
                       headers=headers_for("clerk"))
     assert api.status_code == 403
+
+
+def _waiting(instance_id: int) -> list[dict]:
+    from app.services.workflow import execution, timers
+    return timers.waiting(execution.get_instance(instance_id))
+
+
+def _waiting_timer(instance_id: int, words: str) -> dict:
+    return next(t for t in _waiting(instance_id) if words in t["name"])
+
+
+def audit_events(instance_id: int):
+    import sqlalchemy as sa
+
+    from app.models import AuditEvent, db
+    return list(db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.instance_id == instance_id).order_by(AuditEvent.id)))
 
 
 def test_reassign_moves_the_task_and_is_audited(client):
@@ -250,3 +283,19 @@ def test_the_dashboard_says_which_coming_year_is_provisional(client, frozen_cloc
     notice = (DATA / "notice_2027_test.txt").read_text(encoding="utf-8")
     calendar_admin.confirm_notice("CN", 2027, notice, "国办发明电〔2026〕99号", Actor.system("tests"))
     assert "工作日历为暂定" not in client.get("/admin/dashboard", headers=admin()).text
+
+
+def test_the_api_fires_one_named_timer_with_its_reason(client):
+    case_id = _accepted_promise_case(client)
+    timer = _waiting_timer(case_id, "预警")
+    bad = client.post(f"/api/process-instances/{case_id}/fire-timers", headers=admin(),
+                      json={"timer": 5})
+    assert bad.status_code == 400 and bad.json["errors"][0]["field"] == "timer"
+    unknown = client.post(f"/api/process-instances/{case_id}/fire-timers", headers=admin(),
+                          json={"timer": "no_such_timer"})
+    assert unknown.status_code == 409 and unknown.json["code"] == "timer_not_waiting"
+    done = client.post(f"/api/process-instances/{case_id}/fire-timers", headers=admin(),
+                       json={"timer": timer["timer"], "reason": "接口补发"})
+    assert done.status_code == 200 and done.json["fired"] is True
+    assert notices(case_id, "warning")
+    assert timer["timer"] not in {t["timer"] for t in _waiting(case_id)}

@@ -80,8 +80,16 @@ def migrate_instance(instance_id: int):
 
 @bp.post("/process-instances/<int:instance_id>/fire-timers")
 def fire_instance_timers(instance_id: int):
+    """Body (optional): {"timer": its BPMN id (else every waiting timer), "reason": ...}."""
     permissions.require_admin(current_actor())  # timers.fire_now leaves the check to callers
-    fired = timers.fire_now(instance_id, current_actor())
+    body = json_object()
+    timer, reason = body.get("timer"), body.get("reason", "")
+    wrong = [{"field": name, "message": "must be a string"}
+             for name, value in (("timer", timer), ("reason", reason))
+             if value is not None and not isinstance(value, str)]
+    if wrong:
+        raise InvalidInput("timer and reason must be strings", errors=wrong)
+    fired = timers.fire_now(instance_id, current_actor(), timer=timer, reason=reason)
     instance = instances.viewable(instance_id, current_actor().user)
     return jsonify(fired=fired, instance=rep.instance(instance))
 

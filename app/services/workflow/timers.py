@@ -14,11 +14,12 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
+from app.engine import runtime
 from app.models import ProcessInstance, db, utcnow
 from app.models.process import RUNNING
 from app.services.workflow import audit, execution
 from app.services.workflow.actor import Actor
-from app.services.workflow.errors import EngineFailure, InvalidInput, NotFound
+from app.services.workflow.errors import Conflict, EngineFailure, InvalidInput, NotFound
 
 
 def due_instance_ids(now: datetime | None = None, limit: int = 200) -> list[int]:
@@ -44,31 +45,57 @@ def fire(instance_id: int, actor: Actor) -> bool:
     return _run(instance, actor, _nothing, "timer.fired", due=due.isoformat())
 
 
-def fire_now(instance_id: int, actor: Actor) -> bool:
-    """For administrators: make every waiting timer of a running instance due, then fire."""
+def fire_now(instance_id: int, actor: Actor, *, timer: str | None = None,
+             reason: str = "") -> bool:
+    """For administrators: make a waiting timer of a running instance due (`timer`, its BPMN
+    id; every one when None), then fire. The reason is kept in the audit trail."""
+    reason = (reason or "").strip()[:500]
     instance = execution.lock_instance(instance_id)
     execution.require_running(instance)
+    if timer is not None and timer not in {t["timer"] for t in waiting(instance)}:
+        raise Conflict(f"timer {timer} of process instance {instance_id} is not waiting",
+                       code="timer_not_waiting", timer=timer)
     moved: list[dict] = []
 
     def make_due(workflow: BpmnWorkflow) -> None:
-        moved.extend(make_timers_due(workflow, utcnow()))
+        moved.extend(make_timers_due(workflow, utcnow(), only=timer))
 
-    return _run(instance, actor, make_due, "timer.fired_now", timers=moved)
+    return _run(instance, actor, make_due, "timer.fired_now", timers=moved, reason=reason)
 
 
-def make_timers_due(workflow: BpmnWorkflow, now: datetime) -> list[dict]:
-    """Rewrite the due time of every WAITING timer event to `now`; return what was moved.
+def waiting(instance: ProcessInstance) -> list[dict]:
+    """The instance's waiting timers: BPMN id, name and due moment (ISO, as stored)."""
+    workflow = runtime.load(instance.workflow_json, execution.compiled_for(instance.definition))
+    found = []
+    for task in _waiting_timer_tasks(workflow):
+        value = task.internal_data["event_value"]
+        found.append({"timer": task.task_spec.bpmn_id,
+                      "name": task.task_spec.bpmn_name or task.task_spec.bpmn_id,
+                      "due": value["next"] if isinstance(value, dict) else value})
+    return found
+
+
+def _waiting_timer_tasks(workflow: BpmnWorkflow) -> list:
+    return [task for task in workflow.get_tasks(state=TaskState.WAITING)
+            if isinstance(getattr(task.task_spec, "event_definition", None),
+                          TimerEventDefinition)
+            and task.internal_data.get("event_value") is not None]
+
+
+def make_timers_due(workflow: BpmnWorkflow, now: datetime,
+                    only: str | None = None) -> list[dict]:
+    """Rewrite the due time of every WAITING timer event (or the one whose BPMN id is
+    `only`) to `now`; return what was moved.
 
     The engine fires a timer only once its due time is strictly in the past, so the new
     due time is a second before `now`.
     """
     stamp = (now - timedelta(seconds=1)).isoformat()
     moved = []
-    for task in workflow.get_tasks(state=TaskState.WAITING):
-        definition = getattr(task.task_spec, "event_definition", None)
-        value = task.internal_data.get("event_value")
-        if not isinstance(definition, TimerEventDefinition) or value is None:
+    for task in _waiting_timer_tasks(workflow):
+        if only is not None and task.task_spec.bpmn_id != only:
             continue
+        value = task.internal_data["event_value"]
         if isinstance(value, dict):  # a cycle timer: {'cycles', 'next', 'duration'}
             moved.append({"timer": task.task_spec.bpmn_id, "was": value["next"]})
             task.internal_data["event_value"] = {**value, "next": stamp}

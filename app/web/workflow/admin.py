@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from app.http_inputs import db_int
 from app.models import User, db
-from app.models.process import INSTANCE_STATES
+from app.models.process import INSTANCE_STATES, RUNNING
 from app.security import current_actor
 from app.services import calendar, cases
 from app.services.calendar import admin as calendar_admin
@@ -94,6 +94,7 @@ def _detail_page(instance_id: int, *, outcome: str | None = None, refusal: str |
         case=cases.case_of(instance_id), state_names=state_names(), outcome=outcome,
         refusal=refusal, assignee_options={t.id: _assignee_options(t) for t in open_tasks},
         newer_versions=instance_migration.newer_versions(instance),
+        waiting_timers=timers.waiting(instance) if instance.state == RUNNING else [],
         diagram=_diagram(instance), element_state_names=element_state_names(),
         viewer_ready=vendor_ready(VIEWER_JS), viewer_js=VIEWER_JS, viewer_css=VENDOR_CSS)
 
@@ -160,12 +161,6 @@ def admin_field_action(instance_id: int, action: str):
     service, field, outcome = FIELD_ACTIONS[action]
     value = request.form.get(field, "")
     return _act(instance_id, lambda: service(instance_id, value, current_actor()), outcome)
-
-
-@bp.post("/admin/instances/<int:instance_id>/fire-timers")
-def admin_fire_timers(instance_id: int):
-    return _act(instance_id, lambda: timers.fire_now(instance_id, current_actor()),
-                lambda fired: "timers_fired" if fired else "timers_failed")
 
 
 @bp.post("/admin/instances/<int:instance_id>/tasks/<task_id>/reassign")

@@ -92,8 +92,11 @@ def test_terminate_needs_a_reason(client):
     case_id = start_case(client, "MSA-001")["id"]
     assert post(client, f"/admin/instances/{case_id}/terminate", reason=" ").status_code == 400
     assert instance_state(case_id) == "running"
+    unconfirmed = post(client, f"/admin/instances/{case_id}/terminate", reason="申请人撤回")
+    assert unconfirmed.status_code == 400 and "请勾选确认" in unconfirmed.text
+    assert instance_state(case_id) == "running"
     assert post(client, f"/admin/instances/{case_id}/terminate",
-                reason="申请人撤回").status_code == 303
+                reason="申请人撤回", confirm="yes").status_code == 303
     assert instance_state(case_id) == "terminated"
 
 

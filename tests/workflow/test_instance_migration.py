@@ -152,8 +152,11 @@ def test_admin_page_lists_newer_versions_and_migrates(client):
     deploy_test_file("migration_v2_added_step.bpmn")
     page = client.get(f"/admin/instances/{instance_id}", headers=admin()).text
     assert f'action="/admin/instances/{instance_id}/migrate"' in page and 'value="2"' in page
-    done = client.post(f"/admin/instances/{instance_id}/migrate", data={"version": "2"},
-                       headers=admin())
+    unconfirmed = client.post(f"/admin/instances/{instance_id}/migrate",
+                              data={"version": "2"}, headers=admin())
+    assert unconfirmed.status_code == 400 and stored(instance_id).definition.version == 1
+    done = client.post(f"/admin/instances/{instance_id}/migrate",
+                       data={"version": "2", "confirm": "yes"}, headers=admin())
     assert done.status_code == 303 and "outcome=migrated" in done.location
     assert "已迁移到新版本" in client.get(done.location, headers=admin()).text
     assert stored(instance_id).definition.version == 2
@@ -162,7 +165,7 @@ def test_admin_page_lists_newer_versions_and_migrates(client):
 def test_admin_page_shows_why_a_migration_was_refused(client):
     instance_id = start_demo(client)
     deploy_test_file("migration_v2_removed_task.bpmn")
-    refused = client.post(f"/admin/instances/{instance_id}/migrate", data={"version": "2"},
-                          headers=admin())
+    refused = client.post(f"/admin/instances/{instance_id}/migrate",
+                          data={"version": "2", "confirm": "yes"}, headers=admin())
     assert refused.status_code == 409 and "review (READY)" in refused.text
     assert stored(instance_id).definition.version == 1

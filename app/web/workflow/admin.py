@@ -160,7 +160,13 @@ FIELD_ACTIONS = {"terminate": (instance_admin.terminate, "reason", "terminated")
 def admin_field_action(instance_id: int, action: str):
     service, field, outcome = FIELD_ACTIONS[action]
     value = request.form.get(field, "")
-    return _act(instance_id, lambda: service(instance_id, value, current_actor()), outcome)
+
+    def confirmed_then_act():
+        if request.form.get("confirm") != "yes":  # irreversible: the box says so and is ticked
+            raise InvalidInput(_("请勾选确认：此操作不可撤销。"),
+                               errors=[{"field": "confirm", "message": "not confirmed"}])
+        return service(instance_id, value, current_actor())
+    return _act(instance_id, confirmed_then_act, outcome)
 
 
 @bp.post("/admin/instances/<int:instance_id>/tasks/<task_id>/reassign")

@@ -72,7 +72,10 @@ def test_clerk_takes_in_a_case_then_claims_and_completes_a_group_task(page, page
     for i in range(materials.count()):
         materials.nth(i).check()
     page.get_by_role("button", name="提交").click()
-    page.wait_for_url(re.compile(r"/$"))
-    expect(page.get_by_role("status")).to_contain_text(f"已办理：{group_case.title}")
+    # 受理: the case page, with its number and the notice to print for the applicant.
+    page.wait_for_url(re.compile(r"/cases/\d+$"))
+    expect(page.get_by_role("status")).to_contain_text("已受理，办件编号")
+    expect(page.get_by_role("link", name="受理通知书").first).to_be_visible()
+    screenshot(page, "clerk-06-case-after-accepting")
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="我的待办").click()
     expect(page.locator(f'a[href="/tasks/{group_case.task_id}"]')).to_have_count(0)
-    screenshot(page, "clerk-06-inbox-after-completing")

@@ -81,6 +81,7 @@ def test_sign_in_claim_and_complete_with_the_keyboard_only(page, group_case):
     screenshot(page, "keyboard-02-task-submit-focused")
     page.keyboard.press("Enter")
 
-    page.wait_for_url(re.compile(r"/$"))
-    expect(page.get_by_role("status")).to_contain_text(f"已办理：{group_case.title}")
+    page.wait_for_url(re.compile(r"/cases/\d+$"))  # accepted (受理): the case page
+    expect(page.get_by_role("status")).to_contain_text("已受理，办件编号")
+    page.goto(page.url.rsplit("/cases/", 1)[0] + "/")
     expect(page.locator(task_link)).to_have_count(0)

@@ -52,7 +52,8 @@ except ImportError:  # the `test` extra brings it
                 allow_module_level=True)
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+# Kept as CI artifacts: .ci/run says where. A relative SCREENSHOT_DIR is the working directory's.
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR") or ROOT / "artifacts" / "screenshots")
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 VIEWPORT = {"width": 1280, "height": 800}
 PASSWORD = "demo"  # every demo account's
@@ -202,9 +203,23 @@ GUARD = pytest.StashKey[PageGuard]()
 @pytest.fixture
 def page(browser, live_server, request):
     """A fresh browser context (no cookies) and page at 1280x800 on the live server."""
+    yield from _guarded_page(browser, live_server, request, VIEWPORT)
+
+
+# The two widths every journey is walked at: a desktop and a phone (iPhone 12-14).
+JOURNEY_VIEWPORTS = {1440: {"width": 1440, "height": 900}, 390: {"width": 390, "height": 844}}
+
+
+@pytest.fixture(params=sorted(JOURNEY_VIEWPORTS, reverse=True), ids=lambda w: f"{w}px")
+def wide_and_narrow(browser, live_server, request):
+    """A fresh page at 1440 px, then (the test's second run) at 390 px."""
+    yield from _guarded_page(browser, live_server, request, JOURNEY_VIEWPORTS[request.param])
+
+
+def _guarded_page(browser, live_server, request, viewport):
     guard = PageGuard()
     request.node.stash[GUARD] = guard
-    context = browser.new_context(viewport=VIEWPORT, base_url=live_server, locale="zh-CN",
+    context = browser.new_context(viewport=viewport, base_url=live_server, locale="zh-CN",
                                   timezone_id="Asia/Shanghai")
     context.set_default_timeout(10_000)
     context.on("request", guard.on_request)
@@ -242,15 +257,21 @@ def pytest_runtest_call(item):
 
 # -- helpers the tests share ----------------------------------------------------------------
 
-def screenshot(page, name: str) -> Path:
-    """Save the whole page as artifacts/screenshots/<name>.png; it must fit the viewport's
-    width (no horizontal scrolling at 1280 px)."""
+def screenshot(page, name: str, fits: bool = True) -> Path:
+    """Save the whole page as <SCREENSHOT_DIR>/<name>.png; unless `fits` is False it must fit
+    the window's width (no horizontal scrolling)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= VIEWPORT["width"], f"{name}: the page is {width} px wide, wider than the window"
+    if fits:
+        assert_fits_the_window(page, name)
     return path
+
+
+def assert_fits_the_window(page, name: str) -> None:
+    width, window = page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= window, f"{name}: the page is {width} px wide, wider than the {window} px window"
 
 
 def sign_in(page, username: str, shot: str | None = None) -> None:
@@ -276,3 +297,19 @@ def group_case(live_app):
             HumanTask.state == "open"))
         assert task is not None and task.assignee_id is None
         return SimpleNamespace(instance_id=instance.id, task_id=task.id, title=task.title)
+
+
+class Journey:
+    """One user's journey at one window width; its screenshots are
+    <SCREENSHOT_DIR>/<journey>-<width>-<step>.png, each checked to fit the window."""
+
+    def __init__(self, page, name: str):
+        self.page, self.name = page, name
+        self.width = page.viewport_size["width"]
+
+    @property
+    def on_a_phone(self) -> bool:
+        return self.width < 600
+
+    def shot(self, step: str, fits: bool = True) -> Path:
+        return screenshot(self.page, f"{self.name}-{self.width}-{step}", fits)

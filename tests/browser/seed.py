@@ -54,13 +54,16 @@ def reviewed(app, item_code: str, applicant: str, opinion: str) -> SimpleNamespa
         return _case(instance_id)
 
 
-def joint_with_a_rejection(app, applicant: str, reasons: str) -> SimpleNamespace:
-    """A 联办件 MSA and HCD agreed to and HEA rejected: 牵头窗口协调 is open for the MSA window."""
+def joint_with_a_rejection(app, applicant: str, reasons: str,
+                           conditions: str) -> SimpleNamespace:
+    """A 联办件 MSA agreed to, HCD with `conditions` and HEA rejected for `reasons`:
+    牵头窗口协调 is open for the MSA window, the lead."""
     instance_id = accepted(app, JOINT_ITEM, applicant, process="joint_approval")
     with app.app_context():
-        for code in ("MSA", "HCD"):
-            complete(instance_id, "department_opinion", CHIEFS[code], code,
-                     opinion_decision="agree")
+        complete(instance_id, "department_opinion", CHIEFS["MSA"], "MSA",
+                 opinion_decision="agree")
+        complete(instance_id, "department_opinion", CHIEFS["HCD"], "HCD",
+                 opinion_decision="conditional", opinion_conditions=conditions)
         complete(instance_id, "department_opinion", CHIEFS["HEA"], "HEA",
                  opinion_decision="reject", opinion_reasons=reasons,
                  opinion_legal_basis="《公共场所卫生管理条例》第七条")

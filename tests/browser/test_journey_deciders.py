@@ -32,7 +32,7 @@ def decide_and_see_the_case(journey: Journey, case, opinion: str, holder: str = 
     else:
         page.get_by_role("button", name="认领").click()
     page.get_by_label("准予许可", exact=True).check()
-    journey.shot("02-decision-task", fits=not journey.on_a_phone)  # see test_phone_layout
+    journey.shot("02-decision-task")
     page.get_by_role("button", name="提交").click()
     expect(page.get_by_role("status")).to_contain_text(f"已办理：{case.task_title}")
     expect(page.locator(f'a[href="/tasks/{case.task_id}"]')).to_have_count(0)

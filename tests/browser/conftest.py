@@ -144,7 +144,8 @@ def browser():
     executable = _chromium_path()
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, headless=True,
-                                              args=["--no-sandbox"])
+                                              # native controls (date, file) in Chinese
+                                              args=["--no-sandbox", "--lang=zh-CN"])
         try:
             yield chromium
         finally:

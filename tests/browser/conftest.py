@@ -144,7 +144,8 @@ def browser():
     executable = _chromium_path()
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, headless=True,
-                                              # native controls (date, file) in Chinese
+                                              # native controls (date, file) in Chinese, where
+                                              # Debian's chromium-l10n is installed
                                               args=["--no-sandbox", "--lang=zh-CN"])
         try:
             yield chromium

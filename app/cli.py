@@ -108,6 +108,8 @@ def setup(demo: bool, admin_username: str | None) -> None:
     click.echo(f"calendar: {', '.join(map(str, added)) or 'no'} years added")
     for r in deployment.deploy_directory(current_app.config["PROCESSES_DIR"], Actor.system("setup")):
         click.echo(f"deployed {r.definition.key} v{r.definition.version}")
+    from app.services.cases import notice_font
+    click.echo(f"notice font: {notice_font.truetype_path()}")  # converted now, not on the 1st PDF
     if demo:
         from app import demo as demo_data
         demo_data.load(current_app.config["CENTER_CODE"])

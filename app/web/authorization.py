@@ -167,7 +167,14 @@ def letter_page(letter_id: int):
 def revoke_letter_page(letter_id: int):
     _require_admin()
     try:
-        letters.revoke(letter_id, request.form.get("reason", ""), current_actor())
+        reason = request.form.get("reason", "")
+        if not reason.strip():  # said first: the box alone does not revoke
+            raise InvalidInput(_("请填写撤销原因。"), errors=[{"field": "reason",
+                                                            "message": "required"}])
+        if request.form.get("confirm") != "yes":  # the grantee loses the powers today
+            raise InvalidInput(_("请勾选确认：撤销后被授权人即日起不再享有授权，此操作不可撤销。"),
+                               errors=[{"field": "confirm", "message": "not confirmed"}])
+        letters.revoke(letter_id, reason, current_actor())
     except (InvalidInput, Conflict) as err:
         return _document(letters.get(letter_id), err)
     return redirect(url_for("web.letter_page", letter_id=letter_id))

@@ -347,8 +347,8 @@ def test_issue_and_revoke_through_the_pages(client, unit):
     assert created.status_code == 302
     letter = letters.listing(department_id=department.id)[0]
     assert letter.number == "页面-1" and letter.powers_for("TL-001") == {"acceptance", "approval"}
-    revoked = client.post(f"/admin/letters/{letter.id}/revoke", data={"reason": "测试"},
-                          headers=headers_for("admin"))
+    revoked = client.post(f"/admin/letters/{letter.id}/revoke",
+                          data={"reason": "测试", "confirm": "yes"}, headers=headers_for("admin"))
     assert revoked.status_code == 302 and letters.get(letter.id).status == "revoked"
 
 
@@ -359,6 +359,22 @@ def test_page_forms_carry_a_working_csrf_token(client, unit):
     page = client.get(f"/admin/letters/{letter.id}").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     url = f"/admin/letters/{letter.id}/revoke"
-    assert client.post(url, data={"reason": "测试"}).status_code == 400
-    assert client.post(url, data={"reason": "测试", "csrf_token": token}).status_code == 302
+    assert client.post(url, data={"reason": "测试", "confirm": "yes"}).status_code == 400
+    assert client.post(url, data={"reason": "测试", "confirm": "yes",
+                                  "csrf_token": token}).status_code == 302
     assert letters.get(letter.id).status == "revoked"
+
+
+def test_revoking_on_the_page_needs_a_reason_and_a_ticked_confirmation(client, unit):
+    letter = issue_for(unit)
+    url, admin_headers = f"/admin/letters/{letter.id}/revoke", headers_for("admin")
+    page = client.get(f"/admin/letters/{letter.id}", headers=admin_headers).text
+    assert 'name="confirm" value="yes" required' in page and "此操作不可撤销" in page
+    unconfirmed = client.post(url, data={"reason": "首席代表调离"}, headers=admin_headers)
+    assert unconfirmed.status_code == 400 and "请勾选确认" in unconfirmed.text
+    assert 'value="首席代表调离"' in unconfirmed.text  # the reason typed is kept
+    no_reason = client.post(url, data={"reason": " ", "confirm": "yes"}, headers=admin_headers)
+    assert no_reason.status_code == 400 and "请填写撤销原因" in no_reason.text
+    assert letters.get(letter.id).status == "active"
+    done = client.post(url, data={"reason": "首席代表调离", "confirm": "yes"}, headers=admin_headers)
+    assert done.status_code == 302 and letters.get(letter.id).status == "revoked"

@@ -193,17 +193,67 @@ def test_reassign_moves_the_task_and_is_audited(client):
     task = open_task(case_id, "intake")
     page = client.get(f"/admin/instances/{case_id}", headers=admin()).text
     assert "候选人" in page
-    chief = user("chief")
+    stand_in = user("msa_b")  # the window's other clerk (AB post): a candidate of 受理
     response = post(client, f"/admin/instances/{case_id}/tasks/{task.id}/reassign",
-                    assignee=str(chief.id))
+                    assignee=str(stand_in.id))
     assert response.status_code == 303
     db.session.refresh(task)
-    assert task.assignee_id == chief.id
+    assert task.assignee_id == stand_in.id
     [event] = db.session.scalars(sa.select(AuditEvent).where(
         AuditEvent.task_id == task.id, AuditEvent.action == "task.reassigned"))
-    assert event.detail["assignee"] == chief.id
+    assert event.detail["assignee"] == stand_in.id
     bad = post(client, f"/admin/instances/{case_id}/tasks/{task.id}/reassign", assignee="0")
     assert bad.status_code == 400
+
+
+def _reassign_select(page: str, task_id: str) -> list[str]:
+    select = page.split(f'id="assignee-{task_id}"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="(\d+)"', select)
+
+
+def test_reassign_offers_only_people_who_may_hold_the_task(client):
+    case_id = start_case(client, "MSA-001")["id"]
+    task = open_task(case_id, "intake")
+    offered = _reassign_select(client.get(f"/admin/instances/{case_id}", headers=admin()).text,
+                               task.id)
+    assert str(user("clerk").id) in offered and str(user("msa_b").id) in offered
+    for outsider in ("chief", "leader", "admin"):  # other roles, or another department's
+        assert str(user(outsider).id) not in offered
+
+
+def test_reassign_to_an_ineligible_person_is_refused_in_the_pages_language(client):
+    case_id = start_case(client, "MSA-001")["id"]
+    task = open_task(case_id, "intake")
+    before = task.assignee_id
+    url = f"/admin/instances/{case_id}/tasks/{task.id}/reassign"
+    refused = post(client, url, assignee=str(user("chief").id))
+    assert refused.status_code == 400
+    assert "不能办理此任务" in refused.text and "只能改派给该任务的候选人" in refused.text
+    db.session.refresh(task)
+    assert task.assignee_id == before
+    english = client.post(f"{url}?lang=en", data={"assignee": str(user("chief").id)},
+                          headers=admin())
+    assert english.status_code == 400 and "cannot handle this task" in english.text
+
+
+def test_reassign_through_the_api_lists_and_checks_the_candidates(client):
+    case_id = start_case(client, "MSA-001")["id"]
+    task = open_task(case_id, "intake")
+    listed = client.get(f"/api/tasks/{task.id}/candidates", headers=admin())
+    assert listed.status_code == 200
+    names = {person["username"] for person in listed.json}
+    assert {"clerk", "msa_b"} <= names and "chief" not in names
+    refused = client.post(f"/api/tasks/{task.id}/reassign", json={"assignee": user("chief").id},
+                          headers=admin())
+    assert refused.status_code == 400 and refused.json["code"] == "not_a_candidate"
+    unknown = client.post(f"/api/tasks/{task.id}/reassign", json={"assignee": True},
+                          headers=admin())
+    assert unknown.status_code == 400 and unknown.json["code"] == "unknown_user"
+    done = client.post(f"/api/tasks/{task.id}/reassign", json={"assignee": user("msa_b").id},
+                       headers=admin())
+    assert done.status_code == 200 and done.json["assignee"] == user("msa_b").id
+    clerk = client.get(f"/api/tasks/{task.id}/candidates", headers=headers_for("clerk"))
+    assert clerk.status_code == 403
 
 
 def _chart(page: str, chart_id: str) -> dict[str, int]:

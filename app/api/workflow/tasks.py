@@ -3,6 +3,7 @@ from flask import jsonify, request
 from app.api import representations as rep
 from app.api.blueprint import bp, json_object
 from app.http_inputs import db_int, page_args
+from app.models import User, db
 from app.security import current_actor
 from app.services.workflow import execution, forms, tasks
 from app.services.workflow.errors import InvalidInput
@@ -42,3 +43,22 @@ def unclaim_task(task_id: str):
 def complete_task(task_id: str):
     task = tasks.complete(task_id, json_object().get("variables", {}), current_actor())
     return jsonify(rep.task(task))
+
+
+@bp.get("/tasks/<task_id>/candidates")
+def task_candidates(task_id: str):
+    """Whom an administrator may reassign the task to (the routing rules' candidates)."""
+    people = tasks.eligible_assignees(task_id, current_actor())
+    return jsonify([{"id": u.id, "username": u.username, "displayName": u.display_name}
+                    for u in people])
+
+
+@bp.post("/tasks/<task_id>/reassign")
+def reassign_task(task_id: str):
+    """{"assignee": user id}: one of /candidates, or 400 not_a_candidate."""
+    assignee_id = json_object().get("assignee")
+    assignee = db.session.get(User, assignee_id) if type(assignee_id) is int else None  # not a bool
+    if assignee is None:
+        raise InvalidInput("assignee must be the id of a user", code="unknown_user",
+                           errors=[{"field": "assignee", "message": "unknown user"}])
+    return jsonify(rep.task(tasks.reassign(task_id, assignee, current_actor())))

@@ -112,8 +112,14 @@ def accepted(case: Case, actor: Actor, deadline_at: str, days: float | None = No
     tell(case, "accepted", "受理通知书",
           f"您申请的「{case.item.name}」{why + '，' if why else ''}"
           f"已于{local_text(now)}受理，办件编号 {case.case_no}，"
-          f"承诺时限 {catalog.format_days(Decimal(str(days or case.item.promised_days)))} 个工作日，将于{local_text(case.deadline_at)}前办结。"
+          + _time_limit_text(Decimal(str(days or case.item.promised_days)), case.deadline_at)
           + ("该期限按暂定工作日历计算，国务院公布放假安排后如有调整将另行告知。" if unconfirmed else ""))
+
+
+def _time_limit_text(days: Decimal, deadline_at: datetime) -> str:
+    if days == 0:  # 即办件 (行政许可法 art. 34): decided on the spot, not "0 个工作日"
+        return "本事项为即办件，当场办结。"
+    return f"承诺时限 {catalog.format_days(days)} 个工作日，将于{local_text(deadline_at)}前办结。"
 
 
 def provisional_note(deadline: datetime, since: datetime) -> str:

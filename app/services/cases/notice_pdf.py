@@ -1,7 +1,7 @@
 """A written notice (app/services/notices.py dict) drawn as an A4 PDF.
 
-Uses reportlab's built-in CID font STSong-Light: the PDF viewer supplies the glyphs, so no
-font file ships with the application and the output stays small.
+Set in Noto Serif SC, whose subset each PDF embeds (app/services/cases/notice_font.py), so the
+notice opens the same in any viewer, with or without Chinese fonts installed.
 """
 from __future__ import annotations
 
@@ -12,12 +12,11 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+from app.services.cases import line_breaking, notice_font
+
+FONT = notice_font.FONT
 
 _BODY = ParagraphStyle("body", fontName=FONT, fontSize=12, leading=20, firstLineIndent=24,
                        wordWrap="CJK")
@@ -30,16 +29,51 @@ _SMALL = ParagraphStyle("small", parent=_PLAIN, fontSize=10, leading=16)
 
 
 def render(notice: dict) -> bytes:
+    notice_font.register()
     buffer = BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=28 * mm, rightMargin=26 * mm,
                                  topMargin=37 * mm, bottomMargin=35 * mm,
-                                 title=notice["title"], author=notice["signature"]["name"])
+                                 title=notice["title"], author=notice["signature"]["name"],
+                                 # or every page also names an unembedded Helvetica
+                                 initialFontName=FONT)
     document.build(_flowables(notice))
     return buffer.getvalue()
 
 
-def _para(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text), style)  # notice text is data, not reportlab markup
+class ChineseParagraph(Flowable):
+    """A paragraph broken into lines by the Chinese rules (line_breaking) for the width it gets,
+    then laid out by reportlab with those breaks."""
+
+    def __init__(self, text: str, style: ParagraphStyle):
+        super().__init__()
+        self.text, self.style = text, style
+        self._laid_out: Paragraph | None = None
+
+    def _paragraph(self, width: float) -> Paragraph:
+        style = self.style
+        inner = width - style.leftIndent - style.rightIndent
+        lines = line_breaking.break_lines(self.text, (inner - style.firstLineIndent, inner),
+                                          style.fontName, style.fontSize)
+        # Notice text is data, not reportlab markup: escaped, then joined by forced breaks.
+        return Paragraph("<br/>".join(escape(line) for line in lines), style)
+
+    def wrap(self, availWidth, availHeight):
+        self._laid_out = self._paragraph(availWidth)
+        return self._laid_out.wrap(availWidth, availHeight)
+
+    def draw(self):
+        self._laid_out.drawOn(self.canv, 0, 0)
+
+    def split(self, availWidth, availHeight):
+        return self._paragraph(availWidth).split(availWidth, availHeight)
+
+    def lines(self) -> list[str]:
+        """The text of each line as laid out by the last wrap."""
+        return ["".join(frag.text for frag in line.words) for line in self._laid_out.blPara.lines]
+
+
+def _para(text: str, style: ParagraphStyle) -> ChineseParagraph:
+    return ChineseParagraph(text, style)
 
 
 def _flowables(notice: dict) -> list:

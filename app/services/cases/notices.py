@@ -101,6 +101,10 @@ def _frame(case: Case, kind: str, issued_at, title: str | None = None,
 _ART_32_ACCEPTED = "依《中华人民共和国行政许可法》第三十二条，自收到申请材料之日起即为受理"
 
 
+# 即办件 (promise 0 days): 行政许可法 art. 34, decided on the spot, no "0 个工作日".
+INSTANT_DECISION = "本事项为即办件，依照《中华人民共和国行政许可法》第三十四条当场作出决定，即时办结。"
+
+
 def _accepted(case: Case, variables: dict) -> dict:
     notice = _frame(case, ACCEPTED, case.accepted_at)
     days = catalog.format_days(case.item.promised_days)
@@ -110,6 +114,7 @@ def _accepted(case: Case, variables: dict) -> dict:
          if case.auto_accepted else
          f"经审查，申请材料齐全、符合法定形式，本机关已于{_local_date(case.accepted_at)}受理。"),
         f"办件编号：{case.case_no}。",
+        INSTANT_DECISION if case.item.promised_days == 0 else
         f"承诺办结时限为 {days} 个工作日，将于{_local_date(case.deadline_at)}前作出决定。",
         "可凭办件编号查询办理进度。",
     ]

@@ -86,6 +86,13 @@ def is_candidate(user: User, task: HumanTask) -> bool:
                 and any(role == task.candidate_role for role, _ in found)))
 
 
+def eligible(task: HumanTask) -> list[User]:
+    """Every active user who may hold `task` by the routing rules, by username."""
+    active = db.session.scalars(sa.select(User).where(User.active.is_(True))
+                                .order_by(User.username))
+    return [user for user in active if is_candidate(user, task)]
+
+
 def can_see(user: User, task: HumanTask) -> bool:
     return user.is_admin or task.assignee_id == user.id or is_candidate(user, task)
 

@@ -13,7 +13,7 @@ from app.models import HumanTask, User, db, utcnow
 from app.models.task import OPEN
 from app.services.workflow import assignment, audit, execution, forms
 from app.services.workflow.actor import Actor
-from app.services.workflow.errors import Conflict, EngineFailure, Forbidden, NotFound
+from app.services.workflow.errors import Conflict, EngineFailure, Forbidden, InvalidInput, NotFound
 
 MAX_ATTEMPTS = 3  # a lost optimistic-lock race is retried, the whole step from scratch
 
@@ -104,11 +104,25 @@ def reassign(task_id: str, assignee: User, actor: Actor) -> HumanTask:
         raise Forbidden("only a center administrator can reassign tasks", code="not_admin")
     task = _open_task_for(task_id, actor.user, lock=True)
     _refuse_personal(task)
+    if not (assignee.active and assignment.is_candidate(assignee, task)):
+        # The routing rules decide who may hold a task (lane, department, authorization):
+        # a reassignment outside them would hand the case to someone who may not act on it.
+        raise InvalidInput(f"user {assignee.username} may not hold task {task.id} "
+                           f"(role {task.candidate_role})", code="not_a_candidate",
+                           errors=[{"field": "assignee", "message": "not a candidate"}])
     previous, task.assignee_id = task.assignee_id, assignee.id
     audit.record(actor, "task.reassigned", instance_id=task.instance_id, task_id=task.id,
                  previous=previous, assignee=assignee.id)
     db.session.commit()
     return task
+
+
+def eligible_assignees(task_id: str, actor: Actor) -> list[User]:
+    """The active people who may hold the task: what a reassignment may choose from."""
+    if not actor.user.is_admin:
+        raise Forbidden("only a center administrator can reassign tasks", code="not_admin")
+    task = get(task_id, actor.user)
+    return assignment.eligible(task)
 
 
 def _refuse_personal(task: HumanTask) -> None:

@@ -29,7 +29,8 @@ def _absences_page(failed: FailedForm | None = None) -> str:
         "organization/absences.html", failed=failed, absences=rows, people=named,
         today=calendar.today(), reasons=[(r, reason_names()[r]) for r in ABSENCE_REASONS],
         reason_names=reason_names(),
-        people_options=[(u.id, f"{u.display_name} ({u.username})") for u in people])
+        people_options=[(u.id, f"{u.display_name} ({u.username})") for u in people],
+        may_file_for={u.id for u in people})  # whose absence the user may also end early
 
 
 @bp.get("/admin/absences")

@@ -18,6 +18,7 @@ from app.models.organization import CENTER_LEVELS, WINDOW_KINDS
 from app.security import current_actor
 from app.services import organization
 from app.services.organization import staff
+from app.services.workflow import permissions
 from app.web.blueprint import bp
 from app.web.form_support import FailedForm
 from app.web.form_support import posted as _posted
@@ -44,6 +45,7 @@ def _centers() -> dict:
 
 @bp.get("/admin/organization")
 def organization_page():
+    permissions.require_admin(current_actor())  # its forms are all an administrator's
     return _organization_page()
 
 
@@ -85,6 +87,7 @@ def _windows_page(failed: FailedForm | None = None) -> str:
 
 @bp.get("/admin/windows")
 def windows_page():
+    permissions.require_admin(current_actor())  # its forms are all an administrator's
     return _windows_page()
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-import sqlalchemy as sa
 from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -119,13 +118,8 @@ def _diagram(instance) -> dict:
 
 
 def _assignee_options(task) -> list[tuple[str, list[User]]]:
-    """The task's candidates first, then every other active user (an administrator may
-    hand a task to anyone, e.g. a stand-in from another department)."""
-    active = list(db.session.scalars(sa.select(User).where(User.active.is_(True))
-                                     .order_by(User.username)))
-    candidates = [u for u in active if assignment.is_candidate(u, task)]
-    others = [u for u in active if u not in candidates]
-    return [(_("候选人"), candidates), (_("其他在职人员"), others)]
+    """Only the people the routing rules let hold the task (the server refuses others)."""
+    return [(_("候选人"), assignment.eligible(task))]
 
 
 def _act(instance_id: int, action: Callable[[], object], outcome: str | Callable[[object], str]):
@@ -176,7 +170,14 @@ def admin_reassign(instance_id: int, task_id: str):
         if assignee is None or not assignee.active:
             raise InvalidInput(_("请选择一名在职人员"),
                                errors=[{"field": "assignee", "message": "unknown user"}])
-        return tasks.reassign(task_id, assignee, current_actor())
+        try:
+            return tasks.reassign(task_id, assignee, current_actor())
+        except InvalidInput as err:
+            if err.code != "not_a_candidate":
+                raise
+            raise InvalidInput(_("%(name)s 不能办理此任务：只能改派给该任务的候选人（同一角色和部门、"
+                                 "有相应授权的在职人员）。", name=assignee.display_name),
+                               code=err.code, errors=err.errors) from None
     return _act(instance_id, reassign, "reassigned")
 
 

@@ -31,12 +31,6 @@ from app.web.workflow.designer import VENDOR_CSS, VIEWER_JS, vendor_ready
 PER_PAGE = 50
 
 
-@bp.app_template_filter("local_time")
-def local_time(moment) -> str:
-    """Stored times are UTC; the center reads its own clock (Asia/Shanghai)."""
-    return calendar.to_local(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
-
-
 @bp.app_template_filter("provisional_mark")
 def provisional_mark(moment) -> Markup:
     """ 暂定 beside a deadline counted through a year whose holidays are not confirmed yet."""

@@ -16,6 +16,7 @@ from app.services.calendar import admin as calendar_admin
 from app.services.calendar import rules as calendar_rules
 from app.services.workflow import permissions
 from app.services.workflow.errors import InvalidInput, ServiceError
+from app.web import problem_text
 from app.web.blueprint import bp
 
 WORKDAY, REST, HOLIDAY, SHIFTED_WORKDAY = "workday", "rest", "holiday", "shifted_workday"
@@ -86,7 +87,7 @@ def admin_calendar_set_day():
         day = _posted_date(form.get("day", ""))
     except InvalidInput as err:
         today = calendar.today()
-        return _calendar_page(today.year, today.month, refusal=err.detail), err.status
+        return _calendar_page(today.year, today.month, refusal=problem_text.for_people(err)), err.status
     kind = form.get("kind", "")
 
     moved = []
@@ -120,7 +121,7 @@ def _calendar_write(year: int, month: int, save, outcome):
         save()
     except ServiceError as err:
         db.session.rollback()
-        return _calendar_page(year, month, refusal=err.detail), err.status
+        return _calendar_page(year, month, refusal=problem_text.for_people(err)), err.status
     db.session.commit()  # calendar_admin leaves the commit to its caller
     outcome = outcome() if callable(outcome) else outcome
     return redirect(url_for("web.admin_calendar", year=year, month=month, outcome=outcome),

@@ -12,6 +12,7 @@ import re
 from datetime import date, datetime
 
 from flask_babel import ngettext
+from markupsafe import Markup
 
 from app.models.base import utcnow
 from app.services.workflow import working_days
@@ -108,6 +109,8 @@ def _behind(amount: int, unit: str) -> str:
 
 
 def in_text(text: str) -> str:
-    """Every ISO moment inside a text (task data filled into instructions) on local time."""
-    return ISO_MOMENT.sub(lambda m: local_datetime(m.group(0)), text)
+    """Every ISO moment inside a text (task data filled into instructions, a variables
+    dump) on local time; markup stays markup (the replacements are digits and spaces)."""
+    replaced = ISO_MOMENT.sub(lambda m: local_datetime(m.group(0)), str(text))
+    return Markup(replaced) if isinstance(text, Markup) else replaced
 

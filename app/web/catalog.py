@@ -156,7 +156,8 @@ def catalog_import():
     try:
         summary = catalog_io.import_file(upload.filename, upload.read(), current_actor())
     except InvalidInput as err:
-        return _render("catalog/import.html", 400, errors=err.errors, detail=problem_text.for_people(err))
+        return _render("catalog/import.html", 400, errors=err.errors,
+                       detail=problem_text.for_people(err))
     return _render("catalog/import.html", summary=summary)
 
 

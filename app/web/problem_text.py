@@ -119,6 +119,7 @@ _FIELD_WORDINGS: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
      lambda m: _("%(role)s 须在某个部门内担任，请选择部门", role=m.group(1))),
     (re.compile(r"(?:at least|must be at least) (\d+) characters"),
      lambda m: _("至少 %(num)s 个字符", num=m.group(1))),
+    (re.compile(r"is too long"), lambda m: _("内容过长，请删减")),
     (re.compile(r"required|missing|must not be empty|is required"),
      lambda m: _("请填写此项")),
     (re.compile(r"unknown|invalid|not valid|must be one of|not one of"),

@@ -262,6 +262,16 @@ def test_calendar_shows_holidays_and_saves_a_day(client):
     assert "法定节假日" in day and "地方纪念日" in day
 
 
+def test_a_refused_calendar_day_comes_back_in_its_form_with_the_input_kept(client):
+    refused = post(client, "/admin/calendar/day", day="2026-06-03", kind="", note="地方纪念日")
+    assert refused.status_code == 400
+    day_form = refused.text.split('action="/admin/calendar/day"', 1)[1].split("</form>", 1)[0]
+    assert 'id="cal-day-error">未能保存：请选择日期类型</p>' in day_form
+    assert 'value="2026-06-03"' in day_form and 'value="地方纪念日"' in day_form
+    assert 'aria-describedby="cal-day-error"' in day_form
+    assert db.session.get(CalendarDay, ("CN", datetime(2026, 6, 3).date())).note != "地方纪念日"
+
+
 def test_a_day_of_a_year_not_stored_yet_is_saved_on_its_year_made_by_rule(client):
     page = client.get("/admin/calendar?year=2099&month=6", headers=admin()).text
     assert "2099 年：暂定" in page and "尚未保存" in page
@@ -274,6 +284,8 @@ def test_a_day_of_a_year_not_stored_yet_is_saved_on_its_year_made_by_rule(client
     assert "休息日" in saturday and "地方节日" in page and "尚未保存" not in page
     again = post(client, "/admin/calendar/year", year="2099")
     assert again.status_code == 400 and "2099 年的工作日历已存在" in again.text
+    year_form = again.text.split('action="/admin/calendar/year"', 1)[1].split("</form>", 1)[0]
+    assert 'id="cal-year-error"' in year_form and 'value="2099"' in year_form
 
 
 def test_the_dashboard_says_which_coming_year_is_provisional(client, frozen_clock):

@@ -47,7 +47,8 @@ def seat_committee_form(department_id: int):
     except InvalidInput as err:
         db.session.rollback()
         return _page({"department_id": department_id,
-                      "messages": [problem_text.field_message(e["message"]) for e in err.errors] or [problem_text.for_people(err)]},
+                      "messages": [problem_text.field_message(e["message"]) for e in err.errors]
+                      or [problem_text.for_people(err)]},
                      err.status)
     return redirect(url_for("web.committees_page", saved=department_id,
                             _anchor=f"d{department_id}"), code=303)

@@ -253,7 +253,11 @@ def test_a_refused_admin_action_is_worded_in_the_page_language(client):
                       client.get(f"/admin/instances/{case['id']}", headers=admin).text).group(1)
     refused = client.post(f"/admin/instances/{case['id']}/resume", headers=admin,
                           data={"csrf_token": token})
-    assert refused.status_code == 409 and "只有已挂起的流程实例可以恢复。" in refused.text
+    assert refused.status_code == 409 and f"流程实例 {case['id']} 未挂起，无需恢复。" in refused.text
     english = client.post(f"/admin/instances/{case['id']}/resume?lang=en", headers=admin,
                           data={"csrf_token": token})
-    assert "Only a suspended instance can be resumed." in english.text
+    assert f"Process instance {case['id']} is not suspended; there is nothing to resume." \
+        in english.text
+    api = client.post(f"/api/process-instances/{case['id']}/resume", headers=admin)
+    assert api.status_code == 409 and api.json["code"] == "not_suspended"
+    assert api.json["detail"].startswith("only a suspended instance can be resumed")

@@ -82,7 +82,7 @@ def test_suspend_then_resume_through_the_forms(client):
     assert instance_state(case_id) == "suspended"
     assert "已挂起流程实例" in client.get(done.location, headers=admin()).text
     refused = post(client, f"/admin/instances/{case_id}/suspend")
-    assert refused.status_code == 409 and "只有运行中的流程实例可以挂起" in refused.text
+    assert refused.status_code == 409 and f"流程实例 {case_id} 不在运行中，不能挂起。" in refused.text
     assert "Traceback" not in refused.text
     assert post(client, f"/admin/instances/{case_id}/resume").status_code == 303
     assert instance_state(case_id) == "running"

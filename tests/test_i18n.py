@@ -261,3 +261,17 @@ def test_a_refused_admin_action_is_worded_in_the_page_language(client):
     api = client.post(f"/api/process-instances/{case['id']}/resume", headers=admin)
     assert api.status_code == 409 and api.json["code"] == "not_suspended"
     assert api.json["detail"].startswith("only a suspended instance can be resumed")
+
+
+def test_english_field_problems_are_worded_for_a_chinese_page(app):
+    from app.web import problem_text
+    with app.test_request_context("/?lang=zh"):
+        assert problem_text.field_message("a committee needs at least 3 members") \
+            == "审批决策委员会至少需要 3 名成员"
+        assert problem_text.field_message("unsupported element bpmn:complexGateway") \
+            == "不支持的流程元素 bpmn:complexGateway"
+        assert problem_text.field_message("something nobody worded") == "此项填写有误，请检查。"
+        assert problem_text.field_message("请填写理由") == "请填写理由"
+    with app.test_request_context("/?lang=en"):
+        assert problem_text.field_message("a committee needs at least 3 members") \
+            == "a committee needs at least 3 members"

@@ -4,10 +4,12 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.models import db
+from app.web import problem_text
 from app.services.workflow.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -26,21 +28,27 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def _render(status: int, code: str, title: str, detail: str, **extra):
+def _render(status: int, code: str, title: str, detail: str, people: str | None = None,
+            **extra):
+    """The API gets the English title and detail with the stable code; a page gets them in
+    its own language (`people`: what to tell a person, else what the status means)."""
     db.session.rollback()  # nothing half-written
     if _wants_json():
         return problem(status, code, title, detail, **extra)
-    return render_template("error.html", status=status, title=title, detail=detail), status
+    return render_template("error.html", status=status, title=problem_text.status_title(status),
+                           detail=people or problem_text.status_detail(status)), status
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(err: ServiceError):
-        return _render(err.status, err.code, err.title, err.detail, errors=err.errors, **err.extra)
+        return _render(err.status, err.code, err.title, err.detail, problem_text.for_people(err),
+                       errors=err.errors, **err.extra)
 
     @app.errorhandler(CSRFError)
     def csrf_error(err: CSRFError):
-        return _render(400, "csrf_failed", "CSRF check failed", err.description)
+        return _render(400, "csrf_failed", "CSRF check failed", err.description,
+                       _("页面已过期或来源无法验证，请刷新页面后重新提交。"))
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):

@@ -227,3 +227,51 @@ def test_the_task_page_words_problems_in_the_page_language_and_the_api_stays_eng
     assert api.status_code == 400 and api.json["code"] == "form_invalid"
     assert {"field": "refusal_reasons",
             "message": "'refusal_reasons' is a required property"} in api.json["errors"]
+
+
+# --- refusals -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path,chinese,english", [
+    ("/tasks/999999", "该任务不存在。", "The task does not exist."),
+    ("/no-such-page", "您访问的页面或对象不存在", "The page or object does not exist"),
+])
+def test_error_pages_speak_the_page_language_and_the_api_keeps_its_code(client, path,
+                                                                       chinese, english):
+    clerk = headers_for("clerk")
+    page = client.get(path, headers=clerk)
+    assert page.status_code == 404 and chinese in page.text and "找不到该页面或对象" in page.text
+    assert english in client.get(path + "?lang=en", headers=clerk).text
+    api = client.get("/api/tasks/999999?lang=zh", headers=clerk)
+    assert api.status_code == 404 and api.json["code"] == "task_not_found"
+    assert api.json["title"] == "Not found" and "does not exist" in api.json["detail"]
+
+
+def test_a_refused_admin_action_is_worded_in_the_page_language(client):
+    case = start_case(client, "MSA-002")
+    admin = headers_for("admin")
+    token = re.search(r'name="csrf_token" value="([^"]+)"',
+                      client.get(f"/admin/instances/{case['id']}", headers=admin).text).group(1)
+    refused = client.post(f"/admin/instances/{case['id']}/resume", headers=admin,
+                          data={"csrf_token": token})
+    assert refused.status_code == 409 and f"流程实例 {case['id']} 未挂起，无需恢复。" in refused.text
+    english = client.post(f"/admin/instances/{case['id']}/resume?lang=en", headers=admin,
+                          data={"csrf_token": token})
+    assert f"Process instance {case['id']} is not suspended; there is nothing to resume." \
+        in english.text
+    api = client.post(f"/api/process-instances/{case['id']}/resume", headers=admin)
+    assert api.status_code == 409 and api.json["code"] == "not_suspended"
+    assert api.json["detail"].startswith("only a suspended instance can be resumed")
+
+
+def test_english_field_problems_are_worded_for_a_chinese_page(app):
+    from app.web import problem_text
+    with app.test_request_context("/?lang=zh"):
+        assert problem_text.field_message("a committee needs at least 3 members") \
+            == "审批决策委员会至少需要 3 名成员"
+        assert problem_text.field_message("unsupported element bpmn:complexGateway") \
+            == "不支持的流程元素 bpmn:complexGateway"
+        assert problem_text.field_message("something nobody worded") == "此项填写有误，请检查。"
+        assert problem_text.field_message("请填写理由") == "请填写理由"
+    with app.test_request_context("/?lang=en"):
+        assert problem_text.field_message("a committee needs at least 3 members") \
+            == "a committee needs at least 3 members"

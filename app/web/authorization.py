@@ -22,6 +22,7 @@ from app.services.authorization import renewal as letter_renewal
 from app.services.organization import routing
 from app.services.workflow import permissions
 from app.services.workflow.errors import Conflict, InvalidInput, ServiceError
+from app.web import problem_text
 from app.web.blueprint import bp
 
 POWER_PREFIX = "powers-"  # form field of one item's powers: powers-<item code>
@@ -104,7 +105,7 @@ def _problems(error: ServiceError | None, values: dict) -> list[tuple[str, str]]
             label = f"{_('事项')} {rows[int(row.group(1))]['item_code']}"
         else:
             label = labels.get(problem["field"], problem["field"])
-        found.append((label, problem["message"]))
+        found.append((label, problem_text.field_message(problem["message"])))
     return found
 
 

@@ -19,6 +19,7 @@ from app.services.cases import guide
 from app.services.catalog import spreadsheet as catalog_io
 from app.services.workflow import permissions
 from app.services.workflow.errors import Conflict, InvalidInput
+from app.web import problem_text
 from app.web.blueprint import bp
 
 TEXT_FIELDS = ("code", "basic_code", "name", "department", "kind", "category",
@@ -84,10 +85,10 @@ def _form(item: Item | None, values: dict, errors: list[dict] | None = None, sta
 
 def _message(error: dict) -> str:
     """'materials/1/code' becomes a message about the second material."""
-    parts = error["field"].split("/")
+    parts, message = error["field"].split("/"), problem_text.field_message(error["message"])
     if len(parts) > 1 and parts[1].isdigit():
-        return _("第 %(n)s 项：%(message)s", n=int(parts[1]) + 1, message=error["message"])
-    return error["message"]
+        return _("第 %(n)s 项：%(message)s", n=int(parts[1]) + 1, message=message)
+    return message
 
 
 def _submitted() -> tuple[dict, dict, list[dict]]:
@@ -115,7 +116,7 @@ def _save(item: Item | None, write):
         errors += err.errors
     except Conflict as err:
         errors.append({"field": "code", "message": _("该实施编码已存在") if err.code == "item_exists"
-                       else err.detail})
+                       else problem_text.for_people(err)})
     return _form(item, values, errors, status=400)
 
 
@@ -155,7 +156,8 @@ def catalog_import():
     try:
         summary = catalog_io.import_file(upload.filename, upload.read(), current_actor())
     except InvalidInput as err:
-        return _render("catalog/import.html", 400, errors=err.errors, detail=err.detail)
+        return _render("catalog/import.html", 400, errors=err.errors,
+                       detail=problem_text.for_people(err))
     return _render("catalog/import.html", summary=summary)
 
 

@@ -21,7 +21,7 @@ class FailedForm:
         for problem in err.errors:
             # "roles[2].department" is shown by the roles control as a whole
             field = problem["field"].split("[")[0].split(".")[0]
-            self.fields.setdefault(field, []).append(problem["message"])
+            self.fields.setdefault(field, []).append(problem_text.field_message(problem["message"]))
 
     def value(self, form: str, field: str, default: str = "") -> str:
         return self.values.get(field, default) if form == self.form else default

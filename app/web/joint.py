@@ -12,6 +12,7 @@ from app.security import current_actor
 from app.services import calendar
 from app.services.joint import board as joint_board
 from app.services.workflow.errors import Conflict, InvalidInput
+from app.web import problem_text
 from app.web.blueprint import bp
 
 MEETING_LABELS = {"inspection": "联合踏勘", "meeting": "联席会议"}
@@ -33,7 +34,7 @@ def _act(action) -> object:
         action()
         flash(_("已办理"))
     except (InvalidInput, Conflict) as err:
-        flash(_("未能办理：%(reason)s", reason=err.detail))
+        flash(_("未能办理：%(reason)s", reason=problem_text.for_people(err)))
     return redirect(url_for("web.joint_board_page"), code=303)
 
 

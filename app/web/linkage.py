@@ -9,6 +9,7 @@ from app.security import current_actor
 from app.services.linkage import admin as link_admin
 from app.services.linkage import tracking as link_tracking
 from app.services.workflow.errors import ServiceError
+from app.web import problem_text
 from app.web.blueprint import bp
 
 
@@ -54,6 +55,6 @@ def admin_link_redeliver(message_id: int):
     except ServiceError as err:
         if err.status in (401, 403):
             raise
-        status = err.detail
+        status = problem_text.for_people(err)
     return redirect(url_for("web.admin_links", which=request.form.get("which"),
                             notice=status), code=303)

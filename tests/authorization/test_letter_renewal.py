@@ -256,7 +256,7 @@ def test_the_confirmation_page_reports_problems_with_the_form_kept(client, clock
     page = client.post(f"/admin/letters/{old.id}/renew", data=form,
                        headers=headers_for("admin"))
     assert page.status_code == 400 and "未能续期" in page.text
-    assert "文号: required" in page.text and 'value="2028-06-30"' in page.text
+    assert "文号: 请填写此项" in page.text and 'value="2028-06-30"' in page.text
     assert client.get(f"/admin/letters/{old.id}/renew",
                       headers=headers_for("clerk")).status_code == 403
 

@@ -341,8 +341,8 @@ def test_issue_and_revoke_through_the_pages(client, unit):
     invalid = client.post("/admin/letters/new",
                           data={**form, "issuer": "", "powers-ZZ-404": ["acceptance"]},
                           headers=headers_for("admin"))
-    assert invalid.status_code == 400 and "授权机关法定代表人: required" in invalid.text
-    assert "事项 ZZ-404: ZZ-404 is not a current item" in invalid.text
+    assert invalid.status_code == 400 and "授权机关法定代表人: 请填写此项" in invalid.text
+    assert "事项 ZZ-404: ZZ-404 不是现行事项" in invalid.text
     created = client.post("/admin/letters/new", data=form, headers=headers_for("admin"))
     assert created.status_code == 302
     letter = letters.listing(department_id=department.id)[0]

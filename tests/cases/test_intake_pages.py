@@ -1,10 +1,13 @@
 """The window's intake page, the case page and the written notices (HTML and PDF)."""
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 import time_machine
 
+from app.models import Case, db
 from app.services import catalog
 from app.services.cases import notices
 from app.services.workflow import instances
@@ -56,6 +59,17 @@ def test_missing_applicant_name_comes_back_with_the_message_and_values(client):
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert "请填写申请人姓名或名称" in text and "13900000000" in text
+
+
+def test_a_start_the_services_refuse_comes_back_beside_its_field_with_the_input(client):
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(Case))
+    response = _intake(client, applicant_name="张三", id_number="5" * 41, phone="13900000000")
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert re.search(r'id="intake-id_number-error"[^>]*>[^<]*内容过长，请删减', text), text[-3000:]
+    assert 'value="13900000000"' in text and 'value="张三"' in text
+    assert "is too long" not in text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == before
 
 
 def test_item_without_a_deployed_process_is_unavailable(client):

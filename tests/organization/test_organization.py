@@ -294,7 +294,7 @@ def test_page_forms_save_and_refuse_with_the_problems_beside_the_fields(client):
                       data={"csrf_token": token, "code": "", "name": "县测试局",
                             "centerId": str(msa["centerId"])})
     assert bad.status_code == 400
-    assert '<span class="error" id="department-code-error">required</span>' in bad.text
+    assert '<span class="error" id="department-code-error">请填写此项</span>' in bad.text
     assert 'value="县测试局"' in bad.text
     good = client.post("/admin/organization/departments",
                        data={"csrf_token": token, "code": "PGD", "name": "县测试局",
@@ -312,9 +312,14 @@ def test_page_forms_save_and_refuse_with_the_problems_beside_the_fields(client):
     kept_open = client.post(roles_path, data={"csrf_token": token,
                                               "roles": ["approving_leader:", "window_clerk:PGD"]})
     assert kept_open.status_code == 400
-    assert ('<span class="error" id="roles-roles-error">approving_leader is held within a '
-            'department</span>') in kept_open.text
+    assert ('<span class="error" id="roles-roles-error">approving_leader 须在某个部门内担任，'
+            '请选择部门</span>') in kept_open.text
     assert 'value="window_clerk:PGD" checked' in kept_open.text
+    english = client.post(roles_path + "?lang=en",
+                          data={"csrf_token": token, "roles": ["approving_leader:"]})
+    assert ('<span class="error" id="roles-roles-error">approving_leader is held within a '
+            'department</span>') in english.text
+    client.get("/?lang=zh")
     assert client.post(roles_path, data={"csrf_token": token, "roles": ["window_clerk:PGD"]}) \
         .status_code == 303
     assert [m.role for m in user("form_user").memberships] == ["window_clerk"]
@@ -329,7 +334,7 @@ def test_page_row_buttons_show_refusals(client):
     refused = client.post(f"/admin/organization/departments/{department['id']}/active",
                           data={"csrf_token": token, "active": "false"})
     assert refused.status_code == 400
-    assert "<li>still served by window(s) 07; take it off them first</li>" in refused.text
+    assert "<li>仍有窗口（07）办理该部门的事项，请先从这些窗口中移除</li>" in refused.text
     assert send(client, "GET", f"/api/departments/{department['id']}").json["active"] is True
 
 

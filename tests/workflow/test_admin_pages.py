@@ -82,7 +82,7 @@ def test_suspend_then_resume_through_the_forms(client):
     assert instance_state(case_id) == "suspended"
     assert "已挂起流程实例" in client.get(done.location, headers=admin()).text
     refused = post(client, f"/admin/instances/{case_id}/suspend")
-    assert refused.status_code == 409 and "only a running instance" in refused.text
+    assert refused.status_code == 409 and f"流程实例 {case_id} 不在运行中，不能挂起。" in refused.text
     assert "Traceback" not in refused.text
     assert post(client, f"/admin/instances/{case_id}/resume").status_code == 303
     assert instance_state(case_id) == "running"
@@ -312,6 +312,16 @@ def test_calendar_shows_holidays_and_saves_a_day(client):
     assert "法定节假日" in day and "地方纪念日" in day
 
 
+def test_a_refused_calendar_day_comes_back_in_its_form_with_the_input_kept(client):
+    refused = post(client, "/admin/calendar/day", day="2026-06-03", kind="", note="地方纪念日")
+    assert refused.status_code == 400
+    day_form = refused.text.split('action="/admin/calendar/day"', 1)[1].split("</form>", 1)[0]
+    assert 'id="cal-day-error">未能保存：请选择日期类型</p>' in day_form
+    assert 'value="2026-06-03"' in day_form and 'value="地方纪念日"' in day_form
+    assert 'aria-describedby="cal-day-error"' in day_form
+    assert db.session.get(CalendarDay, ("CN", datetime(2026, 6, 3).date())).note != "地方纪念日"
+
+
 def test_a_day_of_a_year_not_stored_yet_is_saved_on_its_year_made_by_rule(client):
     page = client.get("/admin/calendar?year=2099&month=6", headers=admin()).text
     assert "2099 年：暂定" in page and "尚未保存" in page
@@ -324,6 +334,8 @@ def test_a_day_of_a_year_not_stored_yet_is_saved_on_its_year_made_by_rule(client
     assert "休息日" in saturday and "地方节日" in page and "尚未保存" not in page
     again = post(client, "/admin/calendar/year", year="2099")
     assert again.status_code == 400 and "2099 年的工作日历已存在" in again.text
+    year_form = again.text.split('action="/admin/calendar/year"', 1)[1].split("</form>", 1)[0]
+    assert 'id="cal-year-error"' in year_form and 'value="2099"' in year_form
 
 
 def test_the_dashboard_says_which_coming_year_is_provisional(client, frozen_clock):

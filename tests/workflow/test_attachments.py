@@ -84,7 +84,7 @@ def test_upload_from_the_task_page_is_listed_there(client):
     refused = client.post(f"/tasks/{task.id}/attachments", headers=clerk,
                           content_type="multipart/form-data",
                           data={"file": (io.BytesIO(b"MZ"), "tool.exe")})
-    assert refused.status_code == 400 and "cannot be attached" in refused.text
+    assert refused.status_code == 400 and "不允许上传 .exe 类型的文件。" in refused.text
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "C:\\scans\\a.pdf"])

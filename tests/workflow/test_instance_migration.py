@@ -168,4 +168,5 @@ def test_admin_page_shows_why_a_migration_was_refused(client):
     refused = client.post(f"/admin/instances/{instance_id}/migrate",
                           data={"version": "2", "confirm": "yes"}, headers=admin())
     assert refused.status_code == 409 and "review (READY)" in refused.text
+    assert "第 2 版已没有该流程实例已到达或可能到达的元素，不能迁移：review (READY)" in refused.text
     assert stored(instance_id).definition.version == 1

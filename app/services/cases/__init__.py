@@ -12,7 +12,7 @@ from app.models.calendar import CONFIRMED
 from app.models.identity import APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE, WINDOW_CLERK
 from app.services import calendar, catalog
 from app.services.organization import routing
-from app.services.workflow import audit, notifications
+from app.services.workflow import audit, notifications, time_text
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import InvalidInput
 
@@ -57,7 +57,8 @@ def set_status(case: Case, code: int, actor: Actor, note: str = "") -> None:
 
 
 def local_text(value: datetime | str) -> str:
-    return calendar.to_local(value).strftime("%Y年%m月%d日 %H:%M")
+    """A moment in a message to an applicant or a staff member (local, document style)."""
+    return time_text.document_datetime(value)
 
 
 def tell(case: Case, kind: str, subject: str, body: str) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from jsonschema import Draft202012Validator
 
 from app.models import Department, Item, db, utcnow
@@ -99,7 +100,8 @@ def find_current(code: str) -> Item | None:
 def current(code: str) -> Item:
     item = find_current(code)
     if item is None:
-        raise NotFound(f"item {code} is not in the catalog", code="item_not_found")
+        raise NotFound(f"item {code} is not in the catalog", code="item_not_found",
+                       message=_l("事项目录中没有编码为 %(code)s 的现行事项。", code=code))
     return item
 
 
@@ -115,7 +117,8 @@ def history(code: str) -> list[Item]:
 def version(code: str, number: int) -> Item:
     item = db.session.scalar(sa.select(Item).where(Item.code == code, Item.version == number))
     if item is None:
-        raise NotFound(f"item {code} has no version {number}", code="item_version_not_found")
+        raise NotFound(f"item {code} has no version {number}", code="item_version_not_found",
+                       message=_l("事项 %(code)s 没有第 %(number)s 版。", code=code, number=number))
     return item
 
 

@@ -20,6 +20,7 @@ from app.models.denial import KIND_LABELS, OUTCOME_LABELS, OUTCOMES, TRIGGER_LAB
 from app.models.identity import DEPARTMENT_ROLES
 from app.services import calendar
 from app.services.organization import routing
+from app.services.workflow import time_text
 from app.services.workflow.errors import Forbidden, InvalidInput, NotFound
 
 FORMULA_START = ("=", "+", "-", "@")  # a spreadsheet would run such a cell as a formula
@@ -119,7 +120,7 @@ HEADER = ["报备编号", "登记时间", "部门", "事项编码", "事项名�
 
 
 def _local(value: datetime | None) -> str:
-    return calendar.to_local(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    return time_text.local_datetime(value, empty="")
 
 
 def row_values(row: DenialReport) -> list:

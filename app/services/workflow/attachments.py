@@ -8,6 +8,7 @@ from typing import BinaryIO, Protocol
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from app.models import Attachment, HumanTask, User, db
 from app.models.task import OPEN
@@ -105,6 +106,7 @@ def checked_type(filename: str, data: bytes) -> str:
     if extension not in ALLOWED_TYPES:
         raise InvalidInput(f"files of type '.{extension}' cannot be attached",
                            code="file_type_not_allowed",
+                           message=_l("不允许上传 .%(extension)s 类型的文件。", extension=extension),
                            errors=[{"field": "file", "message": "allowed: "
                                     + ", ".join(sorted(ALLOWED_TYPES))}])
     content_type, magic = ALLOWED_TYPES[extension]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from app.engine import bpmn
 from app.models import ProcessDefinition, User, db
@@ -187,7 +188,8 @@ def version(key: str, number: int) -> ProcessDefinition:
     definition = db.session.scalar(sa.select(ProcessDefinition).where(
         ProcessDefinition.key == key, ProcessDefinition.version == number))
     if definition is None:
-        raise NotFound(f"process '{key}' has no version {number}", code="version_not_found")
+        raise NotFound(f"process '{key}' has no version {number}", code="version_not_found",
+                       message=_l("流程 %(key)s 没有第 %(number)s 版。", key=key, number=number))
     return definition
 
 

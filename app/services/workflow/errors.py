@@ -1,5 +1,11 @@
-"""Errors the services raise; the API renders each as application/problem+json."""
+"""Errors the services raise; the API renders each as application/problem+json.
+
+`detail` is the API's English text beside its stable `code`; `message` is what a person
+reads on a page, a lazy_gettext string with named placeholders (Chinese source, English in
+the catalog), worded when the page is rendered, in the page's language."""
 from __future__ import annotations
+
+from typing import Any
 
 
 class ServiceError(Exception):
@@ -8,11 +14,12 @@ class ServiceError(Exception):
     title = "Bad request"
 
     def __init__(self, detail: str, *, code: str | None = None, errors: list | None = None,
-                 **extra):
+                 message: Any = None, **extra):
         super().__init__(detail)
         self.detail = detail
         self.code = code or self.code
         self.errors = errors or []
+        self.message = message
         self.extra = extra
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy.exc import SQLAlchemyError
@@ -30,7 +31,8 @@ def lock_instance(instance_id: int) -> ProcessInstance:
         .with_for_update(of=ProcessInstance)
         .execution_options(populate_existing=True)).first()
     if instance is None:
-        raise NotFound(f"process instance {instance_id} does not exist")
+        raise NotFound(f"process instance {instance_id} does not exist",
+                       message=_l("流程实例 %(id)s 不存在。", id=instance_id))
     return instance
 
 
@@ -109,7 +111,8 @@ def record_incident(instance_id: int, actor: Actor, message: str) -> None:
 def get_instance(instance_id: int) -> ProcessInstance:
     instance = db.session.get(ProcessInstance, instance_id)
     if instance is None:
-        raise NotFound(f"process instance {instance_id} does not exist")
+        raise NotFound(f"process instance {instance_id} does not exist",
+                       message=_l("流程实例 %(id)s 不存在。", id=instance_id))
     return instance
 
 

@@ -10,7 +10,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from app.engine import runtime
 from app.models import Department, HumanTask, ProcessInstance, db, utcnow
 from app.models.task import CANCELLED, COMPLETED, OPEN
-from app.services.workflow import assignment, audit, notifications
+from app.services.workflow import assignment, audit, notifications, time_text
 from app.services.workflow.actor import Actor
 
 
@@ -66,9 +66,10 @@ def instructions_for(task) -> str | None:
     if not text or "{" not in text:
         return text
     try:
-        return _TEMPLATES.from_string(text).render(**task.data)
+        rendered = _TEMPLATES.from_string(text).render(**task.data)
     except TemplateError:
         return text
+    return time_text.in_text(rendered)  # task data keeps UTC ISO moments
 
 
 def _text(value) -> str | None:

@@ -16,6 +16,7 @@ from app.services.calendar import admin as calendar_admin
 from app.services.calendar import rules as calendar_rules
 from app.services.workflow import permissions
 from app.services.workflow.errors import InvalidInput, ServiceError
+from app.web import problem_text
 from app.web.blueprint import bp
 
 WORKDAY, REST, HOLIDAY, SHIFTED_WORKDAY = "workday", "rest", "holiday", "shifted_workday"
@@ -54,7 +55,9 @@ def _month_rows(year: int, month: int) -> dict[date, CalendarDay]:
 
 
 def _calendar_page(year: int, month: int, *, outcome: str | None = None,
-                   refusal: str | None = None):
+                   refusal: str | None = None, refused: str | None = None):
+    """`refused` names the form ("day", "year") a refusal belongs to: it is shown there,
+    with what was typed (request.form) kept."""
     rows = _month_rows(year, month)
     weeks = month_grid.Calendar(firstweekday=0).monthdatescalendar(year, month)
     previous = (year - 1, 12) if month == 1 else (year, month - 1)
@@ -63,6 +66,7 @@ def _calendar_page(year: int, month: int, *, outcome: str | None = None,
         "admin/calendar.html", year=year, month=month, weeks=weeks, rows=rows,
         kinds={d: kind_of(r) for d, r in rows.items()}, kind_names=kind_names(),
         previous=previous, following=following, outcome=outcome, refusal=refusal,
+        refused=refused, kept=request.form if refused else {},
         library_years=calendar_admin.library_years(), status=calendar.year_status(year),
         stored=calendar_admin.year_row(_region(), year))
 
@@ -86,7 +90,8 @@ def admin_calendar_set_day():
         day = _posted_date(form.get("day", ""))
     except InvalidInput as err:
         today = calendar.today()
-        return _calendar_page(today.year, today.month, refusal=err.detail), err.status
+        return _calendar_page(today.year, today.month, refusal=problem_text.for_people(err),
+                              refused="day"), err.status
     kind = form.get("kind", "")
 
     moved = []
@@ -97,7 +102,7 @@ def admin_calendar_set_day():
         moved.append(calendar_admin.set_day(
             _region(), day, kind in (WORKDAY, SHIFTED_WORKDAY),
             _note_for(kind, form.get("note", "").strip()), current_actor()))
-    return _calendar_write(day.year, day.month, save,
+    return _calendar_write(day.year, day.month, save, "day",
                            lambda: _("已保存 %(day)s，%(count)s 个办件的期限随之调整。",
                                      day=day.isoformat(), count=moved[0]))
 
@@ -108,19 +113,21 @@ def admin_calendar_add_year():
     year = request.form.get("year", 0, type=db_int)
     if not calendar.FIRST_YEAR <= year <= calendar.LAST_YEAR:
         today = calendar.today()
-        return _calendar_page(today.year, today.month, refusal=_("年份无效")), 400
+        return _calendar_page(today.year, today.month, refusal=_("年份无效"), refused="year"), 400
     return _calendar_write(
         year, 1, lambda: calendar_admin.add_year_by_rule(_region(), year, current_actor()),
+        "year",
         _("已按法定节假日规则生成 %(year)s 年日历（暂定），国务院公布放假安排后请录入通知。",
           year=year))
 
 
-def _calendar_write(year: int, month: int, save, outcome):
+def _calendar_write(year: int, month: int, save, form: str, outcome):
     try:
         save()
     except ServiceError as err:
         db.session.rollback()
-        return _calendar_page(year, month, refusal=err.detail), err.status
+        return _calendar_page(year, month, refusal=problem_text.for_people(err),
+                              refused=form), err.status
     db.session.commit()  # calendar_admin leaves the commit to its caller
     outcome = outcome() if callable(outcome) else outcome
     return redirect(url_for("web.admin_calendar", year=year, month=month, outcome=outcome),

@@ -12,6 +12,7 @@ from app.services import calendar
 from app.services.calendar import admin as calendar_admin
 from app.services.workflow import permissions
 from app.services.workflow.errors import ServiceError
+from app.web import problem_text
 from app.web.blueprint import bp
 
 
@@ -56,7 +57,7 @@ def admin_calendar_notice_post():
         done = calendar_admin.confirm_notice(_region(), year, text, document_no, actor)
     except ServiceError as err:
         db.session.rollback()
-        return _page(year, refusal=err.detail, status=err.status, **kept)
+        return _page(year, refusal=problem_text.for_people(err), status=err.status, **kept)
     db.session.commit()
     outcome = _("%(year)s 年放假安排已核定（%(no)s）：%(days)s 天有变化，%(moved)s 个办件的期限随之调整。",
                 year=year, no=document_no, days=len(done.changes), moved=done.moved_instances)

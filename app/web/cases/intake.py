@@ -10,19 +10,23 @@ from flask import make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.models import Item
+from app.models import Item, db
 from app.models.case import CASE_FLAGS, STATUS_NAMES
 from app.security import current_actor
 from app.services import calendar, cases, catalog
 from app.services.cases import intake_rules, notice_pdf, notices
 from app.services.workflow import deployment, instances
-from app.services.workflow.errors import InvalidInput, NotFound
+from app.services.workflow.errors import (Conflict, Forbidden, InvalidInput, NotFound,
+                                         ServiceError)
 from app.web.blueprint import bp
 from app.web.cases import clock_section
 from app.web.cases import record as case_record
 from app.web.form_support import FailedForm
 
 FORM = "intake"
+# The start variables' fields (intake_rules.START_SCHEMA) as the form names them
+_START_FIELDS = {"applicant/name": "applicant_name", "applicant/phone": "phone",
+                 "applicant/email": "email", "applicant_id_number": "id_number"}
 
 
 def _intake_items() -> list[Item]:
@@ -76,9 +80,25 @@ def intake_submit():
         return _intake_page(FailedForm(FORM, refusal), refusal.status)
     # The case keeps phone and e-mail; the ID number stays with the workflow's data.
     extra = {"applicant_id_number": request.form.get("id_number", "").strip()}
-    instance = instances.start(item.process_key, current_actor(), variables={
-        "item_code": item.code, "applicant": applicant, **extra})
+    try:
+        instance = instances.start(item.process_key, current_actor(), variables={
+            "item_code": item.code, "applicant": applicant, **extra})
+    except (InvalidInput, Forbidden, Conflict) as err:  # back to the form, input kept
+        db.session.rollback()
+        return _intake_page(_refused_start(err), err.status)
     return redirect(url_for("web.case_page", instance_id=instance.id), code=303)
+
+
+def _refused_start(err: ServiceError) -> FailedForm:
+    """A start the services refused, its message beside the item (what it is about)."""
+    failed = FailedForm(FORM, err)
+    for started_as, field in _START_FIELDS.items():
+        if started_as in failed.fields:
+            failed.fields.setdefault(field, []).extend(failed.fields.pop(started_as))
+    if err.code in ("may_not_take_in", "item_not_found", "item_process_mismatch",
+                    "authorization_lapsed") or err.extra.get("field") == "item_code":
+        failed.fields.setdefault("item", []).append(failed.detail)
+    return failed
 
 
 def _case_and_variables(instance_id: int):

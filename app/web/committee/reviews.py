@@ -13,6 +13,7 @@ from app.services import organization
 from app.services.committee import organization as committee_org
 from app.services.workflow import permissions
 from app.services.workflow.errors import InvalidInput
+from app.web import problem_text
 from app.web.blueprint import bp
 
 BLANK_ROWS = 2  # room to seat new members in one go
@@ -46,7 +47,8 @@ def seat_committee_form(department_id: int):
     except InvalidInput as err:
         db.session.rollback()
         return _page({"department_id": department_id,
-                      "messages": [e["message"] for e in err.errors] or [err.detail]},
+                      "messages": [problem_text.field_message(e["message"]) for e in err.errors]
+                      or [problem_text.for_people(err)]},
                      err.status)
     return redirect(url_for("web.committees_page", saved=department_id,
                             _anchor=f"d{department_id}"), code=303)

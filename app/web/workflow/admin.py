@@ -24,16 +24,11 @@ from app.services.workflow.instances import admin as instance_admin
 from app.services.workflow.instances import diagram as instance_diagram
 from app.services.workflow.instances import migration as instance_migration
 from app.services.workflow.instances import overview as instance_overview
+from app.web import problem_text
 from app.web.blueprint import bp
 from app.web.workflow.designer import VENDOR_CSS, VIEWER_JS, vendor_ready
 
 PER_PAGE = 50
-
-
-@bp.app_template_filter("local_time")
-def local_time(moment) -> str:
-    """Stored times are UTC; the center reads its own clock (Asia/Shanghai)."""
-    return calendar.to_local(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
 @bp.app_template_filter("provisional_mark")
@@ -128,7 +123,7 @@ def _act(instance_id: int, action: Callable[[], object], outcome: str | Callable
         result = action()
     except ServiceError as err:
         db.session.rollback()
-        return _detail_page(instance_id, refusal=err.detail), err.status
+        return _detail_page(instance_id, refusal=problem_text.for_people(err)), err.status
     key = outcome(result) if callable(outcome) else outcome
     return redirect(url_for("web.admin_instance", instance_id=instance_id, outcome=key), code=303)
 

@@ -9,6 +9,7 @@ from app.models import db
 from app.security import current_actor
 from app.services.workflow import decisions, deployment
 from app.services.workflow.errors import InvalidInput
+from app.web import problem_text
 from app.web.blueprint import bp
 from app.web.workflow.designer import require_designer
 
@@ -34,12 +35,13 @@ def deploy_decision_table(key: str):
     upload = request.files.get("file")
     try:
         if upload is None or not (upload.filename or "").endswith(".dmn"):
-            raise InvalidInput("choose a .dmn file", code="no_dmn",
-                               errors=[{"file": "", "message": "choose a .dmn file"}])
+            raise InvalidInput("choose a .dmn file", code="no_dmn")
         deployed = deployment.deploy([(upload.filename, upload.read())], current_actor())
     except InvalidInput as err:
         db.session.rollback()
-        return _page(key, err.errors or [{"message": err.detail}], err.status)
+        problems = [{**p, "message": problem_text.field_message(p.get("message", ""))}
+                    for p in err.errors] or [{"message": problem_text.for_people(err)}]
+        return _page(key, problems, err.status)
     mine = next((d.definition for d in deployed if d.definition.key == key), None)
     version = mine.version if mine else None
     return redirect(url_for("web.designer_decisions", key=key, deployed=version), code=303)

@@ -121,5 +121,5 @@ def upload_attachment_form(task_id: str):
         attachments.add(task.instance_id, upload, current_actor(), task_id=task.id)
     except InvalidInput as err:
         db.session.rollback()
-        return _page(task, upload_problem=err.detail), 400
+        return _page(task, upload_problem=problem_text.for_people(err)), 400
     return redirect(url_for("web.task_page", task_id=task_id), code=303)

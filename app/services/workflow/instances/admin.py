@@ -1,6 +1,8 @@
 """Administrators' actions on running instances; each audited, each refused with a reason."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from app.models import ProcessInstance, db, utcnow
 from app.models.process import ERROR, RUNNING, SUSPENDED, TERMINATED
 from app.services.workflow import audit, execution, task_sync
@@ -19,7 +21,8 @@ def suspend(instance_id: int, actor: Actor) -> ProcessInstance:
     instance = lock_for_admin(instance_id, actor)
     if instance.state != RUNNING:
         raise Conflict(f"only a running instance can be suspended; it is {instance.state}",
-                       code="not_running")
+                       code="not_running",
+                       message=_l("流程实例 %(id)s 不在运行中，不能挂起。", id=instance.id))
     instance.state = SUSPENDED  # timers are not swept and tasks refuse completion meanwhile
     audit.record(actor, "instance.suspended", instance_id=instance_id)
     db.session.commit()
@@ -30,7 +33,8 @@ def resume(instance_id: int, actor: Actor) -> ProcessInstance:
     instance = lock_for_admin(instance_id, actor)
     if instance.state != SUSPENDED:
         raise Conflict(f"only a suspended instance can be resumed; it is {instance.state}",
-                       code="not_suspended")
+                       code="not_suspended",
+                       message=_l("流程实例 %(id)s 未挂起，无需恢复。", id=instance.id))
     instance.state = RUNNING
     audit.record(actor, "instance.resumed", instance_id=instance_id)
     db.session.commit()
@@ -60,7 +64,8 @@ def retry(instance_id: int, actor: Actor) -> ProcessInstance:
     instance = lock_for_admin(instance_id, actor)
     if instance.state != ERROR:
         raise Conflict(f"only an instance in error can be retried; it is {instance.state}",
-                       code="not_in_error")
+                       code="not_in_error",
+                       message=_l("流程实例 %(id)s 没有异常，无需重试。", id=instance.id))
     previous, instance.state, instance.incident = instance.incident, RUNNING, None
     try:
         execution.step(instance, actor, _nothing)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 
 import sqlalchemy as sa
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -100,10 +102,13 @@ def check_compatible(document: dict, old: runtime.CompiledProcess,
     if missing:
         raise _refusal("migration_elements_missing", missing, version,
                        "version {v} no longer has element(s) the instance has reached or "
-                       "may still reach")
+                       "may still reach",
+                       _l("第 %(version)s 版已没有该流程实例已到达或可能到达的元素，不能迁移："
+                          "%(elements)s"))
     if changed:
         raise _refusal("migration_elements_changed", changed, version,
-                       "version {v} changed the type of element(s) in the instance's task tree")
+                       "version {v} changed the type of element(s) in the instance's task tree",
+                       _l("第 %(version)s 版改变了该流程实例中元素的类型，不能迁移：%(elements)s"))
 
 
 def _serialized_tasks(document: dict):
@@ -129,10 +134,14 @@ def _sub_workflows(document: dict, new: runtime.CompiledProcess):
             yield _spec_of(new, container, task["task_spec"]), sub
 
 
-def _refusal(code: str, elements: dict[str, set], version: int, message: str) -> Conflict:
+def _refusal(code: str, elements: dict[str, set], version: int, detail: str,
+             people) -> Conflict:
+    """`people`: the page's wording, with %(version)s and %(elements)s."""
     listed = ", ".join(f"{e} ({'/'.join(sorted(s))})" if s else e
                        for e, s in sorted(elements.items()))
-    return Conflict(f"{message.format(v=version)}: {listed}", code=code,
+    return Conflict(f"{detail.format(v=version)}: {listed}", code=code,
+                    message=LazyString(lambda: str(people) % {"version": version,
+                                                              "elements": listed}),
                     errors=[{"element": e, "states": sorted(s)}
                             for e, s in sorted(elements.items())])
 
@@ -149,7 +158,9 @@ def _reload(text: str, new: runtime.CompiledProcess, version: int):
         runtime.check_depth(workflow)
     except (WorkflowException, runtime.EngineIncident, KeyError, AttributeError) as err:
         raise Conflict(f"the instance's task tree does not fit version {version}: {err}",
-                       code="migration_incompatible") from err
+                       code="migration_incompatible",
+                       message=_l("该流程实例的当前步骤与第 %(version)s 版不符，不能迁移"
+                                  "（技术信息：%(reason)s）", version=version, reason=err)) from err
     return workflow
 
 

@@ -155,8 +155,9 @@ def _complete_once(task_id: str, variables: object, actor: Actor) -> HumanTask:
         raise EngineFailure(f"the process failed after this task and stopped for an "
                             f"administrator: {err.detail}", code=err.code, incident=err.detail,
                             **err.extra) from err
+    # The values too: the case's record shows each decision and opinion as it was given.
     audit.record(actor, "task.completed", instance_id=instance.id, task_id=task_id,
-                 fields=sorted(data))
+                 fields=sorted(data), values=data)
     db.session.commit()
     return task
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.models import Case, HumanTask, JointOpinion, User, db
+from app.models import AuditEvent, Case, HumanTask, JointOpinion, User, db
 from app.models.denial import KIND_LABELS as DENIAL_KINDS
 from app.models.joint import OPINION_LABELS
 from app.services import cases
@@ -24,6 +24,8 @@ from app.services.workflow.task_context import Entry, Section
 LABELS = {
     "decision": "拟送达的决定", "outcome": "决定", "reasons": "理由", "legal_basis": "法律依据",
     "decided_by": "决定人", "decided_at": "决定时间", "document": "决定文书",
+    "approval_document": "准予行政许可决定书（办结时出具）",
+    "denial_document": "不予行政许可决定书（办结时出具）",
     "approve": "准予许可", "deny": "不予许可", "deemed_approved": "超时默认准予",
     "not_accepted": "不予受理", "deemed": "超时默认（系统）",
     "window_review": "窗口审查意见", "recommendation": "窗口建议", "opinion": "审查意见",
@@ -86,9 +88,11 @@ def delivery(task: HumanTask) -> list[Section]:
     if case is None:
         return []
     outcome = case.decision or variables.get("decision")
-    document = None
-    if notices.CONCLUDED in notices.applicable(case):
-        document = Entry(LABELS["document"], notices.TITLES[notices.CONCLUDED], translate=True,
+    approved = outcome in ("approve", "deemed_approved")
+    document = Entry(LABELS["document"], LABELS["approval_document" if approved
+                                                else "denial_document"], translate=True)
+    if notices.CONCLUDED in notices.applicable(case):  # issued already: the page to print
+        document = Entry(document.label, document.value, translate=True,
                          link=("web.notice_page", {"instance_id": case.instance_id,
                                                    "kind": notices.CONCLUDED}))
     return _section("decision",
@@ -98,18 +102,29 @@ def delivery(task: HumanTask) -> list[Section]:
                     *_decided_by(case, variables), document)
 
 
+def _submitted(task: HumanTask | None) -> dict:
+    """What a completed task's form gave, as the audit trail recorded it."""
+    if task is None:
+        return {}
+    event = db.session.scalar(sa.select(AuditEvent).where(
+        AuditEvent.task_id == task.id, AuditEvent.action == "task.completed")
+        .order_by(AuditEvent.id.desc()).limit(1))
+    return dict((event.detail or {}).get("values") or {}) if event else {}
+
+
 def window_recommendation(task: HumanTask) -> list[Section]:
-    """The approving leader's decision: the window's 建议准予/不予 and its opinion."""
-    variables = _variables(task)
-    recommendation = variables.get("recommendation")
-    if recommendation not in ("approve", "deny"):
-        return []
+    """The approving leader's decision: the window's 建议准予/不予 and its opinion (given
+    inside the handling subprocess, so read from the review's own record)."""
     reviewed = _last_completed(task.instance_id, ("window_review",))
+    variables = _submitted(reviewed)
+    recommendation = variables.get("recommendation")
+    if reviewed is None or recommendation not in ("approve", "deny"):
+        return []
     return _section("window_review",
                     _entry("recommendation", LABELS[f"rec_{recommendation}"], translate=True),
                     _entry("opinion", variables.get("review_opinion")),
-                    _entry("reviewed_by", _name(reviewed.completed_by) if reviewed else None),
-                    _moment("reviewed_at", reviewed.completed_at if reviewed else None))
+                    _entry("reviewed_by", _name(reviewed.completed_by)),
+                    _moment("reviewed_at", reviewed.completed_at))
 
 
 def department_opinions(task: HumanTask) -> list[Section]:

@@ -8,7 +8,7 @@ import time_machine
 
 from app.models import Notification, db
 from tests.cases.service_item_steps import (ALL_MATERIALS, case_of, instance_state, notices,
-                                            open_names, start_case)
+                                            open_names, start_case, task_titles)
 from tests.committee.committee_steps import (accepted_case, complete, department, fire_due,
                                              open_task, reissue_letter, reports_of)
 from tests.conftest import headers_for, user
@@ -293,7 +293,7 @@ def test_the_ledger_renders_in_english(client, frozen_clock):
     data = _data_strings() + [text for r in rows for text in (
         r.number, r.refused, r.reasons, r.legal_basis, r.objection, r.review_opinion)]
     data += ["张三", REFUSAL["refusal_reasons"], REFUSAL["redirect_to"],
-             *[h["note"] for h in case_of(corrected).history]]
+             *[h["note"] for h in case_of(corrected).history], *task_titles(corrected)]
     for path in ("/denials", f"/cases/{corrected}"):
         html = _english(client, path, "admin")
         assert _chrome_in_chinese(html, data) == [], path

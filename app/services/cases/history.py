@@ -14,8 +14,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from app.models import (Attachment, AuditEvent, Case, CommitteeReview, Department, HumanTask,
-                        ProcessInstance, User, db)
+from app.models import (Attachment, AuditEvent, Case, CaseClockEvent, CommitteeReview,
+                        Department, HumanTask, ProcessInstance, User, db)
 from app.models.case import STATUS_NAMES
 from app.models.committee import CHOICE_LABELS
 from app.models.identity import COMMITTEE_VOTE_LANE
@@ -54,7 +54,7 @@ ACTIONS = {
 }
 WORDS = {
     "system": "系统", "peer": "对接平台", "status": "状态", "note": "说明", "yes": "是",
-    "reason": "理由", "days": "工作日数", "approved": "批准", "refused": "不批准", "result": "结果",
+    "reason": "理由", "days": "工作日数", "lasted": "历时工作日数", "approved": "批准", "refused": "不批准", "result": "结果",
     "deemed": "超时默认：视为同意", "department": "部门", "automatic": "自动催办", "choice": "表决意见",
     "hidden": "表决结束前不显示", "assignee": "改派给", "previous": "原办理人", "outcome": "结论",
     "notice": "文书", "file": "文件", "opinion": "意见", "decision": "决定", "responsible": "责任单位",
@@ -99,7 +99,7 @@ class HistoryEntry:
 def timeline(case: Case) -> list[HistoryEntry]:
     events = db.session.scalars(sa.select(AuditEvent).where(
         AuditEvent.instance_id == case.instance_id, AuditEvent.action.in_(ACTIONS))
-        .order_by(AuditEvent.at, AuditEvent.id))
+        .order_by(AuditEvent.id))  # append-only: ids are the order things were done
     reader = _Reader(case)
     return [entry for event in events if (entry := reader.entry(event)) is not None]
 
@@ -229,8 +229,16 @@ def _reassigned(reader: _Reader, entry: HistoryEntry, detail: dict, task) -> Non
 
 
 def _clock(reader: _Reader, entry: HistoryEntry, detail: dict, task) -> None:
-    if detail.get("days"):
-        entry.details.append(Detail(WORDS["days"], str(detail["days"])))
+    """延期 and 暂停: the days, the decision, and the reason or note the clock event keeps
+    (its audit event names the event, not always the words)."""
+    row = db.session.get(CaseClockEvent, detail.get("event_id") or 0)
+    if row is not None:
+        asked = entry.what in (ACTIONS["case.extension_requested"], ACTIONS["case.pause_started"])
+        detail = {**detail, "reason" if asked else "note": row.reason if asked else (
+            detail.get("note") or row.note)}
+    for key in ("days", "lasted"):
+        if detail.get(key):
+            entry.details.append(Detail(WORDS[key], str(detail[key])))
     if "approved" in detail:
         entry.details.append(Detail(WORDS["result"], WORDS["approved" if detail["approved"]
                                                          else "refused"], True))

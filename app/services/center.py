@@ -9,6 +9,7 @@ from app.services import calendar, committee, effects
 from app.services.authorization import guard as authorization_guard
 from app.services.calendar import changes as calendar_changes
 from app.services.cases import clock as case_clock
+from app.services.cases import decision_context
 from app.services.cases import intake_rules, law_limits, opening
 from app.services.linkage import outbox as link_outbox
 from app.services.organization import routing
@@ -25,5 +26,6 @@ def register() -> None:
     law_limits.register()  # the case's decision limit moves with the instance's deadlines
     authorization_guard.register()  # a chief decides only while the letter is in force
     committee.register()  # a member's vote is personal
+    decision_context.register()  # what each decision task shows of the steps before it
     effects.register()  # the functions scripts call and what their effects write
     step_hooks.on_thrown(link_outbox.thrown_messages, link_outbox.record)  # 三级联动 messages

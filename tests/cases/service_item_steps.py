@@ -80,3 +80,9 @@ def instance_state(instance_id: int) -> str:
     instance = db.session.get(ProcessInstance, instance_id)
     db.session.refresh(instance)
     return instance.state
+
+
+def task_titles(instance_id: int) -> list[str]:
+    """The titles of the case's steps: process data, which the case's record names."""
+    return list(db.session.scalars(sa.select(HumanTask.title).where(
+        HumanTask.instance_id == instance_id)))

@@ -12,7 +12,8 @@ from app.services import committee
 from app.services.committee import organization as committee_org
 from app.services.organization import absence_reports as absence_admin
 from app.services.workflow.actor import Actor
-from tests.cases.service_item_steps import case_of, instance_state, notices, open_names
+from tests.cases.service_item_steps import (case_of, instance_state, notices, open_names,
+                                            task_titles)
 from tests.committee.committee_steps import (MEMBERS, complete, department, escalate, fire_due,
                                              grant_nrp_officer, open_task, review_of, reviewed_case,
                                              vote, vote_states, vote_task)
@@ -322,7 +323,8 @@ def test_the_committee_pages_render_in_english(client, officer):
     chair = open_task(case_id, "chair_decision")
     data = _data_strings() + [chair.title, chair.instructions, "意见", "材料真实完整", "张三",
                               "申请用地涉及相邻权利人异议，需集体研究", "经审查，建议准予临时用地",
-                              *[h["note"] for h in case_of(case_id).history]]
+                              *[h["note"] for h in case_of(case_id).history],
+                              *task_titles(case_id)]  # the record names each step done
     for path, who in ((f"/cases/{case_id}", "clerk"), (f"/tasks/{chair.id}", "committee1"),
                       ("/admin/committees", "admin"),
                       ("/designer/processes/service_item/decisions", "designer")):

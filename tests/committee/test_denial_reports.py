@@ -8,7 +8,7 @@ import time_machine
 
 from app.models import Notification, db
 from tests.cases.service_item_steps import (ALL_MATERIALS, case_of, instance_state, notices,
-                                            open_names, start_case)
+                                            open_names, start_case, task_titles)
 from tests.committee.committee_steps import (accepted_case, complete, department, fire_due,
                                              open_task, reissue_letter, reports_of)
 from tests.conftest import headers_for, user
@@ -19,8 +19,7 @@ REFUSAL = {"within_remit": False, "materials_received": [],
            "refusal_reasons": "食品小作坊登记属于县卫生健康局以外的事项，本局不予受理",
            "refusal_legal_basis": "《云南省食品小作坊和食品摊贩管理条例》第八条",
            "redirect_to": "县市场监督管理局食品生产科"}
-REPORT = {"report_reasons": "申请事项不属于本窗口受理范围",
-          "report_legal_basis": "《中华人民共和国行政许可法》第三十二条第一款第（二）项"}
+REPORT: dict = {}  # the report copies the refusal's reasons: the form asks nothing again
 
 
 @pytest.fixture(autouse=True)
@@ -61,7 +60,8 @@ def test_disputed_refusal_confirmed_by_the_leader(client):
     assert (report.kind, report.trigger, report.state) == ("not_accepted", "objection", "pending")
     assert report.applicant_name == "张三" and report.applicant_contact == {"phone": "13800000000"}
     assert report.item_code == "MSA-002" and "不予受理" in report.refused
-    assert report.reasons == REPORT["report_reasons"] and "第三十二条" in report.legal_basis
+    assert report.reasons == REFUSAL["refusal_reasons"]
+    assert report.legal_basis == REFUSAL["refusal_legal_basis"]
     assert report.objection == "申请人认为其申请属于本局职权"
     assert report.handler_id == user("clerk").id and report.number.startswith("MSA否报〔2026〕")
     assert report.review_due_at.astimezone(SHANGHAI).date().isoformat() == "2026-03-04"
@@ -77,10 +77,10 @@ def test_disputed_refusal_confirmed_by_the_leader(client):
     case = case_of(case_id)
     assert case.status_code == 5 and instance_state(case_id) == "completed"
     [told] = notices(case_id, "not_accepted")
-    assert REPORT["report_reasons"] in told.body and "法律依据" in told.body
+    assert REFUSAL["refusal_reasons"] in told.body and "法律依据" in told.body
     assert "行政复议" in told.body and "行政诉讼" in told.body
     written = client.get(f"/cases/{case_id}/notices/not_accepted", headers=headers_for("clerk"))
-    assert REPORT["report_reasons"] in written.text and "第三十二条" in written.text
+    assert REFUSAL["refusal_reasons"] in written.text and "第八条" in written.text
     assert "行政复议" in written.text and "六个月" in written.text
 
 
@@ -131,9 +131,10 @@ def _denied_at_delivery(client) -> int:
 def test_disputed_denial_confirmed_is_concluded_with_reasons_and_remedies(client):
     case_id = _denied_at_delivery(client)
     assert open_names(case_id) == ["file_denial_report"] and case_of(case_id).status_code == 3
-    complete(client, case_id, "file_denial_report", "clerk", report_reasons="经营场所不符合要求",
-             report_legal_basis="《食品经营许可管理办法》第十一条")
+    complete(client, case_id, "file_denial_report", "clerk")
     [report] = reports_of(case_id)
+    assert report.reasons == "经营场所不符合食品安全要求"  # the department's decision's
+    assert report.legal_basis == "《食品经营许可管理办法》第十一条"
     assert (report.kind, report.trigger) == ("denied", "objection")
     assert report.case_no == case_of(case_id).case_no and "不予许可" in report.refused
     complete(client, case_id, "leader_review", "leader", leader_decision="confirm",
@@ -292,7 +293,7 @@ def test_the_ledger_renders_in_english(client, frozen_clock):
     data = _data_strings() + [text for r in rows for text in (
         r.number, r.refused, r.reasons, r.legal_basis, r.objection, r.review_opinion)]
     data += ["张三", REFUSAL["refusal_reasons"], REFUSAL["redirect_to"],
-             *[h["note"] for h in case_of(corrected).history]]
+             *[h["note"] for h in case_of(corrected).history], *task_titles(corrected)]
     for path in ("/denials", f"/cases/{corrected}"):
         html = _english(client, path, "admin")
         assert _chrome_in_chinese(html, data) == [], path
@@ -310,9 +311,9 @@ def _denied_on_the_spot(client) -> int:
 def test_an_on_the_spot_denial_the_applicant_disputes_is_reported(client):
     case_id = _denied_on_the_spot(client)
     assert case_of(case_id).status_code == 3 and open_names(case_id) == ["file_denial_report"]
-    complete(client, case_id, "file_denial_report", "clerk", report_reasons="经营场所不符合条件",
-             report_legal_basis="《个体工商户登记管理办法》第十条")
+    complete(client, case_id, "file_denial_report", "clerk")
     [report] = reports_of(case_id)
+    assert report.reasons == "经营场所为住宅，不符合登记条件"
     assert (report.kind, report.objection) == ("denied", "该住宅已依法改为经营用房")
     complete(client, case_id, "leader_review", "leader", leader_decision="confirm",
              leader_opinion="同意")

@@ -162,6 +162,11 @@ def _complete_once(task_id: str, variables: object, actor: Actor) -> HumanTask:
         engine_task.data.update(copy.deepcopy(data))
         engine_task.run()
 
+    # Recorded before the step, so the record reads the completion before what it caused
+    # (a failed step rolls it back with everything else); with its values, so the case's
+    # record shows each decision and opinion as it was given.
+    audit.record(actor, "task.completed", instance_id=instance.id, task_id=task_id,
+                 fields=sorted(data), values=data)
     try:
         execution.step(instance, actor, submit, completed_task_id=task_id)
     except EngineFailure as err:  # the process failed, not the person: it stops for an admin
@@ -169,8 +174,6 @@ def _complete_once(task_id: str, variables: object, actor: Actor) -> HumanTask:
         raise EngineFailure(f"the process failed after this task and stopped for an "
                             f"administrator: {err.detail}", code=err.code, incident=err.detail,
                             **err.extra) from err
-    audit.record(actor, "task.completed", instance_id=instance.id, task_id=task_id,
-                 fields=sorted(data))
     db.session.commit()
     return task
 

@@ -130,7 +130,8 @@ def case_view(instance_id: int, failed: FailedForm | None = None):
                            open_tasks=instances.open_tasks(instance_id),
                            notice_kinds=notices.applicable(case), notice_titles=notices.titles(case),
                            material_names={m["code"]: m["name"] for m in case.item.materials},
-                           local=calendar.to_local, **case_record.context(instance_id))
+                           local=calendar.to_local, **case_record.context(instance_id),
+                           **case_record.history_context(case))
 
 
 def _notice(instance_id: int, kind: str) -> dict:

@@ -8,7 +8,9 @@ from app.models.committee import (CHOICE_LABELS, DECIDED_BY_LABELS, POSITION_LAB
                                   VOTE_STATE_LABELS)
 from app.models.denial import KIND_LABELS, OUTCOME_LABELS
 from app.models.denial import TRIGGER_LABELS as DENIAL_TRIGGER_LABELS
+from app.models import Case
 from app.services import committee
+from app.services.cases import history
 from app.services.committee import denials
 
 
@@ -32,3 +34,8 @@ def context(instance_id: int) -> dict:
         "denial_words": {"kind": KIND_LABELS, "trigger": DENIAL_TRIGGER_LABELS,
                          "outcome": OUTCOME_LABELS},
     }
+
+
+def history_context(case: Case) -> dict:
+    """The case page's record: every recorded step, oldest first, and the status in words."""
+    return {"timeline": history.timeline(case), "status_word": history.status_word}

@@ -13,7 +13,7 @@ from app.models.identity import COMMITTEE_VOTE_LANE
 from app.models.process import SUSPENDED
 from app.security import current_actor
 from app.services import cases
-from app.services.workflow import attachments, execution, forms, tasks
+from app.services.workflow import attachments, execution, forms, task_context, tasks
 from app.services.workflow.errors import Conflict, InvalidInput
 from app.web import problem_text, schema_form
 from app.web.blueprint import bp
@@ -42,6 +42,7 @@ def _page(task: HumanTask, *, values=None, problems=None, upload_problem: str = 
         form_title=(schema or {}).get("title", ""),
         fields=schema_form.fields(schema, ui, _enum_sources(case)),
         values=schema_form.values_of(values), problems=problems or {}, refusal=refusal,
+        task_context=task_context.sections(task),
         attachments=attachments.listing(task.instance_id, current_user),
         upload_problem=upload_problem, allowed_types=sorted(attachments.ALLOWED_TYPES),
         is_open=task.state == "open",

@@ -123,3 +123,67 @@ def test_chinese_palette_zoom_and_a_disconnected_task_refused_until_fixed(page, 
     dialog.get_by_label("变更说明").fill("新建流程")
     dialog.get_by_role("button", name="确认部署").click()
     expect(page.locator("#modeler-status")).to_contain_text("已部署 版本 1")
+
+
+def test_properties_panel_edits_what_routing_and_forms_read(page):
+    sign_in(page, "designer")
+    page.goto("/designer/modeler")
+    canvas = page.locator("#modeler-canvas")
+    panel = page.locator("#modeler-properties")
+
+    canvas.locator('[data-element-id="lane_window"]').first.click(position={"x": 15, "y": 100})
+    role = panel.get_by_label("泳道对应的角色")
+    expect(role).to_have_value("window_clerk")
+    role.select_option("approving_leader")
+    expect(canvas.locator('[data-element-id="lane_window"] text')).to_contain_text("分管领导")
+
+    canvas.locator('[data-element-id="handle"]').click()
+    expect(panel.locator("#property-lane-of")).to_have_text("分管领导")
+    expect(panel).to_contain_text("用户任务")
+    page.locator('.djs-context-pad [data-action="replace"]').click()  # the replace menu
+    menu = page.locator(".djs-popup")
+    expect(menu).to_contain_text("服务任务")
+    expect(menu).to_contain_text("业务规则任务")
+    screenshot(page, "designer-07-replace-menu")
+    page.keyboard.press("Escape")
+    panel.get_by_label("JSON Schema").fill("service_item_intake.schema.json")
+    panel.get_by_label("JSON Schema").press("Tab")
+    panel.get_by_label("办理说明").fill("核对申请材料是否齐全")
+    panel.get_by_label("办理说明").press("Tab")
+    panel.get_by_label("说明文档").fill("窗口收件后由分管领导办理")
+    panel.get_by_label("说明文档").press("Tab")
+    screenshot(page, "designer-06-properties")
+
+    page.get_by_role("button", name="部署为新版本").click()
+    dialog = page.locator("#deploy-dialog")
+    dialog.get_by_label("变更说明").fill("属性面板设置表单与角色")
+    dialog.get_by_role("button", name="确认部署").click()
+    expect(page.locator("#modeler-status")).to_contain_text("已部署 版本 1")
+    key = page.locator("#modeler-heading").inner_text().split("：")[1].split("（")[0]
+    stored = page.request.get(f"/api/process-definitions/key/{key}/xml").json()["bpmn20Xml"]
+    assert 'name="approving_leader"' in stored
+    assert 'name="formJsonSchemaFilename" value="service_item_intake.schema.json"' in stored
+    assert "核对申请材料是否齐全</spiffworkflow:instructionsForEndUser>" in stored
+    assert "窗口收件后由分管领导办理</bpmn:documentation>" in stored
+    assert stored.count("service_item_intake.schema.json") == 1
+
+
+def test_a_timer_definition_is_edited_in_the_panel(page):
+    sign_in(page, "designer")
+    page.goto("/designer/modeler?key=service_item")
+    canvas = page.locator("#modeler-canvas")
+    panel = page.locator("#modeler-properties")
+
+    def select(element_id):  # the whole diagram is small at fit; the palette may cover it
+        canvas.locator(f'[data-element-id="{element_id}"] .djs-hit').first.dispatch_event("click")
+    select("intake_warning_timer")
+    expect(panel.get_by_label("定时方式")).to_have_value("timeDate")
+    expression = panel.get_by_label("表达式")
+    expect(expression).to_have_value("intake_warning_at")
+    expression.fill("intake_deadline_at")
+    expression.press("Tab")
+    select("intake")
+    select("intake_warning_timer")
+    expect(panel.get_by_label("表达式")).to_have_value("intake_deadline_at")
+    page.get_by_role("button", name="校验").click()
+    expect(page.locator("#modeler-status")).to_have_text("校验通过，可以部署。")

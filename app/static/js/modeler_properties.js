@@ -189,7 +189,9 @@
     function entries(element) {
       const bo = element.businessObject;
       const list = document.createElement('dl');
-      [[text.id, bo.id], [text.type, bo.$type.replace(/^bpmn:/, '')]].forEach(([term, value]) => {
+      const local = bo.$type.replace(/^bpmn:/, '');
+      const typeName = text.typeNames[local.charAt(0).toLowerCase() + local.slice(1)] || local;
+      [[text.id, bo.id], [text.type, typeName]].forEach(([term, value]) => {
         const dt = document.createElement('dt');
         dt.textContent = term;
         const dd = document.createElement('dd');

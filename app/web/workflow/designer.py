@@ -126,7 +126,7 @@ def modeler_messages() -> dict[str, str]:
         "heading": _("流程建模：%(key)s（版本 %(n)s）", key="{key}", n="{version}"),
         **modeler_texts.deploy_texts(), **modeler_texts.panel_texts(), **zoom_texts(),
         "problemTexts": modeler_texts.problem_texts(), "badges": modeler_texts.badge_texts(),
-        "codes": modeler_texts.refusal_texts(),
+        "codes": modeler_texts.refusal_texts(), "typeNames": type_names(),
     }
 
 

@@ -71,6 +71,14 @@ def test_designer_renames_validates_and_deploys_version_2(page):
     expect(restored).to_contain_text("恢复原名称")
     expect(restored).to_contain_text("回滚自版本 1")
 
+    # The diff of the rollback: both diagrams with zoom buttons and lanes by role name.
+    page.goto("/designer/processes/service_item/diff?from=2&to=3")
+    old = page.locator("#diff-old")
+    expect(old.get_by_role("button", name="放大")).to_be_visible()
+    expect(page.locator("#diff-new").get_by_role("button", name="缩放到整张流程图")).to_be_visible()
+    expect(old.locator('[data-element-id="lane_leader"] text')).to_contain_text("分管领导")
+    screenshot(page, "designer-04b-rollback-diff")
+
 
 def test_chinese_palette_zoom_and_a_disconnected_task_refused_until_fixed(page, page_guard):
     sign_in(page, "designer")

@@ -1,6 +1,8 @@
 """Deploying with a change note and a server-checked confirmation, refusing a disconnected
 process (422 bpmn_unconnected), and rolling back: an earlier version redeployed as N+1."""
 import io
+import json
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -91,8 +93,6 @@ def test_an_unsupported_element_has_its_code_for_pages_to_word(client):
         headers=designer(), content_type="multipart/form-data")
     unsupported = [e for e in response.json["errors"] if e["code"] == "unsupported_element"]
     assert unsupported and unsupported[0]["params"] == {"element": "bpmn:complexGateway"}
-    page = client.get("/designer/modeler", headers=designer()).text
-    assert "不支持的元素 {element}" in page  # the modeler's wording of that code
 
 
 # --- the change note and the confirmation ------------------------------------------------
@@ -188,3 +188,23 @@ def test_the_rollback_page_confirms_on_the_server(client):
                         data={"confirm": "1", "note": "再改", "current_version": "2"},
                         headers=designer())
     assert stale.status_code == 409 and "重新确认" in stale.text
+
+
+def modeler_config(client, query: str = "") -> dict:
+    page = client.get(f"/designer/modeler{query}", headers=designer()).text
+    found = re.search(r'<script type="application/json" id="modeler-config">(.*?)</script>',
+                      page, re.S)
+    return json.loads(found.group(1))
+
+
+def test_the_modeler_words_problems_and_bpmn_js_in_the_pages_language(client):
+    chinese = modeler_config(client)
+    assert chinese["bpmnTexts"]["Create task"] == "创建任务"
+    assert chinese["messages"]["badges"]["bpmn_unreachable"] == "无法到达"
+    assert chinese["messages"]["problemTexts"]["unsupported_element"] == "不支持的元素 {element}"
+    assert chinese["laneNames"]["window_clerk"] == "窗口人员"
+    english = modeler_config(client, "?lang=en")
+    assert english["bpmnTexts"]["Create task"] == "Create task"
+    assert english["messages"]["problemTexts"]["unsupported_element"] == \
+        "unsupported element {element}"
+    assert english["laneNames"]["window_clerk"] != "窗口人员"

@@ -18,7 +18,7 @@ from lxml import etree
 
 from app.engine.bpmn import NS, Problem
 
-BPMN = "{%s}" % NS["bpmn"]
+BPMN = f"{{{NS['bpmn']}}}"
 SCOPES = ("process", "subProcess", "transaction", "adHocSubProcess")
 FLOW_NODES = {
     "task", "userTask", "scriptTask", "serviceTask", "sendTask", "receiveTask", "manualTask",

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from app.models.identity import (APPROVER_LANE, COMMITTEE_CHAIR_LANE, COMMITTEE_VOTE_LANE,
-                                 JOINT_DEPARTMENT_LANE)
+from app.models.identity import (
+    APPROVER_LANE,
+    COMMITTEE_CHAIR_LANE,
+    COMMITTEE_VOTE_LANE,
+    JOINT_DEPARTMENT_LANE,
+)
 from app.web.organization.units import role_names
 
 

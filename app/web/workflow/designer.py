@@ -13,10 +13,13 @@ from flask_wtf.csrf import generate_csrf
 from app.security import current_actor
 from app.services.workflow import bpmn_layout, deployment, process_diff
 from app.services.workflow.errors import InvalidInput
-from app.web.workflow import bpmn_texts, modeler_texts
-from app.web.workflow import designer_forms  # noqa: F401  the form editor's routes
-from app.web.workflow import designer_versions  # noqa: F401  deploy and rollback routes
 from app.web.blueprint import bp
+from app.web.workflow import (
+    bpmn_texts,
+    designer_forms,  # noqa: F401  the form editor's routes
+    designer_versions,  # noqa: F401  deploy and rollback routes
+    modeler_texts,
+)
 
 VENDOR = "vendor/bpmn-js"
 MODELER_JS = f"{VENDOR}/bpmn-modeler.production.min.js"

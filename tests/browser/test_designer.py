@@ -88,6 +88,7 @@ def test_chinese_palette_zoom_and_a_disconnected_task_refused_until_fixed(page, 
     # The palette speaks Chinese, and lanes show the role's name instead of its code.
     task_tool = page.locator('.djs-palette .entry[aria-label="创建任务"]')
     expect(task_tool).to_be_visible()
+    expect(task_tool).to_have_attribute("title", "创建任务")  # its tooltip on hover
     expect(page.locator('.djs-palette .entry[aria-label="手形工具（拖动画布）"]')).to_be_visible()
     expect(canvas.locator('[data-element-id="lane_window"] text')).to_contain_text("窗口人员")
 

@@ -71,5 +71,15 @@
     return all;
   }
 
-  window.GovflowDiagram = { translateModule, addZoomControls, showLaneNames };
+  /* Palette entries carry their (translated) text as aria-label only; a title shows it as
+   * a tooltip on hover too. */
+  function titlePalette(modeler, container) {
+    const apply = () => container.querySelectorAll('.djs-palette .entry[aria-label]')
+      .forEach((entry) => { entry.title = entry.getAttribute('aria-label'); });
+    modeler.on('palette.changed', apply);
+    modeler.on('import.done', apply);
+    apply();
+  }
+
+  window.GovflowDiagram = { translateModule, addZoomControls, showLaneNames, titlePalette };
 }());

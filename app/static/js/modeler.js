@@ -40,6 +40,7 @@
   });
   tools.addZoomControls(modeler, document.getElementById('modeler-canvas'), text);
   tools.showLaneNames(modeler, config.laneNames);
+  tools.titlePalette(modeler, document.getElementById('modeler-canvas'));
   const properties = window.GovflowProperties.create(modeler, propertiesBox, text,
     config.laneNames);
   const showProperties = properties.show;

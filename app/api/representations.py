@@ -29,7 +29,8 @@ def camel(name: str) -> str:
 def definition(d: ProcessDefinition) -> dict:
     return {"id": d.id, "key": d.key, "version": d.version, "name": d.name,
             "sha256": d.sha256, "deployedAt": _iso(d.deployed_at), "deployedBy": d.deployed_by,
-            "forms": sorted(d.forms), "decisions": sorted(d.decisions or {})}
+            "forms": sorted(d.forms), "decisions": sorted(d.decisions or {}),
+            "changeNote": d.change_note, "restoredFrom": d.restored_from}
 
 
 def task(t: HumanTask, *, form: dict | None = None, ui: dict | None = None) -> dict:

@@ -27,10 +27,15 @@ class Problem:
     message: str
     line: int | None = None
     element: str | None = None
+    # A stable code and its values, so that a page can word the problem in its language.
+    code: str | None = None
+    name: str = ""  # the element's name, for people
+    params: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {"file": self.file, "line": self.line, "element": self.element,
-                "message": self.message}
+                "message": self.message, "code": self.code, "name": self.name,
+                "params": self.params}
 
 
 @dataclass
@@ -117,7 +122,10 @@ def check_element_types(tree, filename: str, parser: SpiffBpmnParser) -> list[Pr
             is_flow_node = local.endswith(("Task", "Gateway", "Event")) or local in (
                 "task", "subProcess", "callActivity", "transaction")
             if tag.startswith("{%s}" % NS["bpmn"]) and is_flow_node and tag not in known:
-                problems.append(_problem(filename, node, f"unsupported element bpmn:{local}"))
+                found = _problem(filename, node, f"unsupported element bpmn:{local}")
+                found.code, found.params = "unsupported_element", {"element": f"bpmn:{local}"}
+                found.name = node.get("name") or ""
+                problems.append(found)
     return problems
 
 

@@ -34,6 +34,10 @@ class ProcessDefinition(db.Model):
     sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
     deployed_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     deployed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Why this version was deployed, as the designer wrote it ("" from clients sending none).
+    change_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # Set when this version redeploys an earlier one's content (a rollback).
+    restored_from: Mapped[int | None] = mapped_column()
 
 
 class ProcessInstance(db.Model):

@@ -4,22 +4,50 @@ from app.api import representations as rep
 from app.api.blueprint import bp, json_object
 from app.http_inputs import db_int
 from app.security import current_actor
-from app.services.workflow import bpmn_layout, deployment
+from app.services.workflow import bpmn_layout, deployment, versioning
 from app.services.workflow.errors import InvalidInput
 
 
 @bp.post("/process-definitions")
 def deploy_definitions():
     """Multipart .bpmn files (and forms), or one document as JSON {"xml", "filename"} as the
-    modeler sends it, whose forms may come from the process's deployed version."""
+    modeler sends it, whose forms may come from the process's deployed version.
+    Optional, so that clients written before keep working: `note` (the change note kept
+    with the version) and `confirmToken` (from /plan; when sent it must still match)."""
     actor = current_actor()
     deployment.require_designer(actor)
-    if request.is_json:
-        results = deployment.deploy(_document(), actor, reuse_deployed_forms=True)
-    else:
-        results = deployment.deploy(_uploaded_files(), actor)
+    files, reuse = (_document(), True) if request.is_json else (_uploaded_files(), False)
+    note, token = _field("note"), _field("confirmToken")
+    results = deployment.deploy(files, actor, reuse_deployed_forms=reuse, note=note,
+                                confirmation=token if isinstance(token, str) else None)
     body = [{**rep.definition(r.definition), "created": r.created} for r in results]
     return jsonify(body[0] if len(body) == 1 else body), 201
+
+
+@bp.post("/process-definitions/plan")
+def plan_deployment():
+    """What deploying the document would do: per process its name, current and new version
+    and the changes against the current one, and the token confirming exactly that."""
+    deployment.require_designer(current_actor())
+    planned = versioning.plan(_document(), reuse_deployed_forms=True)
+    return jsonify(processes=[p.as_dict() for p in planned.processes],
+                   confirmToken=planned.token, changesAnything=planned.changes_anything)
+
+
+@bp.post("/process-definitions/key/<key>/versions/<int:number>/redeploy")
+def redeploy_version(key: str, number: int):
+    """Roll back: version `number`'s content deployed again as a new version, with a
+    required `note` and optionally the `currentVersion` the caller expects to replace."""
+    body = json_object()
+    restored = versioning.redeploy(key, number, current_actor(), note=body.get("note"),
+                                   expected_current=versioning.expected_version(
+                                       body.get("currentVersion")))
+    return jsonify(rep.definition(restored)), 201
+
+
+def _field(name: str):
+    """A field of the JSON body or of the multipart form."""
+    return json_object().get(name) if request.is_json else request.form.get(name)
 
 
 @bp.post("/process-definitions/validate")

@@ -12,9 +12,13 @@ from flask_babel import lazy_gettext as _l
 
 from app.engine import bpmn
 from app.models import ProcessDefinition, User, db
-from app.services.workflow import audit, decisions, forms
+from app.services.workflow import audit, decisions, forms, process_structure
 from app.services.workflow.actor import Actor
-from app.services.workflow.errors import Forbidden, InvalidInput, NotFound
+from app.services.workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
+
+
+class Unconnected(InvalidInput):
+    status, code, title = 422, "bpmn_unconnected", "Process not connected"
 
 
 @dataclass
@@ -39,25 +43,79 @@ def require_designer(actor: Actor) -> None:
                         code="not_designer")
 
 
+MAX_NOTE = 2000
+
+
 def deploy(files: list[tuple[str, bytes]], actor: Actor, *,
-           reuse_deployed_forms: bool = False) -> list[Deployed]:
+           reuse_deployed_forms: bool = False, note: str = "",
+           confirmation: str | None = None) -> list[Deployed]:
     """Deploy .bpmn files (with any .json forms and .dmn decision tables uploaded beside
     them); all or nothing. .dmn files alone redeploy the processes that call them.
     With `reuse_deployed_forms` a form neither uploaded nor in FORMS_DIR may come from the
-    latest deployed version of the same process (the modeler sends the BPMN alone)."""
-    parsed, problems = _check_all(decisions.with_processes_calling(files), reuse_deployed_forms)
+    latest deployed version of the same process (the modeler sends the BPMN alone).
+    `note` is kept with each new version; a `confirmation` (the token of `plan`) must still
+    match: the same content onto the same current versions, else nothing is deployed."""
+    note = checked_note(note, required=False)
+    parsed, problems = check_files(files, reuse_deployed_forms)
     if problems:
-        raise InvalidInput(f"{len(problems)} problem(s) in the BPMN", code="bpmn_invalid",
-                           errors=[p.as_dict() for p in problems])
-    results = [_store(p, key, name, actor) for p in parsed for key, name in p.processes]
+        raise refusal(problems)
+    if confirmation is not None and confirmation != confirmation_token(parsed):
+        raise Conflict("the process changed since the deployment was confirmed; confirm again",
+                       code="deploy_confirmation_stale")
+    results = [_store(p, key, name, actor, note) for p in parsed for key, name in p.processes]
     db.session.commit()
     return results
+
+
+def refusal(problems: list[bpmn.Problem]) -> InvalidInput:
+    """400 bpmn_invalid; when every problem is a disconnected element, 422 bpmn_unconnected:
+    the document is well-formed and executable, its graph is not connected."""
+    errors = [p.as_dict() for p in problems]
+    if all(p.code in process_structure.CODES for p in problems):
+        return Unconnected(f"{len(problems)} element(s) not connected from a start event "
+                           "to an end event", errors=errors)
+    return InvalidInput(f"{len(problems)} problem(s) in the BPMN", code="bpmn_invalid",
+                        errors=errors)
+
+
+def checked_note(note: object, *, required: bool) -> str:
+    """The change note as stored: text, trimmed, bounded; required where a person deploys."""
+    if note is None:
+        note = ""
+    if not isinstance(note, str):
+        raise InvalidInput("the change note must be text", code="note_invalid",
+                           errors=[{"field": "note", "message": "invalid"}])
+    note = note.strip()
+    if required and not note:
+        raise InvalidInput("a change note is required: say what this version changes",
+                           code="note_required", errors=[{"field": "note", "message": "required"}])
+    if len(note) > MAX_NOTE:
+        raise InvalidInput(f"the change note is longer than {MAX_NOTE} characters",
+                           code="note_too_long", errors=[{"field": "note", "message": "too long"}])
+    return note
+
+
+def confirmation_token(parsed: list[_Parsed]) -> str:
+    """What a confirmation agreed to: each document's content and the version it follows."""
+    parts = [f"{key}:{content_digest(p)}:{_current_number(key)}"
+             for p in parsed for key, _name in p.processes]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _current_number(key: str) -> int:
+    current = latest(key, required=False)
+    return current.version if current else 0
 
 
 def validate(files: list[tuple[str, bytes]], *,
              reuse_deployed_forms: bool = False) -> list[bpmn.Problem]:
     """Every problem deploy() would refuse the files for, without storing anything."""
-    return _check_all(decisions.with_processes_calling(files), reuse_deployed_forms)[1]
+    return check_files(files, reuse_deployed_forms)[1]
+
+
+def check_files(files: list[tuple[str, bytes]], reuse_deployed_forms: bool):
+    """(parsed documents, problems) of the files and the processes their tables serve."""
+    return _check_all(decisions.with_processes_calling(files), reuse_deployed_forms)
 
 
 def document_files(xml: str | bytes, filename: str = "") -> list[tuple[str, bytes]]:
@@ -110,6 +168,7 @@ def _check(name: str, data: bytes, sources: tuple, problems: list, reuse: bool) 
     available, uploaded_tables = sources
     tree = bpmn.parse_xml(data, name, current_app.config["MAX_BPMN_BYTES"])
     found = bpmn.validate(tree, name)
+    found += process_structure.check(tree, name)
     problems.extend(found)
     processes = bpmn.process_ids(tree)
     used = _used_forms(tree, name, {**(_deployed_forms(processes) if reuse else {}), **available},
@@ -136,7 +195,9 @@ def _used_forms(tree, name: str, known: dict, problems: list) -> dict[str, dict]
     for node, ref in bpmn.form_references(tree):
         if ref not in known:
             problems.append(bpmn.Problem(name, f"form file '{ref}' does not exist",
-                                         line=node.sourceline, element=node.get("id")))
+                                         line=node.sourceline, element=node.get("id"),
+                                         code="form_missing", name=node.get("name") or "",
+                                         params={"form": ref}))
         elif problem := forms.schema_problem(ref, known[ref]):
             problems.append(bpmn.Problem(ref, problem, element=node.get("id")))
         else:
@@ -152,22 +213,25 @@ def _deployed_forms(processes: list[tuple[str, str]]) -> dict[str, dict]:
     return found
 
 
-def _store(parsed: _Parsed, key: str, name: str, actor: Actor) -> Deployed:
-    used = parsed.forms
-    digest = hashlib.sha256(parsed.xml.encode() + json.dumps(used, sort_keys=True).encode()
-                            + decisions.digest_part(parsed.decisions))
+def content_digest(parsed: _Parsed) -> str:
+    return hashlib.sha256(parsed.xml.encode() + json.dumps(parsed.forms, sort_keys=True).encode()
+                          + decisions.digest_part(parsed.decisions)).hexdigest()
+
+
+def _store(parsed: _Parsed, key: str, name: str, actor: Actor, note: str) -> Deployed:
+    digest = content_digest(parsed)
     current = latest(key, required=False)
-    if current is not None and current.sha256 == digest.hexdigest():
+    if current is not None and current.sha256 == digest:
         return Deployed(current, created=False)
     definition = ProcessDefinition(
         key=key, version=(current.version + 1) if current else 1, name=name,
-        source_name=parsed.filename, bpmn_xml=parsed.xml, forms=used,
-        decisions=parsed.decisions,
-        sha256=digest.hexdigest(), deployed_by=actor.user_id)
+        source_name=parsed.filename, bpmn_xml=parsed.xml, forms=parsed.forms,
+        decisions=parsed.decisions, sha256=digest, deployed_by=actor.user_id,
+        change_note=note)
     db.session.add(definition)
     db.session.flush()
     audit.record(actor, "process.deployed", key=key, version=definition.version,
-                 definition_id=definition.id)
+                 definition_id=definition.id, note=note)
     return Deployed(definition, created=True)
 
 

@@ -29,8 +29,10 @@
       return;
     }
     const viewer = new window.BpmnJS({ container });
+    window.GovflowDiagram.showLaneNames(viewer, config.laneNames);
     try {
       await viewer.importXML(xml);
+      window.GovflowDiagram.addZoomControls(viewer, container, config.messages);
       viewer.get('canvas').zoom('fit-viewport', 'auto');
       Object.entries(markers).forEach(([marker, ids]) => mark(viewer, ids, marker));
     } catch (err) {

@@ -33,7 +33,17 @@
     say(text.noVendor, true);
     return;
   }
-  const modeler = new window.BpmnJS({ container: '#modeler-canvas' });
+  const tools = window.GovflowDiagram;
+  const modeler = new window.BpmnJS({
+    container: '#modeler-canvas',
+    additionalModules: [tools.translateModule(config.bpmnTexts)],
+  });
+  tools.addZoomControls(modeler, document.getElementById('modeler-canvas'), text);
+  tools.showLaneNames(modeler, config.laneNames);
+  tools.titlePalette(modeler, document.getElementById('modeler-canvas'));
+  const properties = window.GovflowProperties.create(modeler, propertiesBox, text,
+    config.laneNames);
+  const showProperties = properties.show;
 
   async function load() {
     say(text.loading);
@@ -104,28 +114,110 @@
     }
   }
 
-  async function deploy() {
-    say(text.deploying);
+  /* Deploying is two steps: the server says what will be deployed (name, new version,
+   * changes against the current one) and gives a token; the dialog asks for the change
+   * note; the deploy sends both, and the server refuses a stale or missing confirmation. */
+  const dialog = document.getElementById('deploy-dialog');
+  const noteField = document.getElementById('deploy-note');
+  const noteError = document.getElementById('deploy-note-error');
+  const pending = { token: null, xml: null };
+
+  async function planDeploy() {
+    say(text.planning);
     try {
       const xml = await currentXml();
-      const body = await requestJson(config.deployUrl, {
+      const plan = await requestJson(config.planUrl, {
         method: 'POST', body: JSON.stringify({ xml, filename: state.filename }),
       });
-      const results = Array.isArray(body) ? body : [body];
       showProblems([]);
+      if (!plan.changesAnything) {
+        say(fill(text.unchanged, { version: plan.processes[0].currentVersion }));
+        return;
+      }
+      Object.assign(pending, { token: plan.confirmToken, xml });
+      describePlan(plan.processes);
+      noteError.textContent = '';
+      say('');
+      dialog.showModal();
+      noteField.focus();
+    } catch (err) {
+      refused(err);
+    }
+  }
+
+  function describePlan(processes) {
+    const box = document.getElementById('deploy-plan');
+    box.replaceChildren(...processes.map((planned) => {
+      const section = document.createElement('div');
+      const title = document.createElement('p');
+      title.className = 'plan-title';
+      title.textContent = fill(planned.currentVersion ? text.planVersion : text.planFirst, {
+        name: planned.name, key: planned.key, current: planned.currentVersion,
+        version: planned.newVersion,
+      });
+      section.append(title, changeList(planned.changes));
+      return section;
+    }));
+  }
+
+  function changeList(changes) {
+    const list = document.createElement('ul');
+    if (!changes) {
+      return list;
+    }
+    const names = (items) => items.map((c) => c.name || c.id).join('、');
+    [[text.added, changes.added], [text.removed, changes.removed], [text.changed, changes.changed]]
+      .forEach(([label, items]) => {
+        const item = document.createElement('li');
+        item.textContent = `${fill(label, { count: items.length })}${items.length ? `：${names(items)}` : ''}`;
+        list.append(item);
+      });
+    const forms = changes.forms.added.concat(changes.forms.removed, changes.forms.changed);
+    const layout = document.createElement('li');
+    layout.textContent = fill(text.layoutAndForms, { layout: changes.layoutOnly, forms: forms.length });
+    list.append(layout);
+    return list;
+  }
+
+  async function deploy(event) {
+    event.preventDefault();
+    if (!noteField.value.trim()) {
+      noteError.textContent = text.noteRequired;
+      noteField.focus();
+      return;
+    }
+    try {
+      const body = await requestJson(config.deployUrl, {
+        method: 'POST',
+        body: JSON.stringify({ xml: pending.xml, filename: state.filename,
+          note: noteField.value, confirmToken: pending.token }),
+      });
+      dialog.close();
+      noteField.value = '';
+      const results = Array.isArray(body) ? body : [body];
       say(results.map((r) => fill(r.created ? text.deployed : text.unchanged,
         { version: r.version })).join('；'));
       showDeployed(results[0]);
-      state.sourceXml = xml;
+      state.sourceXml = pending.xml;
       state.dirty = false;
       state.baselineXml = (await modeler.saveXML({ format: true })).xml;
     } catch (err) {
-      if (err.body && Array.isArray(err.body.errors) && err.body.code === 'bpmn_invalid') {
-        showProblems(err.body.errors);
-        say(text.refused + fill(text.invalid, { count: err.body.errors.length }), true);
-      } else {
-        say(text.refused + err.message, true);
+      if (err.body && ['note_required', 'note_too_long', 'note_invalid'].includes(err.body.code)) {
+        noteError.textContent = text.noteRequired;
+        return;
       }
+      dialog.close();
+      refused(err);
+    }
+  }
+
+  function refused(err) {
+    const body = err.body || {};
+    if (Array.isArray(body.errors) && ['bpmn_invalid', 'bpmn_unconnected'].includes(body.code)) {
+      showProblems(body.errors);
+      say(text.refused + fill(text.invalid, { count: body.errors.length }), true);
+    } else {
+      say(text.refused + (text.codes[body.code] || err.message), true);
     }
   }
 
@@ -154,7 +246,10 @@
 
   function clearProblems() {
     const canvas = modeler.get('canvas');
-    state.marked.forEach((id) => canvas.removeMarker(id, PROBLEM_MARKER));
+    const registry = modeler.get('elementRegistry');
+    // An element marked before may have been deleted since.
+    state.marked.filter((id) => registry.get(id))
+      .forEach((id) => canvas.removeMarker(id, PROBLEM_MARKER));
     state.marked = [];
     modeler.get('overlays').remove({ type: 'problem' });
     problemList.replaceChildren();
@@ -168,13 +263,25 @@
     problems.forEach((problem) => {
       const element = problem.element && registry.get(problem.element);
       if (element) {
-        markElement(element, problem.message);
+        markElement(element, problem);
       }
       problemList.append(problemItem(problem, element));
     });
   }
 
-  function markElement(element, message) {
+  /* The server's English message, or its wording in the page's language by its code. */
+  function worded(problem) {
+    const template = problem.code && text.problemTexts[problem.code];
+    return template ? fill(template, Object.assign({ name: problem.name || problem.element || '' },
+      problem.params || {})) : problem.message;
+  }
+
+  function badgeText(problem) {
+    return (problem.code && text.badges[problem.code]) || worded(problem);
+  }
+
+  function markElement(element, problem) {
+    const message = badgeText(problem);
     if (!state.marked.includes(element.id)) {
       modeler.get('canvas').addMarker(element.id, PROBLEM_MARKER);
       state.marked.push(element.id);
@@ -182,7 +289,8 @@
     const badge = document.createElement('div');
     badge.className = 'govflow-problem-badge';
     badge.textContent = message;
-    badge.title = message;
+    badge.title = worded(problem);
+    badge.setAttribute('data-problem-code', problem.code || '');
     const count = modeler.get('overlays').get({ element: element.id, type: 'problem' }).length;
     modeler.get('overlays').add(element.id, 'problem', {
       position: { bottom: -6 - 22 * count, left: 0 }, html: badge,
@@ -191,9 +299,10 @@
 
   function problemItem(problem, element) {
     const item = document.createElement('li');
-    const where = [problem.element, problem.line ? fill(text.line, { line: problem.line }) : '']
+    const named = problem.name ? `${problem.name}（${problem.element}）` : problem.element;
+    const where = [named, problem.line ? fill(text.line, { line: problem.line }) : '']
       .filter(Boolean).join(' · ');
-    const label = `${where ? `[${where}] ` : ''}${problem.message}`;
+    const label = `${where ? `[${where}] ` : ''}${worded(problem)}`;
     if (element) {
       const button = document.createElement('button');
       button.type = 'button';
@@ -212,81 +321,13 @@
     modeler.get('canvas').scrollToElement(element, { top: 120, bottom: 120, left: 120, right: 120 });
   }
 
-  /* ---- properties of the selected element ---- */
-
-  function showProperties(element) {
-    propertiesBox.replaceChildren();
-    if (!element) {
-      propertiesBox.append(paragraph(text.none));
-      return;
-    }
-    const bo = element.businessObject;
-    const list = document.createElement('dl');
-    addEntry(list, text.id, bo.id);
-    addEntry(list, text.type, bo.$type.replace(/^bpmn:/, ''));
-    propertiesBox.append(list, nameField(element));
-    if (bo.$type === 'bpmn:UserTask') {
-      propertiesBox.append(formFiles(bo));
-    }
-  }
-
-  function nameField(element) {
-    const wrapper = document.createElement('p');
-    const label = document.createElement('label');
-    label.htmlFor = 'property-name';
-    label.textContent = text.name;
-    const input = document.createElement('input');
-    input.id = 'property-name';
-    input.value = element.businessObject.name || '';
-    input.addEventListener('change', () => {
-      modeler.get('modeling').updateProperties(element, { name: input.value });
-    });
-    wrapper.append(label, document.createElement('br'), input);
-    return wrapper;
-  }
-
-  /* spiffworkflow:property elements are unknown to bpmn-js; it keeps them as generic
-   * elements whose attributes sit on the object itself (or in $attrs). */
-  function formFiles(bo) {
-    const names = { formJsonSchemaFilename: text.schema, formUiSchemaFilename: text.uiSchema };
-    const list = document.createElement('dl');
-    const heading = document.createElement('h3');
-    heading.textContent = text.forms;
-    const values = ((bo.extensionElements && bo.extensionElements.values) || [])
-      .flatMap((extension) => extension.$children || []);
-    values.forEach((property) => {
-      const name = property.name || (property.$attrs && property.$attrs.name);
-      const value = property.value || (property.$attrs && property.$attrs.value);
-      if (names[name]) {
-        addEntry(list, names[name], value);
-      }
-    });
-    const box = document.createElement('div');
-    box.append(heading, list.children.length ? list : paragraph(text.noForms));
-    return box;
-  }
-
-  function addEntry(list, term, value) {
-    const dt = document.createElement('dt');
-    dt.textContent = term;
-    const dd = document.createElement('dd');
-    dd.textContent = value || '—';
-    list.append(dt, dd);
-  }
-
-  function paragraph(content) {
-    const p = document.createElement('p');
-    p.textContent = content;
-    return p;
-  }
-
   modeler.on('selection.changed', (event) => {
     showProperties(event.newSelection.length === 1 ? event.newSelection[0] : null);
   });
   modeler.on('element.changed', (event) => {
     const selected = modeler.get('selection').get();
     if (selected.length === 1 && selected[0] === event.element
-        && document.activeElement.id !== 'property-name') {
+        && !propertiesBox.contains(document.activeElement)) {
       showProperties(event.element);
     }
   });
@@ -305,7 +346,9 @@
   });
 
   document.getElementById('modeler-validate').addEventListener('click', validate);
-  document.getElementById('modeler-deploy').addEventListener('click', deploy);
+  document.getElementById('modeler-deploy').addEventListener('click', planDeploy);
+  document.getElementById('deploy-form').addEventListener('submit', deploy);
+  document.getElementById('deploy-cancel').addEventListener('click', () => dialog.close());
   document.getElementById('modeler-download').addEventListener('click', download);
   load();
 }());

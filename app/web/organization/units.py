@@ -128,7 +128,7 @@ def _staff_page(failed: FailedForm | None = None) -> str:
     return render_template(
         "organization/staff.html", failed=failed, people=people, roles=roles, editing=editing,
         editing_roles=[f"{r['role']}:{r['department'] or ''}" for r in roles.get(editing_id, [])],
-        role_options=_role_options(), role_names=_role_names())
+        role_options=_role_options(), role_names=role_names())
 
 
 @bp.get("/admin/staff")
@@ -166,7 +166,7 @@ def _posted_staff() -> dict:
 
 def _role_options() -> list[tuple[str, str]]:
     """(checkbox value, label) for every role a person may hold, per active department."""
-    names, options = _role_names(), []
+    names, options = role_names(), []
     departments = organization.list_departments(active=True)
     for role in ROLES:
         if role not in DEPARTMENT_ROLES:
@@ -176,7 +176,7 @@ def _role_options() -> list[tuple[str, str]]:
     return options
 
 
-def _role_names() -> dict[str, str]:
+def role_names() -> dict[str, str]:
     return {WINDOW_CLERK: _("窗口人员"), CHIEF_REPRESENTATIVE: _("首席代表"),
             APPROVING_LEADER: _("分管领导"), COMMITTEE_MEMBER: _("审批决策委员会成员"),
             CENTER_ADMIN: _("中心管理员"), PROCESS_DESIGNER: _("流程设计员"),

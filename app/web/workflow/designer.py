@@ -13,8 +13,13 @@ from flask_wtf.csrf import generate_csrf
 from app.security import current_actor
 from app.services.workflow import bpmn_layout, deployment, process_diff
 from app.services.workflow.errors import InvalidInput
-from app.web.workflow import designer_forms  # noqa: F401  the form editor's routes
 from app.web.blueprint import bp
+from app.web.workflow import (
+    bpmn_texts,
+    designer_forms,  # noqa: F401  the form editor's routes
+    designer_versions,  # noqa: F401  deploy and rollback routes
+    modeler_texts,
+)
 
 VENDOR = "vendor/bpmn-js"
 MODELER_JS = f"{VENDOR}/bpmn-modeler.production.min.js"
@@ -86,7 +91,10 @@ def designer_modeler():
         if definition else None,
         "templateXml": None if definition else new_process_xml(),
         "validateUrl": url_for("api.validate_definition"),
-        "deployUrl": url_for("api.deploy_definitions"),
+        "planUrl": url_for("web.designer_plan"),
+        "deployUrl": url_for("web.designer_deploy"),
+        "bpmnTexts": bpmn_texts.bpmnjs_texts(),
+        "laneNames": bpmn_texts.lane_names(),
         "versionsUrl": url_for("web.designer_process", key="__KEY__"),
         "csrfToken": generate_csrf(),
         "messages": modeler_messages(),
@@ -119,7 +127,15 @@ def modeler_messages() -> dict[str, str]:
         "schema": _("JSON Schema"), "uiSchema": _("UI Schema"), "noForms": _("（未配置表单）"),
         "versions": _("查看版本列表"),
         "heading": _("流程建模：%(key)s（版本 %(n)s）", key="{key}", n="{version}"),
+        **modeler_texts.deploy_texts(), **modeler_texts.panel_texts(), **zoom_texts(),
+        "problemTexts": modeler_texts.problem_texts(), "badges": modeler_texts.badge_texts(),
+        "codes": modeler_texts.refusal_texts(), "typeNames": type_names(),
     }
+
+
+def zoom_texts() -> dict[str, str]:
+    return {"zoom": _("缩放"), "zoomIn": _("放大"), "zoomOut": _("缩小"), "fit": _("适应"),
+            "fitTitle": _("缩放到整张流程图")}
 
 
 @bp.get("/designer/processes/<key>/diff")
@@ -133,7 +149,8 @@ def designer_diff(key: str):
         "added": [c.id for c in diff.added], "removed": [c.id for c in diff.removed],
         "changed": [c.id for c in diff.changed], "layout": diff.layout_only,
         "messages": {"noVendor": _("图形库未安装：请运行 make assets"),
-                     "loadFailed": _("流程图无法显示：")},
+                     "loadFailed": _("流程图无法显示："), **zoom_texts()},
+        "laneNames": bpmn_texts.lane_names(),
     }
     return render_template("workflow/designer/diff.html", key=key, old=old, new=new, diff=diff,
                            diagrams=diagrams, versions=deployment.versions(key),

@@ -36,6 +36,15 @@
       open.querySelector("summary").focus();
     }
   });
+  // A field reached with Tab is shown whole: Chromium scrolls a partly visible textarea
+  // only as far as its caret, leaving the rest of the box under the window's edge.
+  document.addEventListener("focusin", function (event) {
+    var box = event.target.getBoundingClientRect();
+    if (box.height && box.height < window.innerHeight &&
+        (box.top < 0 || box.bottom > window.innerHeight)) {
+      event.target.scrollIntoView({ block: "nearest" });
+    }
+  });
   // Leaving a group with Tab closes it, so it does not cover the page underneath.
   document.addEventListener("focusin", function (event) {
     groups.forEach(function (group) {

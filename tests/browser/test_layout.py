@@ -8,8 +8,9 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from app.models import HumanTask, db
-from app.services.workflow import instances
+from app.models import HumanTask, User, db
+from app.services import catalog
+from app.services.workflow import instances, tasks
 from app.services.workflow.actor import Actor
 from tests.browser.conftest import LOCAL_HOSTS, SCREENSHOTS, sign_in
 
@@ -29,6 +30,21 @@ def joint_case(live_app):
         return instance.id
 
 
+@pytest.fixture
+def review_task(live_app):
+    """A case the MSA window (`clerk`) accepted: its 窗口审查 task, a decision (建议准予/不予)."""
+    with live_app.app_context():
+        instance = instances.start("service_item", Actor.system("browser-tests"), variables={
+            "item_code": "MSA-002", "applicant": {"name": "孙七", "phone": "13500000000"}})
+        clerk = Actor.of(db.session.scalar(sa.select(User).where(User.username == "clerk")))
+        intake = db.session.scalar(sa.select(HumanTask.id).where(
+            HumanTask.instance_id == instance.id, HumanTask.state == "open"))
+        required = [m["code"] for m in catalog.current("MSA-002").materials if m.get("required")]
+        tasks.complete(intake, {"within_remit": True, "materials_received": required}, clerk)
+        return db.session.scalar(sa.select(HumanTask.id).where(
+            HumanTask.instance_id == instance.id, HumanTask.state == "open"))
+
+
 def photograph(page, name: str) -> None:
     """artifacts/screenshots/layout-<name>-<width>.png; the page must not be wider than the
     window (a wide table scrolls inside its own box)."""
@@ -39,13 +55,14 @@ def photograph(page, name: str) -> None:
     assert scroll_width <= width, f"{name}: the page is {scroll_width} px wide at {width} px"
 
 
-def daily_pages(live_app, group_case, joint_case) -> dict[str, str]:
+def daily_pages(live_app, group_case, joint_case, review_task) -> dict[str, str]:
     with live_app.app_context():
         joint_task = db.session.scalar(sa.select(HumanTask.id).where(
             HumanTask.instance_id == joint_case, HumanTask.state == "open"))
     pages = {"inbox": "/", "task": f"/tasks/{group_case.task_id}",
              "case": f"/cases/{group_case.instance_id}", "board": "/joint?closed=1",
              "instance": f"/admin/instances/{group_case.instance_id}",
+             "review-task": f"/tasks/{review_task}",
              "cases-search": "/cases?applicant=王", "instances": "/admin/instances"}
     if joint_task is not None:
         pages["joint-task"] = f"/tasks/{joint_task}"
@@ -53,10 +70,11 @@ def daily_pages(live_app, group_case, joint_case) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1440px"])
-def test_the_daily_pages_fit_the_window(page, live_app, group_case, joint_case, viewport):
+def test_the_daily_pages_fit_the_window(page, live_app, group_case, joint_case, review_task,
+                                        viewport):
     page.set_viewport_size(viewport)
     sign_in(page, "admin")
-    for name, path in daily_pages(live_app, group_case, joint_case).items():
+    for name, path in daily_pages(live_app, group_case, joint_case, review_task).items():
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         photograph(page, name)

@@ -36,13 +36,15 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test $(ASSETS)/.installed
 
-# Browser libraries (bpmn-js) come from the npm registry, pinned with integrity hashes in
-# package-lock.json, and are copied into app/static/vendor; neither folder is committed.
+# Browser libraries (bpmn-js, Bootstrap's CSS) come from the npm registry, pinned with integrity
+# hashes in package-lock.json, and are copied into app/static/vendor; neither folder is committed.
 $(ASSETS)/.installed: package-lock.json
-	@command -v npm >/dev/null || { echo "npm is needed for the diagram pages: apt-get install -y npm" >&2; exit 1; }
+	@command -v npm >/dev/null || { echo "npm is needed for the pages' styles and diagrams: apt-get install -y npm" >&2; exit 1; }
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	rm -rf $(ASSETS)/bpmn-js && mkdir -p $(ASSETS)/bpmn-js
 	cp -r node_modules/bpmn-js/dist/assets node_modules/bpmn-js/dist/*.production.min.js $(ASSETS)/bpmn-js/
+	rm -rf $(ASSETS)/bootstrap && mkdir -p $(ASSETS)/bootstrap
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/LICENSE $(ASSETS)/bootstrap/
 	@touch $@
 assets: $(ASSETS)/.installed
 

@@ -19,11 +19,13 @@ def test_admin_suspends_and_resumes_an_instance(page, group_case):
     sign_in(page, "admin")
     navigation = page.get_by_role("navigation", name="主导航")
 
+    navigation.locator("summary", has_text="监督").click()  # the oversight menu
     navigation.get_by_role("link", name="监控看板").click()
     expect(page).to_have_url(re.compile(r"/admin/dashboard$"))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     screenshot(page, "admin-01-dashboard")
 
+    navigation.locator("summary", has_text="监督").click()
     navigation.get_by_role("link", name="流程实例").click()
     expect(page.get_by_role("heading", name="流程实例", level=1)).to_be_visible()
     link = page.get_by_role("link", name=f"#{group_case.instance_id}", exact=True)
@@ -50,6 +52,7 @@ def test_admin_suspends_and_resumes_an_instance(page, group_case):
     expect(state_of(page)).to_have_text("运行中")
     expect(page.get_by_role("button", name=f"挂起 #{group_case.instance_id}")).to_be_visible()
 
+    navigation.locator("summary", has_text="配置").click()  # the configuration menu
     navigation.get_by_role("link", name="工作日历").click()
     expect(page).to_have_url(re.compile(r"/admin/calendar$"))
     expect(page.locator("main")).to_contain_text("2026")  # the demo day's month

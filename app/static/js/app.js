@@ -1,0 +1,54 @@
+// The page header: the menu on a phone and the navigation's drop-down groups are <details>
+// elements, which open and close without this script; it only makes them behave like menus.
+(function () {
+  "use strict";
+  var wide = window.matchMedia("(min-width: 1200px)");
+  var appMenu = document.querySelector(".app-menu");
+  var groups = Array.prototype.slice.call(document.querySelectorAll(".app-nav-menu"));
+
+  // The header's menu is open in the markup (usable without scripts); on a narrow screen it
+  // starts closed, and on a wide one it is always open (its toggle is hidden there).
+  function fitMenu() {
+    if (appMenu) { appMenu.open = wide.matches; }
+  }
+  fitMenu();
+  wide.addEventListener("change", fitMenu);
+
+  function closeGroups(except) {
+    groups.forEach(function (group) {
+      if (group !== except) { group.open = false; }
+    });
+  }
+
+  groups.forEach(function (group) {
+    group.addEventListener("toggle", function () {
+      if (group.open) { closeGroups(group); }
+    });
+  });
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest(".app-nav-menu")) { closeGroups(null); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var open = groups.filter(function (group) { return group.open; })[0];
+    if (open) {
+      open.open = false;
+      open.querySelector("summary").focus();
+    }
+  });
+  // A field reached with Tab is shown whole: Chromium scrolls a partly visible textarea
+  // only as far as its caret, leaving the rest of the box under the window's edge.
+  document.addEventListener("focusin", function (event) {
+    var box = event.target.getBoundingClientRect();
+    if (box.height && box.height < window.innerHeight &&
+        (box.top < 0 || box.bottom > window.innerHeight)) {
+      event.target.scrollIntoView({ block: "nearest" });
+    }
+  });
+  // Leaving a group with Tab closes it, so it does not cover the page underneath.
+  document.addEventListener("focusin", function (event) {
+    groups.forEach(function (group) {
+      if (group.open && !group.contains(event.target)) { group.open = false; }
+    });
+  });
+}());

@@ -311,17 +311,6 @@ def group_case(live_app):
         return SimpleNamespace(instance_id=instance.id, task_id=task.id, title=task.title)
 
 
-# Pages wider than a phone today, until the design system (issue 16) is in: the journeys
-# photograph them without the width check, and test_phone_layout.py checks each of them in a
-# test marked xfail(strict=False), which passes either way once the page fits. Path prefixes.
-DESIGN_PENDING_ON_A_PHONE = {
-    "/admin/instances/": "the instance page (diagram, tables of elements and tasks)",
-    "/admin/dashboard": "the monitor's charts",
-    "/admin/organization": "the organization page's tables and forms",
-    "/tasks/": "the task page's form (60-column text areas)",
-}
-
-
 class Journey:
     """One user's journey at one window width; its screenshots are
     <SCREENSHOT_DIR>/<journey>-<width>-<step>.png, each checked to fit the window."""
@@ -335,7 +324,4 @@ class Journey:
         return self.width < 600
 
     def shot(self, step: str) -> Path:
-        path = urlsplit(self.page.url).path
-        pending = self.on_a_phone and any(path.startswith(prefix)
-                                          for prefix in DESIGN_PENDING_ON_A_PHONE)
-        return screenshot(self.page, f"{self.name}-{self.width}-{step}", fits=not pending)
+        return screenshot(self.page, f"{self.name}-{self.width}-{step}")

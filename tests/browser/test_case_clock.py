@@ -57,5 +57,5 @@ def test_an_extension_is_asked_on_the_case_page_and_approved_by_the_leader(
     expect(page.get_by_role("status")).to_contain_text("已办理")
     page.goto(f"/cases/{accepted_case.instance_id}")
     expect(page.get_by_role("region", name="办理时限")).to_contain_text("3 / 10 个工作日")
-    expect(page.get_by_role("link", name="延长审批期限通知书")).to_be_visible()
+    expect(page.get_by_role("region", name="文书").get_by_role("link", name="延长审批期限通知书")).to_be_visible()
     screenshot(page, "clock-03-case")

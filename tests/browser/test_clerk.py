@@ -25,8 +25,9 @@ def test_clerk_takes_in_a_case_then_claims_and_completes_a_group_task(page, page
     page.get_by_role("button", name="接件", exact=True).click()
     page.wait_for_url(re.compile(r"/cases/\d+$"))
     expect(page.get_by_role("heading", name="办件详情")).to_be_visible()
-    expect(page.get_by_role("row", name=re.compile("申请人"))).to_contain_text("李四，13700000000")
-    expect(page.get_by_role("row", name=re.compile("事项"))).to_contain_text("MSA-002 食品经营许可")
+    facts = page.get_by_role("table", name="办件详情")
+    expect(facts.get_by_role("row", name=re.compile("申请人"))).to_contain_text("李四，13700000000")
+    expect(facts.get_by_role("row", name=re.compile("事项"))).to_contain_text("MSA-002 食品经营许可")
     screenshot(page, "clerk-03-case")
 
     # The inbox lists the group task, not yet claimed by anyone.

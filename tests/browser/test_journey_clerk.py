@@ -31,7 +31,7 @@ def test_clerk_takes_in_accepts_and_finds_a_promise_case_again(wide_and_narrow):
     page.wait_for_url(re.compile(r"/cases/\d+$"))
     case_url = page.url
     expect(page.get_by_role("heading", name="办件详情")).to_be_visible()
-    expect(page.get_by_role("row", name=re.compile("办件编号"))).to_contain_text("受理后生成")
+    expect(page.get_by_role("table", name="办件详情").get_by_role("row", name=re.compile("办件编号"))).to_contain_text("受理后生成")
     journey.shot("03-case-received")
 
     # 受理: the clerk's own intake task, opened from the case page.
@@ -48,9 +48,9 @@ def test_clerk_takes_in_accepts_and_finds_a_promise_case_again(wide_and_narrow):
     status = page.get_by_role("status")
     expect(status).to_contain_text("已受理，办件编号")
     case_no = CASE_NO.search(status.inner_text() + " ").group(1)
-    expect(page.get_by_role("row", name=re.compile("办件编号"))).to_contain_text(case_no)
-    expect(page.get_by_role("row", name=re.compile("办理状态"))).to_contain_text("窗口受理")
-    expect(page.get_by_role("link", name="受理通知书").first).to_be_visible()
+    expect(page.get_by_role("table", name="办件详情").get_by_role("row", name=re.compile("办件编号"))).to_contain_text(case_no)
+    expect(page.get_by_role("table", name="办件详情").get_by_role("row", name=re.compile("办理状态"))).to_contain_text("窗口已受理")
+    expect(page.get_by_role("region", name="文书").get_by_role("link", name="受理通知书")).to_be_visible()
     journey.shot("05-case-accepted")
 
     # 办件查询: by the number the applicant was given.

@@ -50,9 +50,6 @@ def test_lead_window_follows_the_board_and_coordinates(live_app, wide_and_narrow
     journey.shot("03-board-after")
 
 
-@pytest.mark.xfail(strict=False, raises=AssertionError,
-                   reason="issue 16 pending: 牵头窗口协调 does not list the departments' "
-                   "conditions and reasons yet")
 def test_the_coordination_task_shows_what_the_departments_said(live_app, page):
     case = seed.joint_with_a_rejection(live_app, "郑十一餐饮", REASONS, CONDITIONS)
     sign_in(page, "clerk")

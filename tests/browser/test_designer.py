@@ -2,6 +2,8 @@
 validate, deploy after confirming with a change note, and get version 2 of service_item;
 bpmn-js in Chinese with zoom buttons; a disconnected task badged and refused until fixed;
 a rollback to version 1 as version 3."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -121,7 +123,8 @@ def test_chinese_palette_zoom_and_a_disconnected_task_refused_until_fixed(page, 
     expect(page.locator("#deploy-dialog")).to_be_hidden()
 
     # Fixed by removing it: now the deploy asks for its confirmation.
-    canvas.locator(f'[data-element-id="{orphan_id}"]').click()
+    # From the list of problems: its entry selects the element and opens its context pad.
+    page.locator("#modeler-problems").get_by_role("button", name=re.compile(orphan_id)).click()
     remove = page.locator('.djs-context-pad [data-action="delete"]')
     expect(remove).to_have_attribute("title", "删除")  # the context pad's tooltip, in Chinese
     remove.click()

@@ -13,6 +13,7 @@ from app.services.workflow.actor import Actor
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 PUBLIC_ENDPOINTS = {"api.health", "api.token", "web.login", "static",
                     "api.link_receive"}  # a peer deployment, authenticated by its signature
+PUBLIC_BLUEPRINT = "public"  # the applicant's pages (app/web/public): open by design
 NO_CSRF_ENDPOINTS = ("api.token", "api.link_receive")
 
 
@@ -51,7 +52,8 @@ def _forget_previous_identity():
 
 
 def _require_login():
-    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+    if (request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None
+            or request.blueprint == PUBLIC_BLUEPRINT):
         return None
     if not current_user.is_authenticated:
         if request.path.startswith("/api/"):

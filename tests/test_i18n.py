@@ -215,7 +215,7 @@ def test_form_problems_are_worded_in_english_with_plurals(app):
 def test_the_task_page_words_problems_in_the_page_language_and_the_api_stays_english(client):
     task = open_task(start_case(client, "MSA-002")["id"], "intake")
     clerk = headers_for("clerk")
-    refused = {"materials_received": ["id_card"]}  # not within remit: reasons are required
+    refused = {"within_remit": "false", "materials_received": ["id_card"]}  # reasons required
     chinese = client.post(f"/tasks/{task.id}", headers=clerk, data=refused)
     assert chinese.status_code == 400
     assert re.search(r'id="field-refusal_reasons-error">请填写不予受理理由</span>', chinese.text)

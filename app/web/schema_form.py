@@ -52,6 +52,32 @@ def fields(schema: dict | None, ui: dict | None = None,
             for name in _ordered(properties, ui.get("ui:order", []))]
 
 
+@dataclass
+class FormSection:
+    """A titled group of fields (`ui:sections`); `shown_when` = (field, value) keeps a group
+    such as 不予受理 out of the way until that choice is made (the page still works, all
+    groups shown, without scripts)."""
+    title: str
+    fields: list[FormField]
+    shown_when: tuple[str, str] | None = None
+
+
+def sections(schema: dict | None, ui: dict | None,
+             form_fields: list[FormField]) -> list[FormSection]:
+    """The fields grouped as the UI schema's `ui:sections` list them; fields no section
+    names follow in an untitled group, and a form without sections is one untitled group."""
+    by_name = {f.name: f for f in form_fields}
+    grouped: list[FormSection] = []
+    for spec in (ui or {}).get("ui:sections", []):
+        members = [by_name.pop(name) for name in spec.get("fields", []) if name in by_name]
+        when = spec.get("shownWhen")
+        shown_when = (when["field"], str(when["value"]).lower()) if when else None
+        if members:
+            grouped.append(FormSection(spec.get("title", ""), members, shown_when))
+    rest = [f for f in form_fields if f.name in by_name]
+    return grouped + ([FormSection("", rest)] if rest else [])
+
+
 def _ordered(properties: dict, order: list[str]) -> list[str]:
     listed = [name for name in order if name in properties]
     return listed + [name for name in properties if name not in listed]
@@ -64,7 +90,13 @@ def _field(name: str, prop: dict, ui: dict, required: bool,
                        required=required,
                        help=ui.get("ui:help") or prop.get("description", ""))
     kind = prop.get("type")
-    if kind == "boolean":
+    if kind == "boolean" and widget == "radio":
+        # A decision (予以受理 / 不予受理) is chosen explicitly: nothing is preselected, and
+        # a required one left unchosen is reported as missing, never read as "no".
+        labels = ui.get("ui:options", {}).get("labels", {})
+        result.widget = "radio"
+        result.options = [(value, labels.get(value, value)) for value in ("true", "false")]
+    elif kind == "boolean":
         # An unticked box is a plain "no", so `required` would wrongly force a tick.
         result.widget, result.required = "checkbox", False
     elif kind == "array":
@@ -97,14 +129,19 @@ def _attributes(prop: dict, names: dict[str, str]) -> dict[str, object]:
     return {html: prop[keyword] for keyword, html in names.items() if keyword in prop}
 
 
-def to_json(schema: dict | None, posted: PostedForm) -> dict:
-    """The posted form as the JSON object the schema describes. An empty text box is left
-    out, so a required field is reported as missing rather than as too short; a number that
-    does not parse is passed on as typed, for the schema to refuse with its own message."""
+def to_json(schema: dict | None, posted: PostedForm, ui: dict | None = None) -> dict:
+    """The posted form as the JSON object the schema describes. An empty text box or an
+    unchosen yes/no radio is left out, so a required field is reported as missing rather
+    than as too short or as "no"; a number that does not parse is passed on as typed, for
+    the schema to refuse with its own message."""
     data: dict = {}
+    ui = ui or {}
     for name, prop in ((schema or {}).get("properties") or {}).items():
         kind = prop.get("type")
-        if kind == "boolean":
+        if kind == "boolean" and (ui.get(name) or {}).get("ui:widget") == "radio":
+            if (raw := posted.get(name)) in ("true", "false"):
+                data[name] = raw == "true"
+        elif kind == "boolean":
             data[name] = posted.get(name) in ("true", "on", "1")
         elif kind == "array":
             data[name] = [v for v in posted.getlist(name) if v != ""]

@@ -45,9 +45,11 @@ def test_clerk_takes_in_a_case_then_claims_and_completes_a_group_task(page, page
     expect(page.get_by_role("button", name="释放任务")).to_be_visible()
     expect(page.locator("dd").filter(has_text="窗口人员")).to_be_visible()
 
-    # Not within remit and no reasons: a rule of the JSON Schema (if/then) that only the server
+    # Refused (不予受理) without reasons: a rule of the JSON Schema (if/then) that only the server
     # knows, so no browser-side validation stands in the way and the page comes back with 400.
-    expect(page.get_by_label("属于本部门职权范围")).not_to_be_checked()
+    expect(page.get_by_label("予以受理（属于本部门职权范围）")).not_to_be_checked()
+    expect(page.get_by_label("不予受理（不属于本部门职权范围）")).not_to_be_checked()
+    page.get_by_label("不予受理（不属于本部门职权范围）").check()
     page_guard.allow_status(400, f"/tasks/{group_case.task_id}")
     with page.expect_response(lambda r: r.request.method == "POST") as posted:
         page.get_by_role("button", name="提交").click()
@@ -66,8 +68,10 @@ def test_clerk_takes_in_a_case_then_claims_and_completes_a_group_task(page, page
     assert 0 <= error_box["y"] - (field_box["y"] + field_box["height"]) < 60
     screenshot(page, "clerk-05-task-with-error")
 
-    # Corrected: within remit, every material received.
-    page.get_by_label("属于本部门职权范围").check()
+    # Corrected: accepted (予以受理), every material received; the refusal section goes away.
+    expect(page.get_by_label("不予受理（不属于本部门职权范围）")).to_be_checked()  # kept
+    page.get_by_label("予以受理（属于本部门职权范围）").check()
+    expect(page.get_by_role("group", name="不予受理", exact=True)).to_be_hidden()
     materials = page.get_by_role("group", name="已收材料").get_by_role("checkbox")
     assert materials.count() >= 2
     for i in range(materials.count()):

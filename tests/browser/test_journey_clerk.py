@@ -38,7 +38,13 @@ def test_clerk_takes_in_accepts_and_finds_a_promise_case_again(wide_and_narrow):
     page.get_by_role("link", name=re.compile("接件审查")).click()
     page.wait_for_url(re.compile(r"/tasks/"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("接件审查")
-    page.get_by_label("属于本部门职权范围").check()
+    decision = page.get_by_role("group", name="是否受理")
+    refusal = page.get_by_role("group", name="不予受理", exact=True)
+    expect(refusal).to_be_hidden()  # shown only when refusing
+    decision.get_by_label("不予受理（不属于本部门职权范围）").check()
+    expect(refusal.get_by_label("不予受理理由")).to_be_visible()
+    decision.get_by_label("予以受理（属于本部门职权范围）").check()
+    expect(refusal).to_be_hidden()
     materials = page.get_by_role("group", name="已收材料").get_by_role("checkbox")
     for i in range(materials.count()):
         materials.nth(i).check()

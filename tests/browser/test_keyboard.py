@@ -75,10 +75,11 @@ def test_sign_in_claim_and_complete_with_the_keyboard_only(wide_and_narrow, grou
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="释放任务")).to_be_visible()
 
-    within_remit = page.get_by_label("属于本部门职权范围")
-    tab_to(page, "#field-within_remit")
+    accept = page.get_by_label("予以受理（属于本部门职权范围）")
+    tab_to(page, 'input[name="within_remit"][value="true"]')  # the group's first choice
+    focus_shows(page)
     page.keyboard.press("Space")
-    expect(within_remit).to_be_checked()
+    expect(accept).to_be_checked()
     page.keyboard.press("Tab")  # 重大项目: left as it is
     expect(page.locator("#field-major_project")).to_be_focused()
     materials = page.get_by_role("group", name="已收材料").get_by_role("checkbox")

@@ -269,7 +269,8 @@ def test_editor_offers_directory_forms_and_forms_of_deployed_versions(client):
 def test_preview_renders_the_fields_like_the_task_page(client):
     response = preview(client, **intake_documents())
     assert response.status_code == 200
-    assert 'id="field-within_remit"' in response.text and "接件审查" in response.text
+    assert 'name="within_remit" value="false"' in response.text and "接件审查" in response.text
+    assert "<legend>不予受理</legend>" in response.text  # the sections, as on the task page
     assert 'name="materials_received"' in response.text  # sample choices for enumFrom
     assert 'id="field-refusal_reasons"' in response.text and "<textarea" in response.text
 
@@ -287,9 +288,11 @@ def test_preview_explains_invalid_json_and_invalid_schema(client):
 
 
 def test_trial_submission_shows_problems_beside_fields(client):
-    refused = preview(client, **intake_documents(), __check="1")
+    unchosen = preview(client, **intake_documents(), __check="1")
+    assert unchosen.status_code == 200 and 'id="field-within_remit-error"' in unchosen.text
+    refused = preview(client, **intake_documents(), __check="1", within_remit="false")
     assert refused.status_code == 200 and "表单有误" in refused.text
-    assert 'id="field-refusal_reasons-error"' in refused.text  # 不属于本部门 needs reasons
+    assert 'id="field-refusal_reasons-error"' in refused.text  # 不予受理 needs reasons
     accepted = preview(client, **intake_documents(), __check="1", within_remit="true",
                        materials_received="sample_1")
     assert "试填数据通过校验" in accepted.text and "表单有误" not in accepted.text

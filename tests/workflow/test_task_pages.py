@@ -39,11 +39,36 @@ def test_enum_without_radio_widget_is_a_select_and_min_length_an_attribute():
     assert on.widget == "date"
 
 
-def test_boolean_and_array_fields_with_materials_from_the_case():
+def test_the_accept_or_refuse_choice_is_an_explicit_required_radio():
     schema, ui = _form("service_item_intake")
     within, materials, *_ = schema_form.fields(schema, ui, {"item_materials": [("id", "身份证")]})
-    assert within.widget == "checkbox" and not within.required  # unticked is a valid "no"
+    assert (within.widget, within.required) == ("radio", True)
+    assert within.options == [("true", "予以受理（属于本部门职权范围）"),
+                              ("false", "不予受理（不属于本部门职权范围）")]
     assert materials.widget == "checkboxes" and materials.options == [("id", "身份证")]
+
+
+def test_a_plain_boolean_is_a_checkbox_where_unticked_is_a_valid_no():
+    schema, ui = _form("service_item_review")
+    public_interest = next(f for f in schema_form.fields(schema, ui) if f.name == "public_interest")
+    assert public_interest.widget == "checkbox" and not public_interest.required
+    assert schema_form.to_json(schema, MultiDict(), ui)["public_interest"] is False
+
+
+def test_the_intake_form_is_laid_out_in_sections_with_refusal_shown_for_refusing():
+    schema, ui = _form("service_item_intake")
+    grouped = schema_form.sections(schema, ui, schema_form.fields(schema, ui))
+    assert [(s.title, [f.name for f in s.fields], s.shown_when) for s in grouped] == [
+        ("受理决定", ["within_remit"], None),
+        ("收取材料", ["materials_received"], None),
+        ("不予受理", ["refusal_reasons", "redirect_to"], ("within_remit", "false"))]
+
+
+def test_fields_no_section_names_follow_untitled():
+    schema = {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}}
+    grouped = schema_form.sections(schema, {"ui:sections": [{"title": "甲", "fields": ["b"]}]},
+                                   schema_form.fields(schema))
+    assert [(s.title, [f.name for f in s.fields]) for s in grouped] == [("甲", ["b"]), ("", ["a"])]
 
 
 def test_numbers_are_typed_with_html_bounds():
@@ -60,14 +85,18 @@ def test_numbers_are_typed_with_html_bounds():
 
 
 def test_form_to_json_types_booleans_lists_and_leaves_out_empty_text():
-    schema, _ = _form("service_item_intake")
+    schema, ui = _form("service_item_intake")
     posted = MultiDict([("within_remit", "true"), ("materials_received", "id_card"),
                         ("materials_received", "application_form"), ("refusal_reasons", "  "),
                         ("csrf_token", "t")])
-    assert schema_form.to_json(schema, posted) == {
+    assert schema_form.to_json(schema, posted, ui) == {
         "within_remit": True, "materials_received": ["id_card", "application_form"]}
-    assert schema_form.to_json(schema, MultiDict()) == {"within_remit": False,
-                                                        "materials_received": []}
+    assert schema_form.to_json(schema, MultiDict({"within_remit": "false"}), ui) == {
+        "within_remit": False, "materials_received": []}
+    # no choice made is no choice, not a refusal: the schema reports it missing
+    assert schema_form.to_json(schema, MultiDict(), ui) == {"materials_received": []}
+    assert schema_form.to_json(schema, MultiDict({"within_remit": "on"}), ui) == {
+        "materials_received": []}
 
 
 def test_messages_are_grouped_by_top_level_field():
@@ -86,7 +115,11 @@ def test_intake_page_renders_the_generated_form_for_the_clerk(client):
     assert page.status_code == 200
     html = page.text
     assert "食品经营许可证核发" in html and "张三" in html
-    assert re.search(r'<input type="checkbox" id="field-within_remit" name="within_remit"', html)
+    assert re.search(r'<input type="radio" name="within_remit" value="true" required>'
+                     r' 予以受理（属于本部门职权范围）', html)
+    assert re.search(r'<input type="radio" name="within_remit" value="false" required>', html)
+    assert re.search(r'<fieldset class="form-section" data-shown-when="within_remit=false">\s*'
+                     r'<legend>不予受理</legend>', html)
     assert 'name="materials_received" value="application_form"' in html and "申请书" in html
     assert re.search(r'<textarea id="field-refusal_reasons"[^>]*maxlength="2000"', html)
     assert 'aria-describedby="field-refusal_reasons-help"' in html
@@ -98,11 +131,24 @@ def test_intake_page_renders_the_generated_form_for_the_clerk(client):
 def test_a_refused_form_comes_back_with_values_and_messages(client):
     task = _intake(client)
     response = client.post(f"/tasks/{task.id}", headers=headers_for("clerk"),
-                           data={"materials_received": ["id_card"], "redirect_to": "县卫健局"})
+                           data={"within_remit": "false", "materials_received": ["id_card"],
+                                 "redirect_to": "县卫健局"})
     assert response.status_code == 400
     assert re.search(r'id="field-refusal_reasons-error">请填写不予受理理由</span>', response.text)
+    assert re.search(r'value="false" checked', response.text)  # the choice is kept too
     assert 'value="县卫健局"' in response.text
     assert re.search(r'value="id_card" checked', response.text)
+    db.session.refresh(task)
+    assert task.state == "open"
+
+
+def test_no_accept_or_refuse_choice_is_refused_as_missing_not_read_as_refusal(client):
+    task = _intake(client)
+    response = client.post(f"/tasks/{task.id}", headers=headers_for("clerk"),
+                           data={"materials_received": ["id_card"]})
+    assert response.status_code == 400
+    assert re.search(r'id="field-within_remit-error">请填写是否受理</span>', response.text)
+    assert "field-refusal_reasons-error" not in response.text
     db.session.refresh(task)
     assert task.state == "open"
 

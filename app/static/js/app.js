@@ -52,3 +52,25 @@
     });
   });
 }());
+
+// A form section shown only for one choice (data-shown-when="within_remit=false", the
+// 不予受理 section) stays hidden, and is not submitted, until that choice is made. Without
+// scripts every section is shown and the server's schema still decides what is required.
+(function () {
+  "use strict";
+  function sync(section) {
+    var rule = section.getAttribute("data-shown-when").split("=");
+    var form = section.closest("form") || document;
+    var chosen = form.querySelector('input[name="' + rule[0] + '"]:checked');
+    var shown = chosen !== null && chosen.value === rule[1];
+    section.hidden = !shown;
+    section.disabled = !shown;
+  }
+  function syncAll() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-shown-when]"), sync);
+  }
+  syncAll();
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("input[type=radio]")) { syncAll(); }
+  });
+}());

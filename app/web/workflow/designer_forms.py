@@ -86,13 +86,13 @@ def _rendered(schema: dict, ui: dict, *, check: bool) -> dict:
     try:
         fields = schema_form.fields(schema, ui, _sample_sources(ui))
         if check:
-            accepted = schema_form.to_json(schema, request.form)
+            accepted = schema_form.to_json(schema, request.form, ui)
             forms.validate(schema, accepted)
     except InvalidInput as err:
         problems, accepted = schema_form.problems(schema, err), None  # worded as on the task page
     except Exception as err:  # noqa: BLE001  the document is the designer's, not our fault
         raise PreviewRefused(_("无法按此 Schema 生成表单：%(detail)s", detail=err)) from None
-    return {"error": None, "title": schema.get("title", ""), "fields": fields, "values": values,
+    return {"error": None, "title": schema.get("title", ""), "sections": schema_form.sections(schema, ui, fields), "values": values,
             "problems": problems, "checked": check,
             "accepted": None if accepted is None else json.dumps(accepted, ensure_ascii=False,
                                                                  indent=2)}

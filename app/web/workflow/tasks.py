@@ -40,7 +40,8 @@ def _page(task: HumanTask, *, values=None, problems=None, upload_problem: str = 
     return render_template(
         "workflow/tasks/detail.html", task=task, case=case, assignee=assignee,
         form_title=(schema or {}).get("title", ""),
-        fields=schema_form.fields(schema, ui, _enum_sources(case)),
+        sections=schema_form.sections(schema, ui, schema_form.fields(schema, ui,
+                                                                     _enum_sources(case))),
         values=schema_form.values_of(values), problems=problems or {}, refusal=refusal,
         task_context=task_context.sections(task),
         attachments=attachments.listing(task.instance_id, current_user),
@@ -59,8 +60,8 @@ def task_page(task_id: str):
 @bp.post("/tasks/<task_id>")
 def complete_task_form(task_id: str):
     task = tasks.get(task_id, current_user)
-    schema = _task_form(task)[0]
-    variables = schema_form.to_json(schema, request.form)
+    schema, ui = _task_form(task)
+    variables = schema_form.to_json(schema, request.form, ui)
     case = cases.case_of(task.instance_id)
     numbered_before = bool(case and case.case_no)
     try:

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import Case, Item, ProcessDefinition, ProcessInstance, Window, db, utcnow
-from app.models.catalog import INSTANT, PROMISE
+from app.models.catalog import INSTANT, JOINT, PROMISE
 from app.models.identity import CHIEF_REPRESENTATIVE, WINDOW_CLERK
 from app.models.organization import Post
 from app.services import calendar
@@ -30,8 +30,8 @@ def item(department, code, *, kind=PROMISE, superseded=False, version=1, name=No
                department_id=department.id, kind=kind, legal_days=Decimal(20),
                promised_days=Decimal(0 if kind == INSTANT else 5), process_key="service_item",
                version=version, legal_basis="《测试法》第十条", acceptance_conditions="依法设立",
-               materials=MATERIALS, fee="按《测试收费标准》每件 10 元",
-               superseded_at=utcnow() if superseded else None, **extra)
+               superseded_at=utcnow() if superseded else None,
+               **{"materials": MATERIALS, "fee": "按《测试收费标准》每件 10 元", **extra})
     db.session.add(row)
     db.session.flush()
     return row
@@ -78,6 +78,10 @@ def test_a_guide_shows_what_article_30_requires(client, unit):
     assert "旧版名称" not in text
     instant = client.get("/public/items/PC-002").text
     assert "当场办结" in instant
+    other = make_department("PD")
+    item(unit, "PC-004", kind=JOINT, joint_departments=["PD:3"], name="联办测试", fee="")
+    joint = client.get("/public/items/PC-004").text
+    assert other.name in joint and "联办部门" in joint and "未载明，请向窗口咨询" in joint
 
 
 def test_an_unknown_or_withdrawn_code_is_404(client, unit):

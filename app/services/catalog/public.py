@@ -56,6 +56,7 @@ class PublicGuide:  # 办事指南
     department: str
     category: str
     kind: str
+    joint_departments: tuple[str, ...]  # names; joint items (联办件) only
     service_object: str
     legal_basis: str
     acceptance_conditions: str
@@ -112,6 +113,9 @@ def guide(code: str) -> PublicGuide:
         raise NotFound(f"item {code} is not in the public catalog", code="item_not_found",
                        message=_l("事项目录中没有编码为 %(code)s 的现行事项。", code=code))
     center = db.session.get(Center, item.department.center_id)
+    names = {d.code: d.name for d in organization.list_departments()}
+    joint = tuple(names.get(code, code) for code in
+                  (catalog.split_joint(entry)[0] for entry in item.joint_departments))
     windows = tuple(PublicWindow(w.code, w.name)
                     for w in organization.windows_serving(item.department_id) if w.active)
     materials = tuple(PublicMaterial(m["name"], bool(m["required"]), bool(m["deferrable"]),
@@ -121,7 +125,7 @@ def guide(code: str) -> PublicGuide:
         code=item.code, basic_code=item.basic_code, name=item.name,
         department=item.department.name,
         category=catalog.CATEGORY_LABELS.get(item.category, item.category),
-        kind=catalog.KIND_LABELS.get(item.kind, item.kind),
+        kind=catalog.KIND_LABELS.get(item.kind, item.kind), joint_departments=joint,
         service_object=item.service_object, legal_basis=item.legal_basis,
         acceptance_conditions=item.acceptance_conditions, materials=materials,
         fee=(item.fee or "").strip(), legal_days=item.legal_days,

@@ -132,6 +132,11 @@ def build_config(instance_path: str) -> dict:
         "SCRIPT_TIME_LIMIT_SECONDS": _env_int("SCRIPT_TIME_LIMIT_SECONDS", 2),
         "SCRIPT_MEMORY_LIMIT_MB": _env_int("SCRIPT_MEMORY_LIMIT_MB", 64),
         "CENTER_CODE": _env("CENTER_CODE", "532325"),
+        # Where to apply, as the public guides show it when the center's record leaves it out.
+        "CENTER_ADDRESS": _env("CENTER_ADDRESS", ""),
+        "CENTER_PHONE": _env("CENTER_PHONE", ""),
+        "CENTER_COMPLAINT_PHONE": _env("CENTER_COMPLAINT_PHONE", "12345"),
+        "CENTER_OFFICE_HOURS": _env("CENTER_OFFICE_HOURS", ""),
         "LINK_PEERS": _link_peers(app_env),
         "LINK_SWEEP_SECONDS": _env_int("LINK_SWEEP_SECONDS", 5),
         "LINK_MAX_ATTEMPTS": _env_int("LINK_MAX_ATTEMPTS", 20),

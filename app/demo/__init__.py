@@ -1,6 +1,7 @@
 """Demo data for the embedded default (demo only: every password is 'demo')."""
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -8,10 +9,12 @@ import sqlalchemy as sa
 
 from app.demo import committee as demo_committee
 from app.demo import data
+from app.demo import forms as demo_forms
 from app.demo import upper as demo_upper
 from app.models import (AuthorizationLetter, Center, Department, Item, LetterItem, Membership, Post,
-                        User, Window, db)
+                        SampleForm, User, Window, db)
 from app.models.authorization import ACTIVE, MANAGEMENT_POWERS, REPLACED
+from app.models.catalog import LICENSING
 from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE,
                                  COMMITTEE_MEMBER, COUNTY_APPROVER, PROCESS_DESIGNER, WINDOW_CLERK)
 from app.services import calendar, organization
@@ -37,6 +40,7 @@ def load(center_code: str, today: date | None = None) -> bool:
     users = _users(departments)
     _windows(county, departments, users)
     _items(departments)
+    _sample_forms()
     _letters(departments, users, today or calendar.today())
     demo_committee.seat()
     demo_upper.load(DEMO_PASSWORD)
@@ -111,7 +115,23 @@ def _items(departments: dict[str, Department]) -> None:
             absent_default=bool(joint), joint_departments=joint,
             legal_basis=data.LAW[department], materials=data.MATERIALS[materials],
             acceptance_conditions="申请材料齐全、符合法定形式",
-            process_key=data.PROCESS_FOR_KIND[kind]))
+            process_key=data.PROCESS_FOR_KIND[kind], **_fee(code, category)))
+
+
+def _fee(code: str, category: str) -> dict:
+    fee, basis = data.FEES.get(code, ("不收费", data.FREE_LICENSING if category == LICENSING
+                                      else ""))
+    return {"fee": fee, "fee_basis": basis}
+
+
+def _sample_forms() -> None:
+    """The 空白表格 and 示范文本 the public guides offer for download (forms.FORMS)."""
+    for code, material, kind, filename, title, fields in demo_forms.FORMS:
+        content = demo_forms.pdf(title, fields, sample=kind == "sample")
+        db.session.add(SampleForm(item_code=code, material_code=material, kind=kind,
+                                  filename=filename, content_type="application/pdf",
+                                  size=len(content), sha256=hashlib.sha256(content).hexdigest(),
+                                  data=content))
 
 
 def _letters(departments: dict[str, Department], users: dict[str, User], today: date) -> None:

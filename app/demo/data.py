@@ -103,6 +103,16 @@ ITEMS = [
     ("EDU-002", "教师资格认定", PROMISE, PUBLIC_SERVICE, 20, 15, "person", False, []),
 ]
 
+# 收费标准 and 收费依据: licensing is free by law (行政许可法 art. 58) unless a law says
+# otherwise; a few public services charge for a replacement.
+FREE_LICENSING = ("《中华人民共和国行政许可法》第五十八条：行政机关实施行政许可和对行政许可事项进行"
+                  "监督检查，不得收取任何费用。")
+FEES = {
+    "HRS-002": ("首次申领不收费；遗失、损坏补换卡的，按省级价格主管部门核定的工本费标准收取",
+                "省级价格主管部门、财政部门关于社会保障卡工本费的收费文件"),
+    "MSA-004": ("不收费", "《市场主体登记管理条例》：登记机关办理登记不收取费用。"),
+}
+
 # Where each 上报件 is decided (审批层级); the levels above run three_level_review.
 APPROVAL_LEVEL = {"HCD-004": "city", "TRA-004": "city", "HEA-003": "province"}
 # Seed 004: why a promise item may take longer than 2 working days; the rest (HRS-003,

@@ -7,7 +7,7 @@ from app.models.calendar import CalendarDay, CalendarYear, WorkingDeadline
 from app.models.case import Case, CaseCounter
 from app.models.case_clock import CaseClockEvent
 from app.models.committee import CommitteeReview, CommitteeVote
-from app.models.catalog import Item
+from app.models.catalog import Item, SampleForm
 from app.models.denial import DenialReport
 from app.models.identity import Department, Membership, User
 from app.models.joint import JointMeeting, JointOpinion
@@ -22,6 +22,6 @@ __all__ = [
     "Absence", "Attachment", "AuditEvent", "AuthorizationLetter", "CalendarDay", "CalendarYear", "Case",
     "CaseClockEvent", "CaseCounter", "Center", "Department", "HumanTask", "Item", "JointMeeting", "JointOpinion",
     "LetterItem", "LoginFailure", "CaseLink", "LinkLevel", "LinkMessage", "LinkNonce", "Membership",
-    "Notification", "Post", "ProcessDefinition", "ProcessInstance", "User", "Window", "db",
+    "Notification", "Post", "ProcessDefinition", "ProcessInstance", "SampleForm", "User", "Window", "db",
     "utcnow", "CommitteeReview", "CommitteeVote", "DenialReport", "WorkingDeadline",
 ]

@@ -35,6 +35,9 @@ LONG_DECISION_REASONS = {
 }
 
 
+SAMPLE_FORM_KINDS = ("blank", "sample")  # 空白表格, 示范文本 (行政许可法 art. 30)
+
+
 class Item(db.Model):  # 事项 (one version of it)
     __tablename__ = "item"
     __table_args__ = (
@@ -64,6 +67,7 @@ class Item(db.Model):  # 事项 (one version of it)
     # [{code, name, required, deferrable (容缺), copies}]
     materials: Mapped[list] = mapped_column(default=list)
     fee: Mapped[str] = mapped_column(sa.String(200), default="不收费")  # 收费标准
+    fee_basis: Mapped[str] = mapped_column(sa.Text, default="", server_default="")  # 收费依据
     # Why the department may take longer than 2 working days (LONG_DECISION_REASONS), or "".
     long_decision_reason: Mapped[str] = mapped_column(sa.String(32), default="")
     # 补正 after acceptance stops the clock (case codes 6/7), where the item's law says so.
@@ -97,3 +101,25 @@ class Item(db.Model):  # 事项 (one version of it)
             "required_materials": [m["code"] for m in self.materials if m.get("required")],
             "deferrable_materials": [m["code"] for m in self.materials if m.get("deferrable")],
         }
+
+
+class SampleForm(db.Model):
+    """A material's blank form (空白表格) or filled-in sample (示范文本), published with the
+    guide. Kept by item code and material code, not by version: a revision of the item keeps
+    its forms, shown for as long as the version in force lists the material."""
+
+    __tablename__ = "item_sample_form"
+    __table_args__ = (sa.UniqueConstraint("item_code", "material_code", "kind",
+                                          name="uq_item_sample_form_material_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_code: Mapped[str] = mapped_column(sa.String(64), index=True)
+    material_code: Mapped[str] = mapped_column(sa.String(64))
+    kind: Mapped[str] = mapped_column(sa.String(16))  # SAMPLE_FORM_KINDS
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(100))  # ours, from the checked type
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    uploaded_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,7 +7,7 @@ the spreadsheet's cell format (see app/services/catalog_io.py).
 """
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.http_inputs import db_int
@@ -16,15 +16,17 @@ from app.models.catalog import APPROVAL_LEVELS, ITEM_CATEGORIES, ITEM_KINDS
 from app.security import current_actor
 from app.services import calendar, catalog, organization
 from app.services.cases import guide
+from app.services.catalog import samples
 from app.services.catalog import spreadsheet as catalog_io
 from app.services.workflow import permissions
+from app.services.workflow.attachments import FileTooLarge
 from app.services.workflow.errors import Conflict, InvalidInput
 from app.web import problem_text
 from app.web.blueprint import bp
 
 TEXT_FIELDS = ("code", "basic_code", "name", "department", "kind", "category",
                "service_object", "legal_days", "promised_days", "legal_basis",
-               "acceptance_conditions", "fee", "approval_level", "process_key",
+               "acceptance_conditions", "fee", "fee_basis", "approval_level", "process_key",
                "long_decision_reason")
 FLAGS = catalog.FLAGS
 
@@ -57,11 +59,39 @@ def items_index():
 @bp.get("/admin/items/<code>")
 def item_page(code: str):
     _require_admin()
+    return _item_page(code, request.args.get("version", type=db_int))
+
+
+def _item_page(code: str, number: int | None = None, status: int = 200, **problem):
     versions = catalog.history(code)
-    shown = next((v for v in versions if v.version == request.args.get("version", type=db_int)),
-                 versions[-1])
-    return _render("catalog/detail.html", item=shown, versions=versions,
-                   fields=catalog.as_fields(shown))
+    shown = next((v for v in versions if v.version == number), versions[-1])
+    return _render("catalog/detail.html", status, item=shown, versions=versions,
+                   fields=catalog.as_fields(shown), forms=samples.listing(code),
+                   form_kinds=samples.KIND_LABELS, size_text=samples.size_text,
+                   allowed_types=sorted(samples.ALLOWED_TYPES), **problem)
+
+
+@bp.post("/admin/items/<code>/materials/<material>/forms")
+def sample_form_upload(code: str, material: str):
+    """Upload (or replace) a material's 空白表格 or 示范文本; problems show on the item page."""
+    _require_admin()
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise InvalidInput("no file", code="file_unnamed", message=_("请选择要上传的文件"))
+        samples.put(code, material, request.form.get("kind", ""), upload, current_actor())
+    except (InvalidInput, FileTooLarge) as err:  # refused before anything was written
+        return _item_page(code, status=err.status, form_problem=problem_text.for_people(err),
+                          problem_material=material)
+    flash(_("已上传：%(name)s", name=upload.filename))
+    return redirect(url_for("web.item_page", code=code) + f"#material-{material}", code=303)
+
+
+@bp.post("/admin/items/<code>/materials/<material>/forms/<kind>/delete")
+def sample_form_delete(code: str, material: str, kind: str):
+    _require_admin()
+    samples.remove(code, material, kind, current_actor())
+    return redirect(url_for("web.item_page", code=code) + f"#material-{material}", code=303)
 
 
 def _form_values(item: Item | None) -> dict:

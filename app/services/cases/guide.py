@@ -11,6 +11,7 @@ its Chinese heading, in the order a printed guide shows them:
     legalBasis 设定依据, acceptanceConditions 受理条件, materials 申请材料, steps 办理流程,
     legalTimeLimit 法定办结时限, promisedTimeLimit 承诺办结时限,
     decisionTimeLimit 部门审批时限 (promise items, seed 004; "" for others), fee 收费标准,
+    feeBasis 收费依据 ("" when the catalog states none),
     approvalLevel 审批层级, address 办理地点, consultationPhone 咨询电话,
     complaintPhone 监督投诉电话, officeHours 办公时间, overdueDefault 超时默认,
     absentDefault 缺席默认, remedies 救济途径, version 版本, effectiveDate 生效日期
@@ -35,7 +36,7 @@ LABELS = {
     "jointDepartments": "联办部门", "serviceObject": "服务对象", "legalBasis": "设定依据",
     "acceptanceConditions": "受理条件", "materials": "申请材料", "steps": "办理流程",
     "legalTimeLimit": "法定办结时限", "promisedTimeLimit": "承诺办结时限",
-    "decisionTimeLimit": "部门审批时限", "fee": "收费标准",
+    "decisionTimeLimit": "部门审批时限", "fee": "收费标准", "feeBasis": "收费依据",
     "approvalLevel": "审批层级", "address": "办理地点", "consultationPhone": "咨询电话",
     "complaintPhone": "监督投诉电话", "officeHours": "办公时间", "overdueDefault": "超时默认",
     "absentDefault": "缺席默认", "remedies": "救济途径", "version": "版本",
@@ -99,7 +100,8 @@ def _content(item: Item) -> dict:
             "serviceObject": item.service_object, "legalBasis": item.legal_basis,
             "acceptanceConditions": item.acceptance_conditions,
             "materials": [_material(m) for m in fields["materials"]],
-            "steps": list(STEPS.get(item.kind, [])), "fee": item.fee}
+            "steps": list(STEPS.get(item.kind, [])), "fee": item.fee,
+            "feeBasis": item.fee_basis}
 
 
 def _material(material: dict) -> dict:

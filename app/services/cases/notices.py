@@ -83,14 +83,27 @@ def _last_entry(case: Case, code: int) -> dict:
     return next(entry for entry in reversed(case.history) if entry["code"] == code)
 
 
+def _number(case: Case, kind: str, issued_at, center: Center) -> str:
+    year = calendar.to_local(issued_at).year
+    reference = case.case_no or f"{case.instance_id:06d}"
+    return f"{center.name}{NUMBER_PREFIX[kind]}〔{year}〕{reference}号"
+
+
+def decision_number(case: Case) -> str:
+    """The number of a concluded case's decision document (准予/不予行政许可决定书), as its
+    notice carries it; "" before the case is concluded."""
+    if case.concluded_at is None:
+        return ""
+    return _number(case, CONCLUDED, case.concluded_at,
+                   db.session.get(Center, case.item.department.center_id))
+
+
 def _frame(case: Case, kind: str, issued_at, title: str | None = None,
            number: str | None = None) -> dict:
     """What every notice has: heading, number, addressee, contacts and signature block."""
     center = db.session.get(Center, case.item.department.center_id)
-    year = calendar.to_local(issued_at).year
-    reference = case.case_no or f"{case.instance_id:06d}"
-    number = number or f"{NUMBER_PREFIX[kind]}〔{year}〕{reference}号"
-    return {"kind": kind, "title": title or TITLES[kind], "number": f"{center.name}{number}",
+    number = f"{center.name}{number}" if number else _number(case, kind, issued_at, center)
+    return {"kind": kind, "title": title or TITLES[kind], "number": number,
             "recipient": case.applicant_name, "body": [], "materials": [], "remedies": [],
             "contacts": {"address": center.address, "phone": center.phone,
                          "complaintPhone": center.complaint_phone},

@@ -1,7 +1,8 @@
 """结果公示 (行政许可法 art. 40): approved decisions are public.
 
 Cases concluded with 准予许可 (status 办结（通过） or 办结（容缺通过）) only. Shown: the decision's
-time, the item, its department, the case number and the applicant. An applicant is an
+time, the item, its department, the case number, the number of the decision document (准予行政
+许可决定书, as app/services/cases/notices.py numbers it) and the applicant. An applicant is an
 organization only when the case holds a valid unified social credit code (统一社会信用代码,
 GB 32100) as its ID number; then the name is shown in full. Every other name is masked
 (张*三, 张*): a case does not say otherwise whether it was a person. Never the ID number,
@@ -9,12 +10,15 @@ phone, address or contact.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timezone
 
 import sqlalchemy as sa
 
 from app.models import Case, Item, db
+from app.services import calendar
+from app.services.cases import notices
 
 APPROVED_CODES = (11, 12)  # 办结（通过）, 办结（容缺通过）
 PAGE_SIZE = 20
@@ -30,6 +34,7 @@ class PublicDecision:
     department: str
     case_no: str
     applicant: str
+    document_no: str = ""  # 准予行政许可决定书的文号
 
 
 def is_credit_code(value: str | None) -> bool:
@@ -56,16 +61,38 @@ def applicant_shown(case: Case) -> str:
         else masked(case.applicant_name)
 
 
-def decisions(department_id: int | None = None, page: int = 1) -> tuple[list[PublicDecision], int]:
-    """One page of approvals, newest first, and how many there are in all."""
+def month_of(text: str | None) -> date | None:
+    """The first day of a month given as YYYY-MM (an <input type=month>); None otherwise."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", (text or "").strip())
+    if not match or not 2000 <= int(match[1]) <= 2999 or not 1 <= int(match[2]) <= 12:
+        return None
+    return date(int(match[1]), int(match[2]), 1)
+
+
+def _month_bounds(first: date) -> tuple[datetime, datetime]:
+    """The month's start and the next one's, local midnight, in UTC."""
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    zone = calendar.local_zone()
+    return tuple(datetime.combine(day, time(0), zone).astimezone(timezone.utc)
+                 for day in (first, following))
+
+
+def decisions(department_id: int | None = None, page: int = 1,
+              month: date | None = None) -> tuple[list[PublicDecision], int]:
+    """One page of approvals, newest first, and how many there are in all; `month` (its
+    first day) keeps the decisions of that local calendar month."""
     where = [Case.status_code.in_(APPROVED_CODES), Case.concluded_at.is_not(None),
              Case.case_no.is_not(None)]
     if department_id is not None:
         where.append(Case.item_id.in_(sa.select(Item.id).where(Item.department_id == department_id)))
+    if month is not None:
+        start, end = _month_bounds(month)
+        where += [Case.concluded_at >= start, Case.concluded_at < end]
     total = db.session.scalar(sa.select(sa.func.count(Case.id)).where(*where))
     page = max(page, 1)
     rows = db.session.scalars(sa.select(Case).where(*where)
                               .order_by(Case.concluded_at.desc(), Case.id.desc())
                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
     return [PublicDecision(c.concluded_at, c.item.name, c.item.department.name, c.case_no,
-                           applicant_shown(c)) for c in rows], total
+                           applicant_shown(c), document_no=notices.decision_number(c))
+            for c in rows], total

@@ -28,14 +28,16 @@ from app.services.workflow.errors import Conflict, InvalidInput, NotFound
 FIELDS = ("code", "basic_code", "name", "department", "kind", "category", "service_object",
           "legal_days", "promised_days", "overdue_default", "absent_default",
           "joint_departments", "legal_basis", "acceptance_conditions", "materials", "fee",
-          "approval_level", "process_key", "long_decision_reason", "correction_pauses")
+          "fee_basis", "approval_level", "process_key", "long_decision_reason",
+          "correction_pauses")
 FLAGS = ("overdue_default", "absent_default", "correction_pauses")  # yes/no fields
 REQUIRED = ("code", "basic_code", "name", "department", "kind", "legal_days", "promised_days",
             "process_key")
 DEFAULTS = {"category": LICENSING, "service_object": "", "overdue_default": False,
             "absent_default": False, "joint_departments": [], "legal_basis": "",
             "acceptance_conditions": "", "materials": [], "fee": "不收费",
-            "approval_level": "county", "long_decision_reason": "", "correction_pauses": False}
+            "fee_basis": "", "approval_level": "county", "long_decision_reason": "",
+            "correction_pauses": False}
 MATERIAL_DEFAULTS = {"required": False, "deferrable": False, "copies": 1}
 
 # Chinese names of fields and values: the spreadsheet headers, the 办事指南 and the pages
@@ -46,7 +48,7 @@ LABELS = {
     "legal_days": "法定时限（工作日）", "promised_days": "承诺时限（工作日）",
     "overdue_default": "超时默认", "absent_default": "缺席默认", "joint_departments": "联办部门",
     "legal_basis": "设定依据", "acceptance_conditions": "受理条件", "materials": "申请材料",
-    "fee": "收费标准", "approval_level": "审批层级", "process_key": "流程标识",
+    "fee": "收费标准", "fee_basis": "收费依据", "approval_level": "审批层级", "process_key": "流程标识",
     "long_decision_reason": "延长审批的原因",  # seed 004: else decided within 2 working days
     "correction_pauses": "补正暂停计时",  # a 补正 after acceptance stops the clock (case_clock)
 }
@@ -84,7 +86,8 @@ _SHAPE = Draft202012Validator({
         "joint_departments": {"type": "array", "items": _text(32, 1)},
         "legal_basis": _text(20000), "acceptance_conditions": _text(20000),
         "materials": {"type": "array", "items": _MATERIAL_SCHEMA, "maxItems": 100},
-        "fee": _text(200), "approval_level": {"enum": list(APPROVAL_LEVELS)},
+        "fee": _text(200), "fee_basis": _text(2000),
+        "approval_level": {"enum": list(APPROVAL_LEVELS)},
         "process_key": _text(100, 1), "long_decision_reason": {"enum": list(REASON_LABELS)},
     },
 })

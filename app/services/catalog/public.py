@@ -13,11 +13,13 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.models import Center, Department, Item, db
-from app.models.catalog import INSTANT
+from app.models.catalog import INSTANT, ITEM_KINDS
 from app.services import calendar, catalog, organization
+from app.services.catalog import samples
 from app.services.cases.guide import REMEDIES, STEPS
 from app.services.workflow.errors import NotFound
 
@@ -32,6 +34,16 @@ class PublicItem:
     department: str
     kind: str  # the catalog's label, e.g. 即办件
     category: str
+    department_code: str = ""
+    kind_code: str = ""  # instant, promise, joint, report
+
+
+@dataclass(frozen=True)
+class PublicForm:  # a material's 空白表格 or 示范文本, downloadable by anyone
+    kind: str  # blank, sample
+    label: str  # 空白表格, 示范文本 (pages pass it through gettext)
+    filename: str
+    size: str  # 12 KB
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,8 @@ class PublicMaterial:
     required: bool
     deferrable: bool  # 可容缺受理
     copies: int
+    code: str = ""
+    forms: tuple[PublicForm, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +76,7 @@ class PublicGuide:  # 办事指南
     acceptance_conditions: str
     materials: tuple[PublicMaterial, ...]
     fee: str  # the catalog's 收费标准; "" when the catalog states none
+    fee_basis: str  # 收费依据; "" when the catalog states none
     legal_days: Decimal
     promised_days: Decimal
     on_the_spot: bool  # 即办件 or a zero limit: 当场办结
@@ -80,14 +95,24 @@ class PublicGuide:  # 办事指南
 def _public_item(item: Item) -> PublicItem:
     return PublicItem(item.code, item.name, item.department_id, item.department.name,
                       catalog.KIND_LABELS.get(item.kind, item.kind),
-                      catalog.CATEGORY_LABELS.get(item.category, item.category))
+                      catalog.CATEGORY_LABELS.get(item.category, item.category),
+                      department_code=item.department.code, kind_code=item.kind)
 
 
-def items(q: str | None = None, department_id: int | None = None) -> list[PublicItem]:
-    """Items in force, by code; `q` matches a part of the name or code."""
+def items(q: str | None = None, department_id: int | None = None,
+          kind: str | None = None) -> list[PublicItem]:
+    """Items in force, by department code then item code (pages group them by department);
+    `q` matches a part of the name or code, `kind` is a catalog kind (another is ignored)."""
     q = (q or "").strip()[:MAX_QUERY] or None
-    found = catalog.listing(department_id=department_id, q=q)
-    return [_public_item(item) for item in found if item.department.active]
+    found = catalog.listing(department_id=department_id, q=q,
+                            kind=kind if kind in ITEM_KINDS else None)
+    rows = [_public_item(item) for item in found if item.department.active]
+    return sorted(rows, key=lambda row: (row.department_code, row.code))
+
+
+def kinds() -> dict[str, str]:
+    """The kind filter's choices: catalog kind -> its label (即办件 …)."""
+    return {kind: catalog.KIND_LABELS[kind] for kind in ITEM_KINDS}
 
 
 def departments() -> list[Department]:
@@ -118,9 +143,13 @@ def guide(code: str) -> PublicGuide:
                   (catalog.split_joint(entry)[0] for entry in item.joint_departments))
     windows = tuple(PublicWindow(w.code, w.name)
                     for w in organization.windows_serving(item.department_id) if w.active)
-    materials = tuple(PublicMaterial(m["name"], bool(m["required"]), bool(m["deferrable"]),
-                                     int(m["copies"]))
-                      for m in catalog.as_fields(item)["materials"])
+    forms = samples.listing(item.code)
+    materials = tuple(PublicMaterial(
+        m["name"], bool(m["required"]), bool(m["deferrable"]), int(m["copies"]), code=m["code"],
+        forms=tuple(PublicForm(f.kind, samples.KIND_LABELS[f.kind], f.filename,
+                               samples.size_text(f.size)) for f in forms.get(m["code"], [])))
+        for m in catalog.as_fields(item)["materials"])
+    contact = _contacts(center)
     return PublicGuide(
         code=item.code, basic_code=item.basic_code, name=item.name,
         department=item.department.name,
@@ -128,16 +157,27 @@ def guide(code: str) -> PublicGuide:
         kind=catalog.KIND_LABELS.get(item.kind, item.kind), joint_departments=joint,
         service_object=item.service_object, legal_basis=item.legal_basis,
         acceptance_conditions=item.acceptance_conditions, materials=materials,
-        fee=(item.fee or "").strip(), legal_days=item.legal_days,
+        fee=(item.fee or "").strip(), fee_basis=(item.fee_basis or "").strip(),
+        legal_days=item.legal_days,
         promised_days=item.promised_days,
         on_the_spot=item.kind == INSTANT or item.promised_days == 0,
         steps=tuple(STEPS.get(item.kind, ())),
-        center=center.name if center else "", address=center.address if center else "",
-        phone=center.phone if center else "",
-        complaint_phone=center.complaint_phone if center else "",
-        office_hours=center.office_hours if center else "", windows=windows,
+        center=center.name if center else "", windows=windows, **contact,
         remedies=tuple(REMEDIES), version=item.version,
         effective_on=calendar.to_local(item.created_at).date())
+
+
+CONTACT_SETTINGS = {"address": "CENTER_ADDRESS", "phone": "CENTER_PHONE",
+                    "complaint_phone": "CENTER_COMPLAINT_PHONE",
+                    "office_hours": "CENTER_OFFICE_HOURS"}
+
+
+def _contacts(center: Center | None) -> dict[str, str]:
+    """Address, phones and opening hours from the center's record; what it leaves empty
+    from the deployment's settings (CENTER_ADDRESS …), else ""."""
+    return {field: (getattr(center, field, "") or "").strip()
+            or (current_app.config.get(setting) or "").strip()
+            for field, setting in CONTACT_SETTINGS.items()}
 
 
 def days_text(days: Decimal) -> str:

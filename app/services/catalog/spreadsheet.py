@@ -8,8 +8,11 @@ the items being revised (and the defaults of new ones); an empty cell means empt
 
     code, basic_code, name, department (department code), kind, category, service_object,
     legal_days, promised_days, overdue_default, absent_default, joint_departments,
-    legal_basis, acceptance_conditions, materials, fee, approval_level, process_key,
-    long_decision_reason, correction_pauses
+    legal_basis, acceptance_conditions, materials, fee, fee_basis, approval_level,
+    process_key, long_decision_reason, correction_pauses
+
+Sample forms (示范文本, 空白表格) are files, not cells: they are uploaded on the item's page
+(app/services/catalog/samples.py) and neither exported nor imported here.
 
 Cell values (export writes the Chinese form, import accepts both):
 - kind: 即办件 / 承诺件 / 联办件 / 上报件 (instant / promise / joint / report);

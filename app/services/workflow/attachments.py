@@ -47,7 +47,7 @@ class Upload(Protocol):
 def add(instance_id: int, upload: Upload, actor: Actor, task_id: str | None = None) -> Attachment:
     _require_access(instance_id, actor.user)
     filename = clean_filename(upload.filename or "")
-    data = _read_capped(upload.stream)
+    data = read_capped(upload.stream)
     content_type = checked_type(filename, data)
     attachment = Attachment(instance_id=instance_id, task_id=task_id, filename=filename,
                             content_type=content_type, size=len(data),
@@ -88,15 +88,21 @@ def _open_tasks(instance_id: int) -> list[HumanTask]:
         HumanTask.instance_id == instance_id, HumanTask.state == OPEN)))
 
 
-def _read_capped(stream: BinaryIO) -> bytes:
+def read_capped(stream: BinaryIO) -> bytes:
     limit = min(MAX_FILE_BYTES, current_app.config.get("MAX_CONTENT_LENGTH") or MAX_FILE_BYTES)
     data = stream.read(limit + 1)  # one byte more tells "too large" without reading it all
     if len(data) > limit:
-        raise FileTooLarge(f"an attachment may have at most {limit} bytes")
+        raise FileTooLarge(f"an attachment may have at most {limit} bytes", limit=limit,
+                           message=_l("文件过大：单个文件不能超过 %(size)s。",
+                                      size=_size_text(limit)))
     if not data:
         raise InvalidInput("the file is empty", code="file_empty",
                            errors=[{"field": "file", "message": "empty file"}])
     return data
+
+
+def _size_text(size: int) -> str:
+    return f"{size // 1024} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:g} MB"
 
 
 def checked_type(filename: str, data: bytes) -> str:

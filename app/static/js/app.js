@@ -74,3 +74,13 @@
     if (event.target.matches && event.target.matches("input[type=radio]")) { syncAll(); }
   });
 }());
+
+// A print button (the public guide): hidden in the markup, since without this script it
+// would do nothing; the browser's own print command works either way.
+(function () {
+  "use strict";
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-print]"), function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+}());

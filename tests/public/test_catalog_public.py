@@ -105,10 +105,21 @@ def test_authorizations_list_only_letters_in_force(client, unit):
     letters.issue(letter_fields(unit, chief, {"PC-001": ["acceptance", "approval"]},
                                 number="现授〔2〕号", start=today - timedelta(days=30),
                                 end=today + timedelta(days=300)), admin())
+    letters.issue(letter_fields(unit, chief, {"PC-001": ["acceptance"]}, number="来授〔3〕号",
+                                start=today + timedelta(days=301),
+                                end=today + timedelta(days=600)), admin())  # not yet
+    other = make_department("PE")
+    other_chief = make_user("pe_chief", CHIEF_REPRESENTATIVE, other)
+    item(other, "PE-001")
+    revoked = letters.issue(letter_fields(other, other_chief, {"PE-001": ["acceptance"]},
+                                          number="撤授〔4〕号", start=today - timedelta(days=10),
+                                          end=today + timedelta(days=100)), admin())
+    letters.revoke(revoked.id, "人员调整", admin())
     page = client.get("/public/authorizations")
     assert page.status_code == 200
     text = page.text
     assert "现授〔2〕号" in text and old.number not in text
+    assert "来授〔3〕号" not in text and "撤授〔4〕号" not in text
     assert "李首席" in text and "审核审批权" in text and "食品经营许可" in text
     assert (today + timedelta(days=300)).isoformat() in text
     assert "王甲" in text and "赵乙" in text and "食品岗" in text

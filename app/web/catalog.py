@@ -1,5 +1,6 @@
-"""Catalog pages: the item list, the item form, an item's versions, the spreadsheet import,
-and the printable service guide (办事指南). Plain forms, no script.
+"""Catalog pages: the item list, the item form, an item's versions with its materials' sample
+forms (upload, replace, remove), the spreadsheet import, and the printable service guide
+(办事指南). Plain forms, no script.
 
 The /admin pages are for center administrators (the services check writes again); the
 guide is for everyone signed in. The form's materials box takes one material per line in

@@ -4,7 +4,9 @@ Items in force only (the current version of a code; withdrawn items and old vers
 never listed). Everything returned is a frozen dataclass built from the catalog and the
 organization, so a page cannot reach past it into staff data. Texts that name a catalog
 value (kind, category, material requirement) are the catalog's Chinese labels, which the
-pages pass through gettext.
+pages pass through gettext. A guide offers each material's sample forms (samples.py) and
+takes the address, phones and hours the center's record leaves empty from the settings
+(CENTER_ADDRESS, CENTER_PHONE, CENTER_COMPLAINT_PHONE, CENTER_OFFICE_HOURS).
 """
 from __future__ import annotations
 

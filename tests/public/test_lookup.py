@@ -163,3 +163,16 @@ def test_a_notice_downloads_only_with_its_signed_token(client, app):
         assert client.get(link).status_code == 404
     never = public_lookup.notice_token(app.config["SECRET_KEY"], case, "concluded")
     assert client.get(f"/public/lookup/notice/{never}").status_code == 404
+
+
+def test_each_notice_pdf_carries_a_qr_code_to_the_lookup_with_its_url(client, app):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+    case = _accepted(client)
+    pdf = client.get(f"/cases/{case.instance_id}/notices/accepted.pdf",
+                     headers=headers_for("clerk"))
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf.data)).pages)
+    url = f"{app.config['PUBLIC_BASE_URL']}/public/lookup?case_no={case.case_no}"
+    assert url in text.replace("\n", "") and f"查询码：{case.query_code}" in text
+    assert client.get(url.split("5000", 1)[1]).status_code == 200

@@ -9,6 +9,7 @@ and for a 上报件 the level that holds it. Nothing else of the case leaves thi
 from __future__ import annotations
 
 import hmac
+from urllib.parse import quote
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -183,6 +184,13 @@ def _holding_level(case: Case) -> HoldingLevel | None:
     if holder is None:
         return None
     return HoldingLevel(holder.get("level", ""), holder.get("center_name", ""))
+
+
+def lookup_url(public_base_url: str, case: Case) -> str | None:
+    """Where the QR code on the case's notices leads: its lookup, the number filled in."""
+    if not case.case_no:
+        return None  # not accepted yet: nothing to look it up by
+    return f"{public_base_url.rstrip('/')}/public/lookup?case_no={quote(case.case_no)}"
 
 
 # Notice downloads from the result page: a signed, time-limited token names the case and the

@@ -69,8 +69,9 @@ def lookup_notice(token: str):
     if found is None:
         raise NotFound("the download link is invalid or has expired",
                        code="notice_link_invalid")
-    _, notice = found
-    response = make_response(notice_pdf.render(notice))
+    case, notice = found
+    url = public_lookup.lookup_url(current_app.config["PUBLIC_BASE_URL"], case)
+    response = make_response(notice_pdf.render(notice, url))
     response.mimetype = "application/pdf"
     response.headers["Content-Disposition"] = f'inline; filename="notice-{notice["kind"]}.pdf"'
     response.headers["Cache-Control"] = "no-store"

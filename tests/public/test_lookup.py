@@ -176,3 +176,36 @@ def test_each_notice_pdf_carries_a_qr_code_to_the_lookup_with_its_url(client, ap
     url = f"{app.config['PUBLIC_BASE_URL']}/public/lookup?case_no={case.case_no}"
     assert url in text.replace("\n", "") and f"查询码：{case.query_code}" in text
     assert client.get(url.split("5000", 1)[1]).status_code == 200
+
+
+def test_a_reported_case_names_the_level_that_holds_it(client):
+    from tests.linkage.link_steps import pump, report_up
+    county = case_of(report_up(client))
+    page = _look_up(client, county.case_no, county.query_code).get_data(as_text=True)
+    assert "正在报送上级" in page
+    pump()
+    page = _look_up(client, county.case_no, county.query_code).get_data(as_text=True)
+    assert "当前办理层级" in page and "市级" in page and "已上报上级办理" in page
+    assert "审查决定" not in page  # the upper level's own steps stay there
+
+
+def test_extensions_and_pauses_are_explained_with_both_deadlines(client):
+    case = _accepted(client, "MSA-003")
+    promised = case.deadline_at
+
+    def post(path, body, username="clerk"):
+        response = client.post(path, json=body, headers=headers_for(username))
+        assert response.status_code in (200, 201), response.json
+        return response.json
+    extension = post(f"/api/cases/{case.instance_id}/extensions",
+                     {"days": 2, "reason": "需要现场核查"})
+    post(f"/api/extensions/{extension['id']}/decision", {"approve": True, "note": "同意"},
+         "leader")
+    post(f"/api/cases/{case.instance_id}/pauses",
+         {"kind": "special", "procedure": "hearing", "days": 3, "reason": "申请人要求听证"})
+    page = _look_up(client, case.case_no, case.query_code).get_data(as_text=True)
+    assert "因需要现场核查，经批准延长办理期限 2 个工作日" in page
+    assert "需要进行听证（预计 3 个工作日）" in page and "目前仍在进行中" in page
+    assert "当前办结期限" in page and "暂停计时" in page
+    view = public_lookup.view(case_of(case.instance_id))
+    assert view.promised_deadline == promised and view.current_deadline > promised

@@ -176,12 +176,15 @@ def _window_name(case: Case) -> str | None:
 
 
 def _holding_level(case: Case) -> HoldingLevel | None:
-    """For a case reported to a higher level (上报件): the level handling it now."""
+    """For a case reported to a higher level (上报件) and held there: that level; a report on
+    its way is held by nobody yet (no center name). None while the case is handled here."""
     link = db.session.scalar(sa.select(CaseLink).where(CaseLink.case_id == case.id))
     if link is None or not link.upper_center:
         return None
     holder = tracking.timeline(link).holder
     if holder is None:
+        return HoldingLevel("", "")
+    if holder.get("center") == link.center_code:
         return None
     return HoldingLevel(holder.get("level", ""), holder.get("center_name", ""))
 

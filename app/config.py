@@ -159,4 +159,11 @@ def build_config(instance_path: str) -> dict:
         # Reverse proxies in front (each adds one X-Forwarded-For hop); 0 trusts no header.
         "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
+        # The public progress lookup (办件查询): attempts per client address, and where the
+        # counts live (memory:// is per process; redis://host:6379/1 for several workers).
+        "LOOKUP_RATE_LIMIT": _env("LOOKUP_RATE_LIMIT", "10 per minute"),
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Where applicants reach the public site: the QR code on each notice leads there.
+        "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
     }

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 WORDINGS = {
     "not_admin": _l("只有中心管理员可以办理此项操作。"),
     "item_not_found": _l("事项目录中没有该事项。"),
+    "notice_link_invalid": _l("文书下载链接无效或已过期，请重新查询办件后再下载。"),
     "item_version_not_found": _l("该事项没有这个版本。"),
     "invalid_filter": _l("筛选条件有误，请检查后重试。"),
     "version_not_found": _l("该流程没有这个版本。"),

@@ -1,6 +1,7 @@
 """The case record (办件): status codes, case numbers, and the written notices the law requires."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from decimal import Decimal
 
@@ -107,6 +108,7 @@ def accepted(case: Case, actor: Actor, deadline_at: str, days: float | None = No
     now = datetime.fromisoformat(accepted_at) if accepted_at else utcnow()
     case.accepted_at, case.deadline_at = now, datetime.fromisoformat(deadline_at)
     case.case_no = next_case_number(now, center_code(case))
+    case.query_code = case.query_code or new_query_code()
     unconfirmed = provisional_note(case.deadline_at, since=now)
     note = f"{case.case_no}（{why}）" if why else case.case_no
     set_status(case, 3, actor, note + (f"；{unconfirmed}" if unconfirmed else ""))
@@ -115,6 +117,15 @@ def accepted(case: Case, actor: Actor, deadline_at: str, days: float | None = No
           f"已于{local_text(now)}受理，办件编号 {case.case_no}，"
           + _time_limit_text(Decimal(str(days or case.item.promised_days)), case.deadline_at)
           + ("该期限按暂定工作日历计算，国务院公布放假安排后如有调整将另行告知。" if unconfirmed else ""))
+
+
+# 查询码: no look-alikes (0/O, 1/I/L), so that it is read off paper and typed without doubt.
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+QUERY_CODE_LENGTH = 8
+
+
+def new_query_code() -> str:
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
 
 
 def _time_limit_text(days: Decimal, deadline_at: datetime) -> str:

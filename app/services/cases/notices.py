@@ -113,10 +113,12 @@ def _accepted(case: Case, variables: dict) -> dict:
         + (f"本机关未在法定期限内告知补正，{_ART_32_ACCEPTED}，即{_local_date(case.accepted_at)}。"
          if case.auto_accepted else
          f"经审查，申请材料齐全、符合法定形式，本机关已于{_local_date(case.accepted_at)}受理。"),
-        f"办件编号：{case.case_no}。",
+        f"办件编号：{case.case_no}。" + (f"查询码：{case.query_code}。" if case.query_code
+                                         else ""),
         INSTANT_DECISION if case.item.promised_days == 0 else
         f"承诺办结时限为 {days} 个工作日，将于{_local_date(case.deadline_at)}前作出决定。",
-        "可凭办件编号查询办理进度。",
+        "可凭办件编号及查询码（或申请人证件号码后六位）在本中心网站“办件查询”栏目"
+        "查询办理进度。",
     ]
     return notice
 

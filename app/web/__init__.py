@@ -15,8 +15,8 @@ def init_app(app: Flask) -> None:
     from app.web.organization import absences, units  # noqa: F401
     from app.web.workflow import admin as workflow_admin  # noqa: F401
     from app.web.workflow import decisions, designer, pages, tasks, timer_pages  # noqa: F401
+    from app.web.public import lookup as public_lookup  # noqa: F401  first in the header
     from app.web.public import catalog as public_catalog  # noqa: F401
-    from app.web.public import lookup as public_lookup  # noqa: F401
     from app.web.public.blueprint import public_bp
     app.register_blueprint(bp)
     app.register_blueprint(public_bp)

@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     from app.web.organization import absences, units  # noqa: F401
     from app.web.workflow import admin as workflow_admin  # noqa: F401
     from app.web.workflow import decisions, designer, pages, tasks, timer_pages  # noqa: F401
+    from app.web.public import rating as public_rating  # noqa: F401
     from app.web.public.blueprint import public_bp
     app.register_blueprint(bp)
     app.register_blueprint(public_bp)

@@ -1,0 +1,124 @@
+"""The applicant's rating of a concluded case (一事一评) and the signed link that asks for it.
+
+A rating freezes who is answerable for it (谁办理、谁负责): the case's department, the staff
+member who completed its last step, that person's window and the item. A 差评 (不满意 or
+worse) needs reasons from the national indicators and a comment, and opens a 整改."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app, has_request_context, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from app.models import AuditEvent, Case, Post, db
+from app.models.evaluation import BAD_LEVELS, CHANNEL_LABELS, LEVEL_LABELS, REASON_LABELS, Evaluation
+from app.services.workflow import audit, notifications
+from app.services.workflow.actor import Actor
+from app.services.workflow.errors import Conflict, InvalidInput, NotFound
+
+CONCLUDED_CODES = (11, 12, 13)  # 办结（通过 / 容缺通过 / 不通过）
+COMMENT_MAX = 1000
+
+
+def evaluation_of(case: Case) -> Evaluation | None:
+    return db.session.scalar(sa.select(Evaluation).where(Evaluation.case_id == case.id))
+
+
+def can_rate(case: Case) -> bool:
+    return case.status_code in CONCLUDED_CODES and evaluation_of(case) is None
+
+
+def rate(case: Case, level, reasons, comment: str, channel: str,
+         actor: Actor | None = None) -> Evaluation:
+    try:
+        level = int(level)
+    except (TypeError, ValueError):
+        level = 0
+    errors = []
+    if level not in LEVEL_LABELS:
+        errors.append({"field": "level", "message": "must be one of the five levels"})
+    reasons = list(dict.fromkeys(str(r) for r in (reasons or [])))
+    if any(r not in REASON_LABELS for r in reasons):
+        errors.append({"field": "reasons", "message": "unknown indicator"})
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX:
+        errors.append({"field": "comment", "message": "is too long"})
+    if channel not in CHANNEL_LABELS:
+        errors.append({"field": "channel", "message": "unknown channel"})
+    if errors:
+        raise InvalidInput("the rating is not valid", code="evaluation_invalid", errors=errors)
+    if level in BAD_LEVELS and (not reasons or not comment):
+        raise InvalidInput("a 不满意 or 非常不满意 rating needs reasons and a comment",
+                           code="evaluation_reasons_required",
+                           errors=[{"field": f, "message": "required"}
+                                   for f, v in (("reasons", reasons), ("comment", comment)) if not v])
+    if level not in BAD_LEVELS:
+        reasons = []
+    if case.status_code not in CONCLUDED_CODES:
+        raise Conflict("a case is rated after it is concluded", code="case_not_concluded")
+    if evaluation_of(case) is not None:
+        raise Conflict("this case has already been rated", code="evaluation_exists")
+    staff_id = _handler(case)
+    evaluation = Evaluation(case_id=case.id, level=level, reasons=reasons, comment=comment,
+                            channel=channel, department_id=case.item.department_id,
+                            window_id=_window_of(staff_id), staff_id=staff_id,
+                            item_code=case.item.code, counted=True)
+    db.session.add(evaluation)
+    db.session.flush()
+    actor = actor or Actor.system(f"applicant:{channel}")
+    audit.record(actor, "evaluation.rated", instance_id=case.instance_id,
+                 evaluation_id=evaluation.id, level=level, reasons=reasons, channel=channel)
+    if level in BAD_LEVELS:
+        from app.services.evaluation import rectification
+        rectification.open_for(evaluation, case, actor)
+    db.session.commit()
+    return evaluation
+
+
+def _handler(case: Case) -> int | None:
+    """The staff member who completed the case's last step, else who received it."""
+    last = db.session.scalar(sa.select(AuditEvent.actor_id).where(  # ids: the order done
+        AuditEvent.instance_id == case.instance_id, AuditEvent.action == "task.completed",
+        AuditEvent.actor_id.is_not(None)).order_by(AuditEvent.id.desc()).limit(1))
+    return last or case.received_by
+
+
+def _window_of(staff_id: int | None) -> int | None:
+    if staff_id is None:
+        return None
+    return db.session.scalar(sa.select(Post.window_id).where(
+        sa.or_(Post.a_user_id == staff_id, Post.b_user_id == staff_id)).limit(1))
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="case-rating")
+
+
+def rating_token(case: Case) -> str:
+    return _serializer().dumps({"c": case.id})
+
+
+def case_for_token(token: str) -> Case:
+    try:
+        data = _serializer().loads(token)
+    except BadSignature:
+        data = None
+    case = db.session.get(Case, data.get("c")) if isinstance(data, dict) else None
+    if case is None:
+        raise NotFound("no case for this rating link", code="rating_link_invalid")
+    return case
+
+
+def rating_url(case: Case) -> str:
+    path_token = rating_token(case)
+    base = current_app.config.get("PUBLIC_BASE_URL") or ""
+    if base or not has_request_context():
+        return f"{base.rstrip('/')}/public/rate/{path_token}"
+    return url_for("public.rate", token=path_token, _external=True)
+
+
+def invite(case: Case) -> None:
+    """At 办结: the SMS (and in-app) invitation to rate, in the step's own transaction."""
+    body = (f"您申请的「{case.item.name}」（办件编号 {case.case_no}）已办结，"
+            f"欢迎对本次服务进行评价：{rating_url(case)}")
+    notifications.tell_applicant(case.applicant_contact, "rating_invitation", "好差评邀请",
+                                 body, case.instance_id)

@@ -9,6 +9,7 @@ from tests.cases.service_item_steps import notices, start_case, case_of
 from tests.conftest import user
 from tests.evaluation.steps import concluded_case, post_rating
 
+
 def test_the_sms_at_conclusion_carries_a_rating_link(client):
     case = concluded_case(client)
     [sms] = notices(case.instance_id, "rating_invitation", channel="sms")

@@ -1,13 +1,15 @@
 """一事一评: the applicant rates a concluded case once, by the signed link the SMS carries."""
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
 from app.models import AuditEvent, Evaluation, db
 from app.services.evaluation import rating
 from app.services.workflow.errors import Conflict, InvalidInput, NotFound
-from tests.cases.service_item_steps import notices, start_case, case_of
+from tests.cases.service_item_steps import case_of, notices, start_case
 from tests.conftest import user
-from tests.evaluation.steps import concluded_case, post_rating
+from tests.evaluation.steps import concluded_case, csrf, post_rating
 
 
 def test_the_sms_at_conclusion_carries_a_rating_link(client):
@@ -81,3 +83,25 @@ def test_only_a_concluded_case_is_rated(client):
     assert err.value.code == "case_not_concluded"
     page = client.get(f"/public/rate/{rating.rating_token(case)}")
     assert "尚未办结" in page.text
+
+
+def test_an_unrated_case_is_invited_again_after_3_days_once(client, frozen_clock):
+    rated, unrated = concluded_case(client), concluded_case(client)
+    rating.rate(rated, 5, [], "", "sms")
+    assert rating.remind_unrated() == 0  # not 3 days yet
+    frozen_clock.shift(timedelta(days=3, minutes=1))
+    assert rating.remind_unrated() == 1
+    [sms] = notices(unrated.instance_id, "rating_reminder", channel="sms")
+    assert "您尚未评价" in sms.body and rating.rating_token(unrated) in sms.body
+    assert notices(rated.instance_id, "rating_reminder", channel="sms") == []
+    assert rating.remind_unrated() == 0  # once
+
+
+def test_the_lookup_page_links_here_with_its_channel(client):
+    case = concluded_case(client)
+    token = rating.rating_token(case)
+    page = client.get(f"/public/rate/{token}?via=lookup")
+    assert f"/public/rate/{token}?via=lookup" in page.text
+    client.post(f"/public/rate/{token}?via=lookup",
+                data={"csrf_token": csrf(client, f"/public/rate/{token}"), "level": "4"})
+    assert rating.evaluation_of(case).channel == "lookup"

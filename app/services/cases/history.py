@@ -53,7 +53,8 @@ ACTIONS = {
     "instance.suspended": "流程挂起", "instance.resumed": "流程恢复", "instance.terminated": "流程终止",
     "instance.migrated": "流程迁移到新版本", "instance.completed": "流程结束",
     "link.sent": "三级联动：报送", "link.received": "三级联动：收到",
-    "evaluation.rated": "申请人评价", "rectification.opened": "差评转办理单位整改",
+    "evaluation.rated": "申请人评价", "evaluation.reminded": "再次邀请评价",
+    "rectification.opened": "差评转办理单位整改",
     "rectification.reported": "报送整改情况", "rectification.followed_up": "中心回访",
     "rectification.appealed": "办理单位申诉", "rectification.appeal_decided": "申诉复核",
 }

@@ -5,17 +5,20 @@ member who completed its last step, that person's window and the item. A 差评 
 worse) needs reasons from the national indicators and a comment, and opens a 整改."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
-from flask import current_app, has_request_context, url_for
+from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from app.models import AuditEvent, Case, Post, db
+from app.models import AuditEvent, Case, Notification, Post, db, utcnow
 from app.models.evaluation import BAD_LEVELS, CHANNEL_LABELS, LEVEL_LABELS, REASON_LABELS, Evaluation
 from app.services.workflow import audit, notifications
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, InvalidInput, NotFound
 
 CONCLUDED_CODES = (11, 12, 13)  # 办结（通过 / 容缺通过 / 不通过）
+INVITATION, REMINDER = "rating_invitation", "rating_reminder"  # the notifications' kinds
 COMMENT_MAX = 1000
 
 
@@ -109,16 +112,41 @@ def case_for_token(token: str) -> Case:
 
 
 def rating_url(case: Case) -> str:
-    path_token = rating_token(case)
+    """The link an SMS carries: PUBLIC_BASE_URL if set, else this request's (or
+    SERVER_NAME's) address; a bare path only where neither is known."""
+    token = rating_token(case)
     base = current_app.config.get("PUBLIC_BASE_URL") or ""
-    if base or not has_request_context():
-        return f"{base.rstrip('/')}/public/rate/{path_token}"
-    return url_for("public.rate", token=path_token, _external=True)
+    if base:
+        return f"{base.rstrip('/')}/public/rate/{token}"
+    try:
+        return url_for("public.rate", token=token, _external=True)
+    except RuntimeError:  # a worker, no request and no SERVER_NAME
+        return f"/public/rate/{token}"
 
 
-def invite(case: Case) -> None:
-    """At 办结: the SMS (and in-app) invitation to rate, in the step's own transaction."""
+def invite(case: Case, kind: str = INVITATION) -> None:
+    """At 办结: the SMS (and in-app) invitation to rate, in the step's own transaction; again
+    (REMINDER) when the case is still unrated some days later."""
+    again = "您尚未评价，" if kind == REMINDER else ""
     body = (f"您申请的「{case.item.name}」（办件编号 {case.case_no}）已办结，"
-            f"欢迎对本次服务进行评价：{rating_url(case)}")
-    notifications.tell_applicant(case.applicant_contact, "rating_invitation", "好差评邀请",
-                                 body, case.instance_id)
+            f"{again}欢迎对本次服务进行评价：{rating_url(case)}")
+    notifications.tell_applicant(case.applicant_contact, kind, "好差评邀请", body,
+                                 case.instance_id)
+
+
+def remind_unrated(now=None) -> int:
+    """Invite again the cases concluded RATING_REMINDER_DAYS (3) days ago or more and still
+    unrated, once each (亳州 "一事多评"); idempotent, so a sweep may run it at any time."""
+    days = current_app.config.get("RATING_REMINDER_DAYS", 3)
+    before = (now or utcnow()) - timedelta(days=days)
+    reminded = sa.select(Notification.instance_id).where(Notification.kind == REMINDER)
+    rated = sa.select(Evaluation.case_id)
+    due = list(db.session.scalars(sa.select(Case).where(
+        Case.status_code.in_(CONCLUDED_CODES), Case.concluded_at <= before,
+        Case.id.not_in(rated), Case.instance_id.not_in(reminded))))
+    for case in due:
+        invite(case, REMINDER)
+        audit.record(Actor.system("rating-reminder"), "evaluation.reminded",
+                     instance_id=case.instance_id, days=days)
+    db.session.commit()
+    return len(due)

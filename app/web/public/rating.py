@@ -15,7 +15,7 @@ from app.web.public.blueprint import public_bp
 def _page(token: str, case, failed: FailedForm | None = None, status: int = 200):
     evaluation = rating.evaluation_of(case)
     return render_template(
-        "public/rate.html", token=token, case=case, evaluation=evaluation, failed=failed,
+        "public/rate.html", token=token, via=_channel(), case=case, evaluation=evaluation, failed=failed,
         concluded=case.status_code in rating.CONCLUDED_CODES, bad_levels=BAD_LEVELS,
         levels=list(LEVEL_LABELS.items()), reasons=list(REASON_LABELS.items()),
         level_labels=LEVEL_LABELS), status
@@ -26,6 +26,11 @@ def _case(token: str):
         return rating.case_for_token(token)
     except NotFound:
         return None
+
+
+def _channel() -> str:
+    """The SMS link opens this page; the case lookup links here with ?via=lookup."""
+    return "lookup" if request.args.get("via") == "lookup" else "sms"
 
 
 def _invalid():
@@ -45,7 +50,7 @@ def rate_submit(token: str):
         return _invalid()
     try:
         rating.rate(case, request.form.get("level"), request.form.getlist("reasons"),
-                    request.form.get("comment", ""), "sms")
+                    request.form.get("comment", ""), _channel())
     except (InvalidInput, Conflict) as err:
         db.session.rollback()
         return _page(token, case, FailedForm("rate", err), err.status)

@@ -28,10 +28,12 @@ CLOSED_STATES = (FOLLOWED_UP, APPEAL_UPHELD)
 
 
 class Evaluation(db.Model):
+    """一事一评 of a case (case_id unique), or 一次一评 of a visit at a window (no case)."""
+
     __tablename__ = "evaluation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("service_case.id"), unique=True)
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service_case.id"), unique=True)
     level: Mapped[int]
     reasons: Mapped[list] = mapped_column(default=list)  # REASON_LABELS codes
     comment: Mapped[str] = mapped_column(sa.Text, default="")
@@ -41,7 +43,7 @@ class Evaluation(db.Model):
     department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"))
     window_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service_window.id"))
     staff_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
-    item_code: Mapped[str] = mapped_column(sa.String(64))
+    item_code: Mapped[str | None] = mapped_column(sa.String(64))  # none for a visit
     counted: Mapped[bool] = mapped_column(default=True)  # False once an appeal is upheld
     rectification: Mapped["Rectification | None"] = relationship(
         back_populates="evaluation", uselist=False, lazy="selectin")

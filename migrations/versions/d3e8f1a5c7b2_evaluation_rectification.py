@@ -1,4 +1,4 @@
-"""好差评: evaluations (one per case) and the 整改 each 差评 opens
+"""好差评: evaluations (one per case, or a window visit) and the 整改 each 差评 opens
 
 Revision ID: d3e8f1a5c7b2
 Revises: b7c4e2a9d1f3
@@ -19,7 +19,7 @@ def upgrade():
     op.create_table(
         'evaluation',
         sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('case_id', sa.Integer(), nullable=False),
+        sa.Column('case_id', sa.Integer(), nullable=True),
         sa.Column('level', sa.Integer(), nullable=False),
         sa.Column('reasons', sa.JSON(), nullable=False),
         sa.Column('comment', sa.Text(), nullable=False),
@@ -28,7 +28,7 @@ def upgrade():
         sa.Column('department_id', sa.Integer(), nullable=True),
         sa.Column('window_id', sa.Integer(), nullable=True),
         sa.Column('staff_id', sa.Integer(), nullable=True),
-        sa.Column('item_code', sa.String(length=64), nullable=False),
+        sa.Column('item_code', sa.String(length=64), nullable=True),
         sa.Column('counted', sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(['case_id'], ['service_case.id']),
         sa.ForeignKeyConstraint(['department_id'], ['department.id']),

@@ -13,6 +13,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from app.models import AuditEvent, Case, Notification, Post, db, utcnow
 from app.models.evaluation import BAD_LEVELS, CHANNEL_LABELS, LEVEL_LABELS, REASON_LABELS, Evaluation
+from app.services.evaluation import rectification
 from app.services.workflow import audit, notifications
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, InvalidInput, NotFound
@@ -32,6 +33,22 @@ def can_rate(case: Case) -> bool:
 
 def rate(case: Case, level, reasons, comment: str, channel: str,
          actor: Actor | None = None) -> Evaluation:
+    """一事一评 of a concluded case, attributed to whoever handled it."""
+    level, reasons, comment = validated(level, reasons, comment, channel)
+    if case.status_code not in CONCLUDED_CODES:
+        raise Conflict("a case is rated after it is concluded", code="case_not_concluded")
+    if evaluation_of(case) is not None:
+        raise Conflict("this case has already been rated", code="evaluation_exists")
+    staff_id = _handler(case)
+    return save(Evaluation(case_id=case.id, level=level, reasons=reasons, comment=comment,
+                           channel=channel, department_id=case.item.department_id,
+                           window_id=window_of(staff_id), staff_id=staff_id,
+                           item_code=case.item.code, counted=True),
+                case, actor or Actor.system(f"applicant:{channel}"))
+
+
+def validated(level, reasons, comment: str, channel: str) -> tuple[int, list[str], str]:
+    """The level, the reasons (only a 差评 keeps them) and the comment, or InvalidInput."""
     try:
         level = int(level)
     except (TypeError, ValueError):
@@ -54,24 +71,17 @@ def rate(case: Case, level, reasons, comment: str, channel: str,
                            code="evaluation_reasons_required",
                            errors=[{"field": f, "message": "required"}
                                    for f, v in (("reasons", reasons), ("comment", comment)) if not v])
-    if level not in BAD_LEVELS:
-        reasons = []
-    if case.status_code not in CONCLUDED_CODES:
-        raise Conflict("a case is rated after it is concluded", code="case_not_concluded")
-    if evaluation_of(case) is not None:
-        raise Conflict("this case has already been rated", code="evaluation_exists")
-    staff_id = _handler(case)
-    evaluation = Evaluation(case_id=case.id, level=level, reasons=reasons, comment=comment,
-                            channel=channel, department_id=case.item.department_id,
-                            window_id=_window_of(staff_id), staff_id=staff_id,
-                            item_code=case.item.code, counted=True)
+    return level, (reasons if level in BAD_LEVELS else []), comment
+
+
+def save(evaluation: Evaluation, case: Case | None, actor: Actor) -> Evaluation:
+    """Stores and audits a rating; a 差评 opens its 整改 in the same transaction."""
     db.session.add(evaluation)
     db.session.flush()
-    actor = actor or Actor.system(f"applicant:{channel}")
-    audit.record(actor, "evaluation.rated", instance_id=case.instance_id,
-                 evaluation_id=evaluation.id, level=level, reasons=reasons, channel=channel)
-    if level in BAD_LEVELS:
-        from app.services.evaluation import rectification
+    audit.record(actor, "evaluation.rated", instance_id=case.instance_id if case else None,
+                 evaluation_id=evaluation.id, level=evaluation.level,
+                 reasons=evaluation.reasons, channel=evaluation.channel)
+    if evaluation.bad:
         rectification.open_for(evaluation, case, actor)
     db.session.commit()
     return evaluation
@@ -85,7 +95,7 @@ def _handler(case: Case) -> int | None:
     return last or case.received_by
 
 
-def _window_of(staff_id: int | None) -> int | None:
+def window_of(staff_id: int | None) -> int | None:
     if staff_id is None:
         return None
     return db.session.scalar(sa.select(Post.window_id).where(

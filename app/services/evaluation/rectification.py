@@ -20,7 +20,7 @@ from app.services.workflow.errors import Conflict, Forbidden, InvalidInput, NotF
 TEXT_MAX = 2000
 
 
-def open_for(evaluation: Evaluation, case: Case, actor: Actor) -> Rectification:
+def open_for(evaluation: Evaluation, case: Case | None, actor: Actor) -> Rectification:
     days = current_app.config.get("RECTIFICATION_WORKING_DAYS", 15)
     now = utcnow()
     row = Rectification(evaluation_id=evaluation.id, evaluation=evaluation,
@@ -128,8 +128,11 @@ def _text(value, field: str) -> str:
 
 def _record(actor: Actor, action: str, row: Rectification, case: Case | None = None,
             **detail) -> None:
-    case = case or db.session.get(Case, row.evaluation.case_id)
-    audit.record(actor, action, instance_id=case.instance_id, rectification_id=row.id,
+    """On the case's record; a window visit's (no case) only in the audit trail."""
+    case = case or (db.session.get(Case, row.evaluation.case_id) if row.evaluation.case_id
+                    else None)
+    audit.record(actor, action, instance_id=case.instance_id if case else None,
+                 rectification_id=row.id, evaluation_id=row.evaluation_id,
                  state=row.state, **detail)
     if action != "rectification.opened":  # that one commits with the rating
         db.session.commit()

@@ -8,7 +8,7 @@ from app.web.blueprint import bp
 
 def init_app(app: Flask) -> None:
     from app.web import authorization, catalog, evaluations, joint, linkage  # noqa: F401  registers routes
-    from app.web import time_filters  # noqa: F401
+    from app.web import time_filters, window_rating  # noqa: F401
     from app.web.calendar import admin, notice  # noqa: F401
     from app.web.cases import clock, intake, search  # noqa: F401
     from app.web.committee import denials, reviews  # noqa: F401

@@ -16,6 +16,8 @@ WORDINGS = {
     "not_rectifying_unit": _l("只有办理该办件的单位可以报送整改或提出申诉。"),
     "rectification_state": _l("该整改记录当前不能办理此项操作，请刷新页面。"),
     "rectification_text_required": _l("请填写说明内容。"),
+    "case_no_unknown": _l("没有该编号的办件，请核对办件编号，或不填编号直接评价本次服务。"),
+    "not_window_staff": _l("窗口评价器须以窗口工作人员身份登录。"),
     "item_not_found": _l("事项目录中没有该事项。"),
     "item_version_not_found": _l("该事项没有这个版本。"),
     "invalid_filter": _l("筛选条件有误，请检查后重试。"),

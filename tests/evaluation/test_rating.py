@@ -63,7 +63,7 @@ def test_a_bad_rating_needs_reasons_and_a_comment(client):
         rating.rate(case, 2, [], "", "sms")
     assert err.value.code == "evaluation_reasons_required"
     response = post_rating(client, case, level="1", comment="")
-    assert response.status_code == 400 and "请勾选原因" in response.text
+    assert response.status_code == 400 and "请勾选原因并说明具体情况" in response.text
     english = post_rating(client, case, level="9")
     assert english.status_code == 400
     with pytest.raises(InvalidInput):

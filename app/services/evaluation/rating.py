@@ -67,7 +67,7 @@ def validated(level, reasons, comment: str, channel: str) -> tuple[int, list[str
     if errors:
         raise InvalidInput("the rating is not valid", code="evaluation_invalid", errors=errors)
     if level in BAD_LEVELS and (not reasons or not comment):
-        raise InvalidInput("a 不满意 or 非常不满意 rating needs reasons and a comment",
+        raise InvalidInput("a dissatisfied or very dissatisfied rating needs reasons and a comment",
                            code="evaluation_reasons_required",
                            errors=[{"field": f, "message": "required"}
                                    for f, v in (("reasons", reasons), ("comment", comment)) if not v])

@@ -105,3 +105,9 @@ def test_the_lookup_page_links_here_with_its_channel(client):
     client.post(f"/public/rate/{token}?via=lookup",
                 data={"csrf_token": csrf(client, f"/public/rate/{token}"), "level": "4"})
     assert rating.evaluation_of(case).channel == "lookup"
+
+
+def test_the_public_form_needs_its_csrf_token(client):
+    case = concluded_case(client)
+    response = client.post(f"/public/rate/{rating.rating_token(case)}", data={"level": "5"})
+    assert response.status_code == 400 and rating.evaluation_of(case) is None

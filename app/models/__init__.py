@@ -9,6 +9,7 @@ from app.models.case_clock import CaseClockEvent
 from app.models.committee import CommitteeReview, CommitteeVote
 from app.models.catalog import Item
 from app.models.denial import DenialReport
+from app.models.evaluation import Evaluation, Rectification
 from app.models.identity import Department, Membership, User
 from app.models.joint import JointMeeting, JointOpinion
 from app.models.login_failure import LoginFailure
@@ -23,5 +24,5 @@ __all__ = [
     "CaseClockEvent", "CaseCounter", "Center", "Department", "HumanTask", "Item", "JointMeeting", "JointOpinion",
     "LetterItem", "LoginFailure", "CaseLink", "LinkLevel", "LinkMessage", "LinkNonce", "Membership",
     "Notification", "Post", "ProcessDefinition", "ProcessInstance", "User", "Window", "db",
-    "utcnow", "CommitteeReview", "CommitteeVote", "DenialReport", "WorkingDeadline",
+    "utcnow", "CommitteeReview", "CommitteeVote", "DenialReport", "WorkingDeadline", "Evaluation", "Rectification",
 ]

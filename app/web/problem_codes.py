@@ -7,6 +7,17 @@ from flask_babel import lazy_gettext as _l
 
 WORDINGS = {
     "not_admin": _l("只有中心管理员可以办理此项操作。"),
+    "evaluation_exists": _l("该办件已评价，每件办件只评价一次。"),
+    "evaluation_invalid": _l("评价有误，请选择满意程度后重新提交。"),
+    "evaluation_reasons_required": _l("选择“不满意”或“非常不满意”时，请勾选原因并说明具体情况。"),
+    "case_not_concluded": _l("该办件尚未办结，办结后才能评价。"),
+    "rating_link_invalid": _l("该评价链接无效。"),
+    "rectification_not_found": _l("该整改记录不存在。"),
+    "not_rectifying_unit": _l("只有办理该办件的单位可以报送整改或提出申诉。"),
+    "rectification_state": _l("该整改记录当前不能办理此项操作，请刷新页面。"),
+    "rectification_text_required": _l("请填写说明内容。"),
+    "case_no_unknown": _l("没有该编号的办件，请核对办件编号，或不填编号直接评价本次服务。"),
+    "not_window_staff": _l("窗口评价器须以窗口工作人员身份登录。"),
     "item_not_found": _l("事项目录中没有该事项。"),
     "notice_link_invalid": _l("文书下载链接无效或已过期，请重新查询办件后再下载。"),
     "item_version_not_found": _l("该事项没有这个版本。"),

@@ -12,6 +12,7 @@ from app.models import Case, CaseCounter, Center, Item, ProcessInstance, db, utc
 from app.models.calendar import CONFIRMED
 from app.models.identity import APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE, WINDOW_CLERK
 from app.services import calendar, catalog
+from app.services.evaluation import rating
 from app.services.organization import routing
 from app.services.workflow import audit, notifications, time_text
 from app.services.workflow.actor import Actor
@@ -153,6 +154,7 @@ def concluded(case: Case, actor: Actor, decision: str, reasons: str = "",
         body = (f"您申请的「{case.item.name}」（办件编号 {case.case_no}）已办结，决定：不予许可。"
                 f"理由：{reasons}。法律依据：{legal_basis}。{REMEDY_RIGHTS}")
     tell(case, "concluded", "办结通知", body)
+    rating.invite(case)  # 好差评: one evaluation per case, asked for at 办结
 
 
 def warned(case: Case, actor: Actor) -> None:  # 预警

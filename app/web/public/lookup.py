@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import limiter
 from app.services.cases import notice_pdf, public_lookup
+from app.services.evaluation import rating
 from app.services.workflow.errors import NotFound
 from app.web.public.blueprint import nav_entry, public_bp
 
@@ -18,8 +19,17 @@ def _lookup_limit() -> str:
 
 def _page(form: dict, view=None, case=None, tokens=None, problem: str = "") -> str:
     return render_template("public/lookup.html", form=form, view=view, case=case,
-                           tokens=tokens or {}, problem=problem, stage_words=_stage_words(),
+                           tokens=tokens or {}, problem=problem, rating=_rating(case),
+                           stage_words=_stage_words(),
                            level_words=_level_words(), clock_words=_clock_words())
+
+
+def _rating(case) -> dict:
+    """好差评 from the lookup: a link to rate a concluded case not yet rated (一事一评)."""
+    if case is None:
+        return {}
+    return {"rated": rating.evaluation_of(case) is not None,
+            "token": rating.rating_token(case) if rating.can_rate(case) else None}
 
 
 def _stage_words() -> dict[str, str]:

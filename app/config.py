@@ -142,12 +142,11 @@ def build_config(instance_path: str) -> dict:
         # 审批决策委员会: working days members have to vote; 否定报备: days the leader has to review
         "COMMITTEE_VOTE_DAYS": _env_int("COMMITTEE_VOTE_DAYS", 3),
         "DENIAL_REVIEW_DAYS": _env_int("DENIAL_REVIEW_DAYS", 2),
-        # 好差评: working days the unit has to rectify a 差评 (Sichuan 15, Dezhou 5); the address
-        # the SMS rating link starts with (empty: the address of the request that concluded it)
+        # 好差评: working days the unit has to rectify a 差评 (Sichuan 15, Dezhou 5); days after
+        # 办结 an unrated case is invited again, and how often the worker looks for them
         "RECTIFICATION_WORKING_DAYS": _env_int("RECTIFICATION_WORKING_DAYS", 15),
         "RATING_REMINDER_DAYS": _env_int("RATING_REMINDER_DAYS", 3),  # unrated: invite again
         "RATING_REMINDER_SWEEP_SECONDS": _env_int("RATING_REMINDER_SWEEP_SECONDS", 3600),
-        "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", ""),
         "PROCESSES_DIR": _env("PROCESSES_DIR", str(ROOT / "processes")),
         "FORMS_DIR": _env("FORMS_DIR", str(ROOT / "forms")),
         "MAX_CONTENT_LENGTH": _env_int("MAX_UPLOAD_BYTES", 16 * 1024 * 1024),
@@ -170,6 +169,7 @@ def build_config(instance_path: str) -> dict:
         "LOOKUP_RATE_LIMIT": _env("LOOKUP_RATE_LIMIT", "10 per minute"),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
-        # Where applicants reach the public site: the QR code on each notice leads there.
+        # Where applicants reach the public site: the QR code on each notice and the SMS
+        # rating link lead there.
         "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
     }

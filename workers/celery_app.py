@@ -19,7 +19,7 @@ LINK_SWEEP = "govflow.sweep_links"  # 三级联动 messages, both ways
 CALENDAR_SWEEP = "govflow.keep_calendar_ahead"  # coming years stored before they are needed
 CLOCK_SWEEP = "govflow.watch_case_clocks"  # pauses held, cases past the 法定时限 flagged
 LETTER_EXPIRY_SWEEP = "govflow.warn_expiring_letters"  # 授权书 ending within 30 days
-RATING_REMINDER_SWEEP = "govflow.remind_unrated"  # 好差评: concluded 3 days ago, not rated
+RATING_REMINDER_SWEEP = "govflow.remind_unrated"  # 好差评: unrated invited again, late 整改 told
 
 
 def make_celery(flask_app: Flask) -> Celery:

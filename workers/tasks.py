@@ -11,7 +11,7 @@ from app.models.linkage import IN, OUT
 from app.services.authorization import expiry as letter_expiry
 from app.services.calendar import admin as calendar_admin
 from app.services.cases import clock_watch as case_clock_watch
-from app.services.evaluation import rating
+from app.services.evaluation import rating, rectification
 from app.services.linkage import delivery as linkage
 from app.services.organization import absence_reports as absence_admin
 from app.services.workflow import notifications, timers
@@ -64,7 +64,9 @@ def warn_expiring_letters() -> None:
 
 @shared_task(name=RATING_REMINDER_SWEEP, acks_late=True)
 def remind_unrated() -> None:
+    """The 好差评 sweep: unrated cases invited again, late 整改 escalated."""
     rating.remind_unrated()
+    rectification.escalate_overdue()
 
 
 @shared_task(name=LINK_SWEEP, acks_late=True)

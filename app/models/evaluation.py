@@ -72,6 +72,7 @@ class Rectification(db.Model):
     appeal_decision: Mapped[str] = mapped_column(sa.Text, default="")  # 复核 by the center
     appealed_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]  # late: the center and the unit's leaders were told
     evaluation: Mapped[Evaluation] = relationship(back_populates="rectification", lazy="joined")
 
     @property

@@ -53,6 +53,7 @@ def upgrade():
         sa.Column('appeal_decision', sa.Text(), nullable=False),
         sa.Column('appealed_at', app.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column('decided_at', app.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column('escalated_at', app.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(['evaluation_id'], ['evaluation.id']),
         sa.ForeignKeyConstraint(['department_id'], ['department.id']),
         sa.PrimaryKeyConstraint('id'),

@@ -102,6 +102,33 @@ def test_an_overdue_rectification_is_marked(client, frozen_clock):
     assert (row_figures.rectifications, row_figures.on_time) == (1, 0)
 
 
+def test_a_late_rectification_is_escalated_once_to_the_center_and_the_units_leaders(
+        client, frozen_clock):
+    from app.models import Notification
+    from app.models.identity import APPROVING_LEADER, CENTER_ADMIN
+    case, evaluation, row = _bad_rating(client)
+    assert rectification.escalate_overdue() == 0  # not due yet
+    frozen_clock.move_to(row.due_at + timedelta(hours=1))
+    assert rectification.escalate_overdue() == 1
+    told = {n.recipient_user_id for n in db.session.scalars(sa.select(Notification).where(
+        Notification.kind == "rectification.overdue"))}
+    leaders = {u.id for u in db.session.scalars(sa.select(type(user("clerk"))))
+               if any(m.role == CENTER_ADMIN or (m.role == APPROVING_LEADER
+                                                 and m.department_id == row.department_id)
+                      for m in u.memberships)}
+    assert told == leaders and user("admin").id in told and user("clerk").id not in told
+    assert rectification.escalate_overdue() == 0  # once each
+    history = client.get(f"/cases/{case.instance_id}", headers=headers_for("admin")).text
+    assert "整改逾期，已通报中心及分管领导" in history
+
+
+def test_a_pending_appeal_is_not_escalated_as_the_units_lateness(client, frozen_clock):
+    case, evaluation, row = _bad_rating(client)
+    rectification.appeal(row, user("clerk"), "恶意差评", Actor.of(user("clerk")))
+    frozen_clock.move_to(row.due_at + timedelta(hours=1))
+    assert rectification.escalate_overdue() == 0
+
+
 def test_staff_of_another_unit_may_not_report(client):
     case, evaluation, row = _bad_rating(client)
     outsider = next(u for u in db.session.scalars(sa.select(type(user("clerk"))))

@@ -57,6 +57,7 @@ ACTIONS = {
     "rectification.opened": "差评转办理单位整改",
     "rectification.reported": "报送整改情况", "rectification.followed_up": "中心回访",
     "rectification.appealed": "办理单位申诉", "rectification.appeal_decided": "申诉复核",
+    "rectification.escalated": "整改逾期，已通报中心及分管领导",
 }
 WORDS = {
     "system": "系统", "peer": "对接平台", "status": "状态", "note": "说明", "yes": "是",

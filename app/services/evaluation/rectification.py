@@ -9,11 +9,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 
-from app.models import Case, User, db, utcnow
+from app.models import Case, Membership, User, db, utcnow
+from app.models.identity import APPROVING_LEADER, CENTER_ADMIN
 from app.models.evaluation import (APPEAL_UPHELD, APPEALED, FOLLOWED_UP, OPEN, RECTIFIED,
                                    Evaluation, Rectification)
 from app.services import calendar
-from app.services.workflow import audit
+from app.services.workflow import audit, notifications
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
 
@@ -44,6 +45,35 @@ def overdue(row: Rectification, now=None) -> bool:
     if row.state == APPEAL_UPHELD:
         return False
     return (row.rectified_at or now or utcnow()) > row.due_at
+
+
+def escalate_overdue(now=None) -> int:
+    """Tell the center's administrators and the unit's leaders (分管领导) of each 整改 past its
+    due time and still open, once each; idempotent, so the worker's sweep may run it at any
+    time. A pending appeal is the center's to decide, so it is not the unit's lateness."""
+    now = now or utcnow()
+    late = list(db.session.scalars(sa.select(Rectification).where(
+        Rectification.state == OPEN, Rectification.due_at < now,
+        Rectification.escalated_at.is_(None))))
+    for row in late:
+        row.escalated_at = now
+        case = db.session.get(Case, row.evaluation.case_id) if row.evaluation.case_id else None
+        subject = "差评整改逾期"
+        body = (f"差评整改（第 {row.id} 号）已超过整改期限，尚未报送整改情况"
+                + (f"，办件编号 {case.case_no}" if case and case.case_no else "") + "。")
+        for user in _escalation_recipients(row):
+            notifications.tell_user(user, "rectification.overdue", subject, body,
+                                    case.instance_id if case else None)
+        _record(Actor.system("rectification-watch"), "rectification.escalated", row, case)
+    db.session.commit()
+    return len(late)
+
+
+def _escalation_recipients(row: Rectification) -> list[User]:
+    leaders = sa.and_(Membership.role == APPROVING_LEADER,
+                      Membership.department_id == row.department_id)
+    return list(db.session.scalars(sa.select(User).join(Membership).where(
+        sa.or_(Membership.role == CENTER_ADMIN, leaders), User.active.is_(True)).distinct()))
 
 
 def is_unit_staff(user: User, row: Rectification) -> bool:

@@ -137,6 +137,27 @@ def test_a_case_in_supplement_shows_what_is_missing(client):
     assert "需要补正的材料" in page and "经营场所证明" in page and "待补正材料" in page
 
 
+def test_a_case_sent_to_supplement_before_acceptance_is_found_by_its_registration_number(
+        client):
+    from app.services.cases import notices
+    response = client.post("/api/process-definitions/key/service_item/start", json={
+        "variables": {"item_code": "MSA-002", "applicant": {"name": "李四"}}},
+        headers=headers_for("clerk"))
+    case_id = response.json["id"]
+    complete(client, case_id, "intake", "clerk", within_remit=True,
+             materials_received=["application_form", "id_card"])  # 经营场所证明 missing
+    case = case_of(case_id)
+    assert case.status_code == 6 and case.case_no is None and case.query_code
+    registration = notices.registration_no(case)
+    told = notices.build(case, notices.SUPPLEMENT, {})
+    assert f"接件登记号：{registration}。查询码：{case.query_code}。" in "".join(told["body"])
+    page = _look_up(client, registration, case.query_code).get_data(as_text=True)
+    assert "接件登记号" in page and "尚未受理" in page
+    assert "需要补正的材料" in page and "经营场所证明" in page
+    wrong = _look_up(client, registration, "WRONG123")
+    assert wrong.status_code == 404 and NOT_FOUND in wrong.get_data(as_text=True)
+
+
 def test_no_staff_names_on_the_page(client):
     case = _accepted(client)
     page = _look_up(client, case.case_no, case.query_code).get_data(as_text=True)

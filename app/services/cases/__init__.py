@@ -42,7 +42,9 @@ def open_case(instance: ProcessInstance, item: Item, applicant: dict, actor: Act
                 applicant_id_number=_clean(applicant.get("id_number")),
                 applicant_phone=_clean(contact.get("phone")),
                 received_by=actor.user_id, first_receiver_id=actor.user_id,
-                history=[], supplements=[])
+                history=[], supplements=[],
+                # at 接件, so that an applicant sent away to 补正 can already look it up
+                query_code=new_query_code())
     db.session.add(case)
     set_status(case, 1, actor, "接件")
     return case

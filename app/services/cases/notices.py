@@ -83,12 +83,18 @@ def _last_entry(case: Case, code: int) -> dict:
     return next(entry for entry in reversed(case.history) if entry["code"] == code)
 
 
+def registration_no(case: Case) -> str:
+    """接件登记号: the number a case has from 接件 until 受理 gives it its case number; the
+    notices issued before 受理 (一次性告知书, 不予受理决定书) carry it, and the lookup takes it."""
+    return f"{case.instance_id:06d}"
+
+
 def _frame(case: Case, kind: str, issued_at, title: str | None = None,
            number: str | None = None) -> dict:
     """What every notice has: heading, number, addressee, contacts and signature block."""
     center = db.session.get(Center, case.item.department.center_id)
     year = calendar.to_local(issued_at).year
-    reference = case.case_no or f"{case.instance_id:06d}"
+    reference = case.case_no or registration_no(case)
     number = number or f"{NUMBER_PREFIX[kind]}〔{year}〕{reference}号"
     return {"kind": kind, "title": title or TITLES[kind], "number": f"{center.name}{number}",
             "recipient": case.applicant_name, "body": [], "materials": [], "remedies": [],
@@ -123,6 +129,14 @@ def _accepted(case: Case, variables: dict) -> dict:
     return notice
 
 
+def _before_acceptance_lookup(case: Case) -> str:
+    """What a notice issued before 受理 tells the applicant to look the case up with."""
+    if not case.query_code:  # a case received before query codes existed
+        return ""
+    return (f"接件登记号：{registration_no(case)}。查询码：{case.query_code}。"
+            "可凭接件登记号及查询码在本中心网站“办件查询”栏目查询办理进度。")
+
+
 def _not_accepted(case: Case, variables: dict) -> dict:
     refusal = _last_entry(case, _REFUSED)
     notice = _frame(case, NOT_ACCEPTED, refusal["at"])
@@ -136,6 +150,8 @@ def _not_accepted(case: Case, variables: dict) -> dict:
         notice["body"].append(f"法律依据：{variables['refusal_legal_basis']}。")
     if variables.get("redirect_to"):
         notice["body"].append(f"请向{variables['redirect_to']}提出申请。")
+    if not case.case_no and (lookup := _before_acceptance_lookup(case)):
+        notice["body"].append(lookup)
     notice["remedies"] = list(REMEDIES)
     return notice
 
@@ -157,6 +173,8 @@ def _supplement(case: Case, variables: dict) -> dict:
         *[f"{number}. {name}" for number, name in enumerate(notice["materials"], 1)],
         "补齐全部材料之日起，本机关依法予以受理。",
     ]
+    if not case.case_no and (lookup := _before_acceptance_lookup(case)):
+        notice["body"].append(lookup)
     return notice
 
 

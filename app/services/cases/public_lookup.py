@@ -27,6 +27,7 @@ from app.services.workflow import instances, working_days
 
 ID_DIGITS = 6  # the last characters of the ID number that stand in for the query code
 MAX_INPUT = 40
+REGISTRATION_DIGITS = 12  # a 接件登记号 is the instance id, zero-padded to six digits
 NOTICE_TOKEN_SALT = "public-notice"
 NOTICE_TOKEN_MAX_AGE = 30 * 60  # a link from the result page works for half an hour
 _DUMMY = "X" * 8  # compared against when the number is unknown: the same work either way
@@ -67,7 +68,8 @@ class HoldingLevel:
 
 @dataclass(frozen=True)
 class ApplicantView:
-    case_no: str
+    case_no: str  # empty before 受理
+    registration_no: str  # 接件登记号, what the notices before 受理 carry
     item_name: str
     status_name: str
     stage: str
@@ -91,7 +93,7 @@ def find(case_no: object, check: object) -> Case | None:
     check, so that an answer tells nothing about which of the two was wrong."""
     number = str(case_no or "").strip()[:MAX_INPUT]
     given = str(check or "").strip().upper()[:MAX_INPUT]
-    case = db.session.scalar(sa.select(Case).where(Case.case_no == number)) if number else None
+    case = _numbered(number)
     code = (case.query_code if case else None) or _DUMMY
     digits = ((case.applicant_id_number or "") if case else "")[-ID_DIGITS:] or _DUMMY
     by_code = hmac.compare_digest(given.encode(), code.encode())
@@ -103,6 +105,17 @@ def find(case_no: object, check: object) -> Case | None:
     return None
 
 
+def _numbered(number: str) -> Case | None:
+    """By its case number (办件编号), or before 受理 by its 接件登记号 (notices.registration_no,
+    on the 一次性告知书 and the 不予受理决定书)."""
+    if not number:
+        return None
+    case = db.session.scalar(sa.select(Case).where(Case.case_no == number))
+    if case is None and number.isdigit() and len(number) <= REGISTRATION_DIGITS:
+        case = db.session.scalar(sa.select(Case).where(Case.instance_id == int(number)))
+    return case
+
+
 def view(case: Case) -> ApplicantView:
     events = case_clock.events(case.instance_id)
     told = [e for e in events if e.notice_no and (e.kind != EXTENSION or e.state == APPROVED)]
@@ -112,7 +125,8 @@ def view(case: Case) -> ApplicantView:
         .order_by(HumanTask.id)))
     holding = _holding_level(case)
     return ApplicantView(
-        case_no=case.case_no or "", item_name=case.item.name, status_name=case.status_name,
+        case_no=case.case_no or "", registration_no=notices.registration_no(case),
+        item_name=case.item.name, status_name=case.status_name,
         stage=_stage(case, told, holding), steps=steps,
         department=case.item.department.name, window=_window_name(case),
         received_at=case.received_at, accepted_at=case.accepted_at,

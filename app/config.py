@@ -145,6 +145,7 @@ def build_config(instance_path: str) -> dict:
         # 好差评: working days the unit has to rectify a 差评 (Sichuan 15, Dezhou 5); days after
         # 办结 an unrated case is invited again, and how often the worker looks for them
         "RECTIFICATION_WORKING_DAYS": _env_int("RECTIFICATION_WORKING_DAYS", 15),
+        "FOLLOW_UP_WORKING_DAYS": _env_int("FOLLOW_UP_WORKING_DAYS", 5),  # 回访 after 整改
         "RATING_REMINDER_DAYS": _env_int("RATING_REMINDER_DAYS", 3),  # unrated: invite again
         "RATING_REMINDER_SWEEP_SECONDS": _env_int("RATING_REMINDER_SWEEP_SECONDS", 3600),
         "PROCESSES_DIR": _env("PROCESSES_DIR", str(ROOT / "processes")),

@@ -67,6 +67,7 @@ class Rectification(db.Model):
     report: Mapped[str] = mapped_column(sa.Text, default="")  # the unit's 整改 report
     rectified_at: Mapped[datetime | None]
     follow_up: Mapped[str] = mapped_column(sa.Text, default="")  # the applicant's answer (回访)
+    follow_up_due_at: Mapped[datetime | None]  # FOLLOW_UP_WORKING_DAYS after the 整改 report
     followed_up_at: Mapped[datetime | None]
     appeal: Mapped[str] = mapped_column(sa.Text, default="")  # 申诉 by the unit
     appeal_decision: Mapped[str] = mapped_column(sa.Text, default="")  # 复核 by the center

@@ -34,6 +34,7 @@ def _page(failed: FailedForm | None = None) -> str:
     return render_template(
         "evaluations/index.html", failed=failed, rows=rows, cases=cases, units=units,
         overdue={r.id for r in rows if rectification.overdue(r)},
+        follow_up_late={r.id for r in rows if rectification.follow_up_late(r)},
         may_act_as_unit={r.id for r in rows if rectification.may_act_as_unit(user, r)},
         is_admin=user.is_admin, level_labels=LEVEL_LABELS, reason_labels=REASON_LABELS,
         state_labels=RECTIFICATION_STATES, month=month, dimension=dimension,

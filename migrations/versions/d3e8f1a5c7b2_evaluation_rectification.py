@@ -48,6 +48,7 @@ def upgrade():
         sa.Column('report', sa.Text(), nullable=False),
         sa.Column('rectified_at', app.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column('follow_up', sa.Text(), nullable=False),
+        sa.Column('follow_up_due_at', app.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column('followed_up_at', app.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column('appeal', sa.Text(), nullable=False),
         sa.Column('appeal_decision', sa.Text(), nullable=False),

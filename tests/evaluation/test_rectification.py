@@ -122,6 +122,20 @@ def test_a_late_rectification_is_escalated_once_to_the_center_and_the_units_lead
     assert "整改逾期，已通报中心及分管领导" in history
 
 
+def test_the_follow_up_is_due_in_working_days_after_the_report_and_late_is_marked(
+        client, frozen_clock):
+    case, evaluation, row = _bad_rating(client)
+    rectification.report(row, user("clerk"), "已对窗口人员进行培训", Actor.of(user("clerk")))
+    assert row.follow_up_due_at == calendar.add_working_days(row.rectified_at, 5)
+    assert not rectification.follow_up_late(row)
+    frozen_clock.move_to(row.follow_up_due_at + timedelta(hours=1))
+    assert rectification.follow_up_late(row)
+    page = client.get("/evaluations", headers=headers_for("admin")).text
+    assert "回访逾期" in page and "回访期限" in page
+    rectification.follow_up(row, user("admin"), "申请人表示满意", Actor.of(user("admin")))
+    assert rectification.follow_up_late(row)  # recorded, but after its due time
+
+
 def test_a_pending_appeal_is_not_escalated_as_the_units_lateness(client, frozen_clock):
     case, evaluation, row = _bad_rating(client)
     rectification.appeal(row, user("clerk"), "恶意差评", Actor.of(user("clerk")))

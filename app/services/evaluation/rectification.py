@@ -76,6 +76,14 @@ def _escalation_recipients(row: Rectification) -> list[User]:
         sa.or_(Membership.role == CENTER_ADMIN, leaders), User.active.is_(True)).distinct()))
 
 
+def follow_up_late(row: Rectification, now=None) -> bool:
+    """The center's 回访 not recorded by its due time (FOLLOW_UP_WORKING_DAYS after the
+    unit's report)."""
+    if row.follow_up_due_at is None:
+        return False
+    return (row.followed_up_at or now or utcnow()) > row.follow_up_due_at
+
+
 def is_unit_staff(user: User, row: Rectification) -> bool:
     return any(m.department_id == row.department_id for m in user.memberships)
 
@@ -89,6 +97,8 @@ def report(row: Rectification, user: User, text: str, actor: Actor) -> None:
     _unit_only(user, row)
     _expect(row, OPEN)
     row.report, row.rectified_at, row.state = _text(text, "report"), utcnow(), RECTIFIED
+    days = current_app.config.get("FOLLOW_UP_WORKING_DAYS", 5)
+    row.follow_up_due_at = calendar.add_working_days(row.rectified_at, days)
     _record(actor, "rectification.reported", row, on_time=row.rectified_at <= row.due_at)
 
 

@@ -147,6 +147,12 @@ def build_config(instance_path: str) -> dict:
         # 审批决策委员会: working days members have to vote; 否定报备: days the leader has to review
         "COMMITTEE_VOTE_DAYS": _env_int("COMMITTEE_VOTE_DAYS", 3),
         "DENIAL_REVIEW_DAYS": _env_int("DENIAL_REVIEW_DAYS", 2),
+        # 好差评: working days the unit has to rectify a 差评 (Sichuan 15, Dezhou 5); days after
+        # 办结 an unrated case is invited again, and how often the worker looks for them
+        "RECTIFICATION_WORKING_DAYS": _env_int("RECTIFICATION_WORKING_DAYS", 15),
+        "FOLLOW_UP_WORKING_DAYS": _env_int("FOLLOW_UP_WORKING_DAYS", 5),  # 回访 after 整改
+        "RATING_REMINDER_DAYS": _env_int("RATING_REMINDER_DAYS", 3),  # unrated: invite again
+        "RATING_REMINDER_SWEEP_SECONDS": _env_int("RATING_REMINDER_SWEEP_SECONDS", 3600),
         "PROCESSES_DIR": _env("PROCESSES_DIR", str(ROOT / "processes")),
         "FORMS_DIR": _env("FORMS_DIR", str(ROOT / "forms")),
         "MAX_CONTENT_LENGTH": _env_int("MAX_UPLOAD_BYTES", 16 * 1024 * 1024),
@@ -164,4 +170,12 @@ def build_config(instance_path: str) -> dict:
         # Reverse proxies in front (each adds one X-Forwarded-For hop); 0 trusts no header.
         "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
+        # The public progress lookup (办件查询): attempts per client address, and where the
+        # counts live (memory:// is per process; redis://host:6379/1 for several workers).
+        "LOOKUP_RATE_LIMIT": _env("LOOKUP_RATE_LIMIT", "10 per minute"),
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Where applicants reach the public site: the QR code on each notice and the SMS
+        # rating link lead there.
+        "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
     }

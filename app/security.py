@@ -5,7 +5,7 @@ from flask import Flask, g, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.extensions import csrf, login_manager
+from app.extensions import csrf, limiter, login_manager
 from app.models import User
 from app.services import auth
 from app.services.workflow.actor import Actor
@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "web.login"
     csrf.init_app(app)
+    limiter.init_app(app)  # keyed by request.remote_addr (ProxyFix with TRUSTED_PROXIES)
     app.before_request(_forget_previous_identity)
     app.before_request(_require_login)
     app.before_request(_csrf_for_cookie_sessions)

@@ -70,6 +70,7 @@ def app(tmp_path_factory):
     application = create_app({
         "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": True, "SERVER_NAME": "localhost",
+        "LOOKUP_RATE_LIMIT": "10000 per minute",  # tests/public/test_lookup.py lowers it
         "CELERY_BROKER_URL": f"sqla+sqlite:///{tmp_path_factory.mktemp('broker') / 'b.sqlite'}",
     })
     with application.app_context():

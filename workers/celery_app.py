@@ -19,6 +19,7 @@ LINK_SWEEP = "govflow.sweep_links"  # 三级联动 messages, both ways
 CALENDAR_SWEEP = "govflow.keep_calendar_ahead"  # coming years stored before they are needed
 CLOCK_SWEEP = "govflow.watch_case_clocks"  # pauses held, cases past the 法定时限 flagged
 LETTER_EXPIRY_SWEEP = "govflow.warn_expiring_letters"  # 授权书 ending within 30 days
+RATING_REMINDER_SWEEP = "govflow.remind_unrated"  # 好差评: unrated invited again, late 整改 told
 
 
 def make_celery(flask_app: Flask) -> Celery:
@@ -40,6 +41,7 @@ def celery_config(flask_app: Flask) -> dict:
     absence_every, link_every = config["ABSENCE_SWEEP_SECONDS"], config["LINK_SWEEP_SECONDS"]
     calendar_every, clock_every = config["CALENDAR_SWEEP_SECONDS"], config["CLOCK_SWEEP_SECONDS"]
     letter_every = config["LETTER_EXPIRY_SWEEP_SECONDS"]
+    rating_every = config["RATING_REMINDER_SWEEP_SECONDS"]
     return {
         "broker_url": config["CELERY_BROKER_URL"],
         "broker_connection_retry_on_startup": True,
@@ -72,5 +74,7 @@ def celery_config(flask_app: Flask) -> dict:
             "warn-expiring-letters": {"task": LETTER_EXPIRY_SWEEP,
                                       "schedule": float(letter_every),
                                       "options": {"expires": float(letter_every)}},
+            "remind-unrated": {"task": RATING_REMINDER_SWEEP, "schedule": float(rating_every),
+                               "options": {"expires": float(rating_every)}},
         },
     }

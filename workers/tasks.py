@@ -11,12 +11,13 @@ from app.models.linkage import IN, OUT
 from app.services.authorization import expiry as letter_expiry
 from app.services.calendar import admin as calendar_admin
 from app.services.cases import clock_watch as case_clock_watch
+from app.services.evaluation import rating, rectification
 from app.services.linkage import delivery as linkage
 from app.services.organization import absence_reports as absence_admin
 from app.services.workflow import notifications, timers
 from app.services.workflow.actor import Actor
 from workers.celery_app import (ABSENCE_SWEEP, CALENDAR_SWEEP, CLOCK_SWEEP, LETTER_EXPIRY_SWEEP,
-                                LINK_SWEEP, OUTBOX_SWEEP, TIMER_SWEEP)
+                                LINK_SWEEP, OUTBOX_SWEEP, RATING_REMINDER_SWEEP, TIMER_SWEEP)
 
 
 @shared_task(name=TIMER_SWEEP, acks_late=True)
@@ -59,6 +60,13 @@ def watch_case_clocks() -> None:
 @shared_task(name=LETTER_EXPIRY_SWEEP, acks_late=True)
 def warn_expiring_letters() -> None:
     letter_expiry.warn_expiring()
+
+
+@shared_task(name=RATING_REMINDER_SWEEP, acks_late=True)
+def remind_unrated() -> None:
+    """The 好差评 sweep: unrated cases invited again, late 整改 escalated."""
+    rating.remind_unrated()
+    rectification.escalate_overdue()
 
 
 @shared_task(name=LINK_SWEEP, acks_late=True)

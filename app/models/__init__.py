@@ -9,6 +9,7 @@ from app.models.case_clock import CaseClockEvent
 from app.models.committee import CommitteeReview, CommitteeVote
 from app.models.catalog import Item, SampleForm
 from app.models.denial import DenialReport
+from app.models.evaluation import Evaluation, Rectification
 from app.models.identity import Department, Membership, User
 from app.models.joint import JointMeeting, JointOpinion
 from app.models.login_failure import LoginFailure
@@ -22,6 +23,7 @@ __all__ = [
     "Absence", "Attachment", "AuditEvent", "AuthorizationLetter", "CalendarDay", "CalendarYear", "Case",
     "CaseClockEvent", "CaseCounter", "Center", "Department", "HumanTask", "Item", "JointMeeting", "JointOpinion",
     "LetterItem", "LoginFailure", "CaseLink", "LinkLevel", "LinkMessage", "LinkNonce", "Membership",
-    "Notification", "Post", "ProcessDefinition", "ProcessInstance", "SampleForm", "User", "Window", "db",
-    "utcnow", "CommitteeReview", "CommitteeVote", "DenialReport", "WorkingDeadline",
+    "Notification", "Post", "ProcessDefinition", "ProcessInstance", "SampleForm", "User", "Window",
+    "db", "utcnow", "CommitteeReview", "CommitteeVote", "DenialReport", "WorkingDeadline",
+    "Evaluation", "Rectification",
 ]

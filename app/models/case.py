@@ -34,6 +34,8 @@ class Case(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_no: Mapped[str | None] = mapped_column(sa.String(40), unique=True)  # 办件编号, at 受理
+    # 查询码, set with the case number and printed beside it: the applicant's public lookup key.
+    query_code: Mapped[str | None] = mapped_column(sa.String(16))
     instance_id: Mapped[int] = mapped_column(sa.ForeignKey("process_instance.id"), unique=True)
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("item.id"))
     applicant_name: Mapped[str] = mapped_column(sa.String(200))

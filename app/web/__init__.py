@@ -7,15 +7,17 @@ from app.web.blueprint import bp
 
 
 def init_app(app: Flask) -> None:
-    from app.web import authorization, catalog, joint, linkage  # noqa: F401  registers routes
-    from app.web import time_filters  # noqa: F401
+    from app.web import authorization, catalog, evaluations, joint, linkage  # noqa: F401
+    from app.web import time_filters, window_rating  # noqa: F401
     from app.web.calendar import admin, notice  # noqa: F401
     from app.web.cases import clock, intake, search  # noqa: F401
     from app.web.committee import denials, reviews  # noqa: F401
     from app.web.organization import absences, units  # noqa: F401
     from app.web.workflow import admin as workflow_admin  # noqa: F401
     from app.web.workflow import decisions, designer, pages, tasks, timer_pages  # noqa: F401
+    from app.web.public import lookup as public_lookup  # noqa: F401  first in the header
     from app.web.public import catalog as public_catalog  # noqa: F401
+    from app.web.public import rating as public_rating  # noqa: F401
     from app.web.public.blueprint import public_bp
     app.register_blueprint(bp)
     app.register_blueprint(public_bp)

@@ -42,3 +42,11 @@ def test_the_public_home_lists_the_public_pages_in_both_languages(client):
     assert "办事服务" in page.text and '<html lang="zh-CN">' in page.text
     english = client.get("/public/?lang=en")
     assert '<html lang="en">' in english.text
+
+
+def test_a_public_error_page_keeps_the_public_layout(client):
+    missing = client.get("/public/items/NO-SUCH-ITEM")
+    assert missing.status_code == 404
+    assert "办事服务导航" in missing.text and "返回办事服务首页" in missing.text
+    staff = client.get("/login")
+    assert "办事服务导航" not in staff.text

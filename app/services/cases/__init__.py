@@ -1,6 +1,7 @@
 """The case record (办件): status codes, case numbers, and the written notices the law requires."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from app.models import Case, CaseCounter, Center, Item, ProcessInstance, db, utc
 from app.models.calendar import CONFIRMED
 from app.models.identity import APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE, WINDOW_CLERK
 from app.services import calendar, catalog
+from app.services.evaluation import rating
 from app.services.organization import routing
 from app.services.workflow import audit, notifications, time_text
 from app.services.workflow.actor import Actor
@@ -40,7 +42,9 @@ def open_case(instance: ProcessInstance, item: Item, applicant: dict, actor: Act
                 applicant_id_number=_clean(applicant.get("id_number")),
                 applicant_phone=_clean(contact.get("phone")),
                 received_by=actor.user_id, first_receiver_id=actor.user_id,
-                history=[], supplements=[])
+                history=[], supplements=[],
+                # at 接件, so that an applicant sent away to 补正 can already look it up
+                query_code=new_query_code())
     db.session.add(case)
     set_status(case, 1, actor, "接件")
     return case
@@ -107,6 +111,7 @@ def accepted(case: Case, actor: Actor, deadline_at: str, days: float | None = No
     now = datetime.fromisoformat(accepted_at) if accepted_at else utcnow()
     case.accepted_at, case.deadline_at = now, datetime.fromisoformat(deadline_at)
     case.case_no = next_case_number(now, center_code(case))
+    case.query_code = case.query_code or new_query_code()
     unconfirmed = provisional_note(case.deadline_at, since=now)
     note = f"{case.case_no}（{why}）" if why else case.case_no
     set_status(case, 3, actor, note + (f"；{unconfirmed}" if unconfirmed else ""))
@@ -115,6 +120,15 @@ def accepted(case: Case, actor: Actor, deadline_at: str, days: float | None = No
           f"已于{local_text(now)}受理，办件编号 {case.case_no}，"
           + _time_limit_text(Decimal(str(days or case.item.promised_days)), case.deadline_at)
           + ("该期限按暂定工作日历计算，国务院公布放假安排后如有调整将另行告知。" if unconfirmed else ""))
+
+
+# 查询码: no look-alikes (0/O, 1/I/L), so that it is read off paper and typed without doubt.
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+QUERY_CODE_LENGTH = 8
+
+
+def new_query_code() -> str:
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
 
 
 def _time_limit_text(days: Decimal, deadline_at: datetime) -> str:
@@ -142,6 +156,7 @@ def concluded(case: Case, actor: Actor, decision: str, reasons: str = "",
         body = (f"您申请的「{case.item.name}」（办件编号 {case.case_no}）已办结，决定：不予许可。"
                 f"理由：{reasons}。法律依据：{legal_basis}。{REMEDY_RIGHTS}")
     tell(case, "concluded", "办结通知", body)
+    rating.invite(case)  # 好差评: one evaluation per case, asked for at 办结
 
 
 def warned(case: Case, actor: Actor) -> None:  # 预警

@@ -20,9 +20,11 @@ from app.models.case import STATUS_NAMES
 from app.models.committee import CHOICE_LABELS
 from app.models.identity import COMMITTEE_VOTE_LANE
 from app.models.denial import OUTCOME_LABELS
+from app.models.evaluation import CHANNEL_LABELS, LEVEL_LABELS, REASON_LABELS, Rectification
 from app.models.joint import OPINION_LABELS
 from app.services import committee
 from app.services.cases import notices
+from app.services.workflow import time_text
 
 # What each recorded action is called on the case page (babel.cfg lists these tables).
 ACTIONS = {
@@ -51,6 +53,11 @@ ACTIONS = {
     "instance.suspended": "流程挂起", "instance.resumed": "流程恢复", "instance.terminated": "流程终止",
     "instance.migrated": "流程迁移到新版本", "instance.completed": "流程结束",
     "link.sent": "三级联动：报送", "link.received": "三级联动：收到",
+    "evaluation.rated": "申请人评价", "evaluation.reminded": "再次邀请评价",
+    "rectification.opened": "差评转办理单位整改",
+    "rectification.reported": "报送整改情况", "rectification.followed_up": "中心回访",
+    "rectification.appealed": "办理单位申诉", "rectification.appeal_decided": "申诉复核",
+    "rectification.escalated": "整改逾期，已通报中心及分管领导",
 }
 WORDS = {
     "system": "系统", "peer": "对接平台", "status": "状态", "note": "说明", "yes": "是",
@@ -61,6 +68,9 @@ WORDS = {
     "approve": "准予许可", "deny": "不予许可", "reject": "不予许可", "tally": "表决结果",
     "resolved_agree": "协调一致：同意办理", "resolved_reject": "协调一致：不予办理",
     "escalate": "协调不成，报中心决定", "not_voted": "未表决",
+    "level": "满意程度", "reasons": "不满意的方面", "channel": "评价渠道", "due": "整改期限",
+    "on_time": "按期整改", "late": "逾期整改", "upheld": "申诉成立，该评价不计入",
+    "not_upheld": "申诉不成立，继续整改", "text": "内容",
 }
 # The national status codes in words a clerk says (the codes stay in the data).
 STATUS_WORDS = {
@@ -290,6 +300,39 @@ def _decision(reader: _Reader, entry: HistoryEntry, detail: dict, task) -> None:
     _generic(reader, entry, detail, task)
 
 
+def _rated(reader: _Reader, entry: HistoryEntry, detail: dict, task) -> None:
+    """好差评: the applicant rates without signing in; the level, reasons and channel."""
+    entry.actor, entry.actor_translate = reader.case.applicant_name, False
+    entry.details.append(Detail(WORDS["level"], LEVEL_LABELS.get(detail.get("level"), "—"), True))
+    if detail.get("reasons"):
+        entry.details.append(Detail(WORDS["reasons"], [REASON_LABELS.get(r, r)
+                                                        for r in detail["reasons"]], True))
+    channel = detail.get("channel", "")
+    entry.details.append(Detail(WORDS["channel"], CHANNEL_LABELS.get(channel, channel), True))
+
+
+def _rectification(reader: _Reader, entry: HistoryEntry, detail: dict, task) -> None:
+    """整改, 回访 and 申诉复核: the words recorded on the 整改 row at that step."""
+    row = db.session.get(Rectification, detail.get("rectification_id") or 0)
+    if row is None:
+        return
+    if entry.what == ACTIONS["rectification.opened"]:
+        entry.details += [Detail(WORDS["responsible"], _department(row.department_id)),
+                          Detail(WORDS["due"], time_text.local_datetime(row.due_at))]
+    text = {ACTIONS["rectification.reported"]: row.report,
+            ACTIONS["rectification.followed_up"]: row.follow_up,
+            ACTIONS["rectification.appealed"]: row.appeal,
+            ACTIONS["rectification.appeal_decided"]: row.appeal_decision}.get(entry.what)
+    if "on_time" in detail:
+        entry.details.append(Detail(WORDS["result"], WORDS["on_time" if detail["on_time"]
+                                                         else "late"], True))
+    if "upheld" in detail:
+        entry.details.append(Detail(WORDS["result"], WORDS["upheld" if detail["upheld"]
+                                                         else "not_upheld"], True))
+    if text:
+        entry.details.append(Detail(WORDS["text"], text))
+
+
 _DESCRIBERS = {
     "task.completed": _completed, "case.status": _status, "attachment.added": _attachment,
     "task.reassigned": _reassigned, "task.rerouted": _reassigned,
@@ -300,5 +343,6 @@ _DESCRIBERS = {
     "joint.opinion": _opinion, "joint.formal_opinion": _opinion, "joint.coordinated": _opinion,
     "committee.voted": _voted, "committee.voting_closed": _decision,
     "committee.chair_ruled": _decision, "denial.reviewed": _decision,
-    "case.decided": _decision,
+    "case.decided": _decision, "evaluation.rated": _rated,
+    **{action: _rectification for action in ACTIONS if action.startswith("rectification.")},
 }

@@ -12,7 +12,9 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table
 
 from app.services.cases import line_breaking, notice_font
 
@@ -28,7 +30,9 @@ _SIGNATURE = ParagraphStyle("signature", parent=_BODY, alignment=TA_RIGHT, first
 _SMALL = ParagraphStyle("small", parent=_PLAIN, fontSize=10, leading=16)
 
 
-def render(notice: dict) -> bytes:
+def render(notice: dict, lookup_url: str | None = None) -> bytes:
+    """The notice as PDF; `lookup_url` (the public progress lookup of the case) is printed
+    at the foot with its QR code, so that a phone leads the applicant there."""
     notice_font.register()
     buffer = BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=28 * mm, rightMargin=26 * mm,
@@ -36,7 +40,7 @@ def render(notice: dict) -> bytes:
                                  title=notice["title"], author=notice["signature"]["name"],
                                  # or every page also names an unembedded Helvetica
                                  initialFontName=FONT)
-    document.build(_flowables(notice))
+    document.build(_flowables(notice) + (_lookup_code(lookup_url) if lookup_url else []))
     return buffer.getvalue()
 
 
@@ -86,3 +90,20 @@ def _flowables(notice: dict) -> list:
     parts += [_para(f"地址：{contacts['address']}　咨询电话：{contacts['phone']}"
                     f"　监督投诉电话：{contacts['complaintPhone']}", _SMALL)]
     return parts
+
+
+QR_SIZE = 24 * mm
+
+
+def _lookup_code(url: str) -> list:
+    """The QR code of the lookup URL, with the URL itself beside it (typed when not scanned)."""
+    widget = QrCodeWidget(url, barLevel="M")
+    left, bottom, right, top = widget.getBounds()
+    drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (right - left), 0, 0,
+                                                    QR_SIZE / (top - bottom), 0, 0])
+    drawing.initialFontName = FONT  # or the page names an unembedded Helvetica
+    drawing.add(widget)
+    words = Paragraph(f"扫码或访问以下网址，凭查询码查询办理进度：<br/>{escape(url)}", _SMALL)
+    table = Table([[drawing, words]], colWidths=[QR_SIZE + 4 * mm, None], hAlign="LEFT",
+                  style=[("FONT", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
+    return [Spacer(1, 6 * mm), table]

@@ -83,9 +83,15 @@ def _last_entry(case: Case, code: int) -> dict:
     return next(entry for entry in reversed(case.history) if entry["code"] == code)
 
 
+def registration_no(case: Case) -> str:
+    """接件登记号: the number a case has from 接件 until 受理 gives it its case number; the
+    notices issued before 受理 (一次性告知书, 不予受理决定书) carry it, and the lookup takes it."""
+    return f"{case.instance_id:06d}"
+
+
 def _number(case: Case, kind: str, issued_at, center: Center) -> str:
     year = calendar.to_local(issued_at).year
-    reference = case.case_no or f"{case.instance_id:06d}"
+    reference = case.case_no or registration_no(case)
     return f"{center.name}{NUMBER_PREFIX[kind]}〔{year}〕{reference}号"
 
 
@@ -126,12 +132,22 @@ def _accepted(case: Case, variables: dict) -> dict:
         + (f"本机关未在法定期限内告知补正，{_ART_32_ACCEPTED}，即{_local_date(case.accepted_at)}。"
          if case.auto_accepted else
          f"经审查，申请材料齐全、符合法定形式，本机关已于{_local_date(case.accepted_at)}受理。"),
-        f"办件编号：{case.case_no}。",
+        f"办件编号：{case.case_no}。" + (f"查询码：{case.query_code}。" if case.query_code
+                                         else ""),
         INSTANT_DECISION if case.item.promised_days == 0 else
         f"承诺办结时限为 {days} 个工作日，将于{_local_date(case.deadline_at)}前作出决定。",
-        "可凭办件编号查询办理进度。",
+        "可凭办件编号及查询码（或申请人证件号码后六位）在本中心网站“办件查询”栏目"
+        "查询办理进度。",
     ]
     return notice
+
+
+def _before_acceptance_lookup(case: Case) -> str:
+    """What a notice issued before 受理 tells the applicant to look the case up with."""
+    if not case.query_code:  # a case received before query codes existed
+        return ""
+    return (f"接件登记号：{registration_no(case)}。查询码：{case.query_code}。"
+            "可凭接件登记号及查询码在本中心网站“办件查询”栏目查询办理进度。")
 
 
 def _not_accepted(case: Case, variables: dict) -> dict:
@@ -147,6 +163,8 @@ def _not_accepted(case: Case, variables: dict) -> dict:
         notice["body"].append(f"法律依据：{variables['refusal_legal_basis']}。")
     if variables.get("redirect_to"):
         notice["body"].append(f"请向{variables['redirect_to']}提出申请。")
+    if not case.case_no and (lookup := _before_acceptance_lookup(case)):
+        notice["body"].append(lookup)
     notice["remedies"] = list(REMEDIES)
     return notice
 
@@ -168,6 +186,8 @@ def _supplement(case: Case, variables: dict) -> dict:
         *[f"{number}. {name}" for number, name in enumerate(notice["materials"], 1)],
         "补齐全部材料之日起，本机关依法予以受理。",
     ]
+    if not case.case_no and (lookup := _before_acceptance_lookup(case)):
+        notice["body"].append(lookup)
     return notice
 
 

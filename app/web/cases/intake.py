@@ -6,7 +6,7 @@ the departments whose window the clerk staffs, and every item to administrators.
 """
 from __future__ import annotations
 
-from flask import make_response, redirect, render_template, request, url_for
+from flask import current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,7 +14,7 @@ from app.models import Item, db
 from app.models.case import CASE_FLAGS, STATUS_NAMES
 from app.security import current_actor
 from app.services import calendar, cases, catalog
-from app.services.cases import intake_rules, notice_pdf, notices
+from app.services.cases import intake_rules, notice_pdf, notices, public_lookup
 from app.services.workflow import deployment, instances
 from app.services.workflow.errors import (Conflict, Forbidden, InvalidInput, NotFound,
                                          ServiceError)
@@ -148,7 +148,9 @@ def notice_page(instance_id: int, kind: str):
 @bp.get("/cases/<int:instance_id>/notices/<kind>.pdf")
 def notice_pdf_download(instance_id: int, kind: str):
     notice = _notice(instance_id, kind)
-    response = make_response(notice_pdf.render(notice))
+    url = public_lookup.lookup_url(current_app.config["PUBLIC_BASE_URL"],
+                                   cases.case_of(instance_id))
+    response = make_response(notice_pdf.render(notice, url))
     response.mimetype = "application/pdf"
     filename = f"case-{instance_id}-{kind}.pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'

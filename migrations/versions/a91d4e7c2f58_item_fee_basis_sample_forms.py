@@ -1,7 +1,7 @@
 """Items keep their fee basis (收费依据); materials have sample forms (示范文本, 空白表格)
 
-Revision ID: c8e1f4a2b693
-Revises: b7c4e2a9d1f3
+Revision ID: a91d4e7c2f58
+Revises: d3e8f1a5c7b2
 Create Date: 2026-12-04 18:00:00.000000
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import app.models.base
 
 
-revision = 'c8e1f4a2b693'
-down_revision = 'b7c4e2a9d1f3'
+revision = 'a91d4e7c2f58'
+down_revision = 'd3e8f1a5c7b2'
 branch_labels = None
 depends_on = None
 

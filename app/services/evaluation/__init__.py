@@ -1,0 +1,1 @@
+"""好差评: the applicant's rating (rating), the 差评 closed loop (rectification), figures."""

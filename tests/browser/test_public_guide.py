@@ -69,3 +69,18 @@ def test_an_administrator_puts_a_sample_form_online(page, page_guard, tmp_path):
     guide = page.context.new_page()
     guide.goto("/public/items/MSA-003")
     assert guide.get_by_role("link", name="下载示范文本").is_visible()
+    guide.close()
+
+    # Removing it asks first: dismissed, the form stays; accepted, it is gone.
+    remove = page.locator("#material-application_form").get_by_role("button", name=re.compile("删除"))
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    remove.click()
+    page.wait_for_timeout(300)
+    assert questions and "确定删除吗" in questions[0] and "申请书" in questions[0]
+    assert page.locator("#material-application_form").get_by_text("示范申请书.pdf").is_visible()
+    page.once("dialog", lambda dialog: dialog.accept())
+    remove.click()
+    page.wait_for_url(re.compile(r"/admin/items/MSA-003"))
+    expect_gone = page.locator("#material-application_form").get_by_text("示范申请书.pdf")
+    expect_gone.wait_for(state="detached")

@@ -84,3 +84,11 @@
     button.addEventListener("click", function () { window.print(); });
   });
 }());
+
+// A form marked data-confirm asks before it is sent (removing an uploaded file, say): the
+// question is the page's, in its language. Without scripts the form is sent as it is.
+document.addEventListener("submit", function (event) {
+  "use strict";
+  var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) { event.preventDefault(); }
+});

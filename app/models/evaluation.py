@@ -14,11 +14,22 @@ SATISFIED_LEVELS = (5, 4, 3)
 BAD_LEVELS = (2, 1)  # 差评: reasons and a comment are required, and a 整改 opens
 # The national indicator list (content follows the national version, not altered locally).
 REASON_LABELS = {
+    "overall": "整体满意度",
     "efficiency": "服务效率", "competence": "服务水平", "attitude": "服务态度",
-    "guide_accuracy": "办事指南精确度", "convenience": "办事便捷度",
-    "platform_usability": "平台操作性",
+    "handling_efficiency": "办事效率", "guide_accuracy": "办事指南精确度",
+    "convenience": "办事便捷度", "platform_usability": "平台操作性",
 }
+# 现场 (a window's device) and 网上 (the SMS link, the lookup) are rated on their own sets.
+OFFLINE_REASONS = ("overall", "efficiency", "competence", "attitude")
+ONLINE_REASONS = ("overall", "handling_efficiency", "guide_accuracy", "convenience",
+                  "platform_usability")
 CHANNEL_LABELS = {"lookup": "办件查询", "sms": "短信链接", "window": "窗口评价器"}
+REASONS_BY_CHANNEL = {"lookup": ONLINE_REASONS, "sms": ONLINE_REASONS, "window": OFFLINE_REASONS}
+
+
+def reasons_for(channel: str) -> list[tuple[str, str]]:
+    """The indicators a rating on `channel` chooses from, with their labels."""
+    return [(code, REASON_LABELS[code]) for code in REASONS_BY_CHANNEL.get(channel, ())]
 
 OPEN, RECTIFIED, FOLLOWED_UP, APPEALED, APPEAL_UPHELD = (
     "open", "rectified", "followed_up", "appealed", "appeal_upheld")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, render_template
 
-from app.models.evaluation import BAD_LEVELS, LEVEL_LABELS, REASON_LABELS
+from app.models.evaluation import BAD_LEVELS, LEVEL_LABELS, reasons_for
 from app.security import current_actor
 from app.services.evaluation import window
 from app.web.blueprint import bp
@@ -16,7 +16,7 @@ def _page(failed: FailedForm | None = None, thanked: bool = False) -> str:
         abort(403)
     return render_template("evaluations/window.html", failed=failed, thanked=thanked,
                            levels=list(LEVEL_LABELS.items()), bad_levels=BAD_LEVELS,
-                           reasons=list(REASON_LABELS.items()))
+                           reasons=reasons_for("window"))
 
 
 @bp.get("/window/rate")

@@ -26,7 +26,7 @@ def test_a_poor_rating_by_the_sms_link_on_a_phone(phone, live_app):
     assert not reasons.is_visible()
     phone.get_by_role("radio", name="不满意", exact=True).check()
     assert reasons.is_visible()
-    phone.get_by_label("服务效率").check()
+    phone.get_by_label("办事效率").check()
     phone.get_by_label("具体情况").fill("排队时间过长")
     assert_fits_the_window(phone, "/public/rate/…")
     screenshot(phone, "evaluation-rate-phone")

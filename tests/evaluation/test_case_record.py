@@ -10,7 +10,8 @@ from tests.evaluation.steps import concluded_case
 
 def test_the_rating_and_its_rectification_are_on_the_case_record(client):
     case = concluded_case(client, name="李四")
-    evaluation = rating.rate(case, 2, ["efficiency", "guide_accuracy"], "指南与实际不符", "sms")
+    evaluation = rating.rate(case, 2, ["handling_efficiency", "guide_accuracy"], "指南与实际不符",
+                             "sms")
     row = evaluation.rectification
     rectification.report(row, user("clerk"), "已修订办事指南", Actor.of(user("clerk")))
     rectification.follow_up(row, user("admin"), "申请人认可", Actor.of(user("admin")))
@@ -18,21 +19,21 @@ def test_the_rating_and_its_rectification_are_on_the_case_record(client):
     rated = entries["申请人评价"]
     assert rated.actor == "李四"
     assert [(d.label, d.value) for d in rated.details][:2] == [
-        ("满意程度", "不满意"), ("不满意的方面", ["服务效率", "办事指南精确度"])]
+        ("满意程度", "不满意"), ("不满意的方面", ["办事效率", "办事指南精确度"])]
     assert {"差评转办理单位整改", "报送整改情况", "中心回访"} <= entries.keys()
     assert any(d.value == "已修订办事指南" for d in entries["报送整改情况"].details)
     page = client.get(f"/cases/{case.instance_id}", headers=headers_for("admin"))
-    assert "申请人评价" in page.text and "服务效率、办事指南精确度" in page.text
+    assert "申请人评价" in page.text and "办事效率、办事指南精确度" in page.text
     assert "申请人认可" in page.text
     english = client.get(f"/cases/{case.instance_id}?lang=en", headers=headers_for("admin"))
-    assert "Service efficiency" in english.text
+    assert "Handling efficiency" in english.text
 
 
 def test_the_figures_of_a_month(client):
     levels = [5, 4, 3, 2, 1]
     for level in levels:
         case = concluded_case(client)
-        reasons, comment = (["attitude"], "不耐烦") if level <= 2 else ([], "")
+        reasons, comment = (["convenience"], "跑了两次") if level <= 2 else ([], "")
         rating.rate(case, level, reasons, comment, "lookup")
     rows = db.session.query(Evaluation).all()
     late = rows[-1].rectification

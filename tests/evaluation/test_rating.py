@@ -68,11 +68,13 @@ def test_a_bad_rating_needs_reasons_and_a_comment(client):
     assert english.status_code == 400
     with pytest.raises(InvalidInput):
         rating.rate(case, 2, ["nonsense"], "太慢", "sms")
-    response = post_rating(client, case, level="2", reasons=["efficiency", "attitude"],
+    with pytest.raises(InvalidInput):  # a 现场 indicator is not one of the online set
+        rating.rate(case, 2, ["attitude"], "态度差", "sms")
+    response = post_rating(client, case, level="2", reasons=["handling_efficiency", "overall"],
                            comment="等候时间太长")
     assert response.status_code == 200 and "整改" in response.text
     evaluation = rating.evaluation_of(case)
-    assert evaluation.reasons == ["efficiency", "attitude"]
+    assert evaluation.reasons == ["handling_efficiency", "overall"]
     assert evaluation.rectification.state == "open"
 
 

@@ -15,7 +15,7 @@ from tests.evaluation.steps import concluded_case, csrf
 
 def _bad_rating(client, level: int = 1):
     case = concluded_case(client)
-    evaluation = rating.rate(case, level, ["attitude"], "态度生硬", "sms")
+    evaluation = rating.rate(case, level, ["convenience"], "材料要求反复", "sms")
     return case, evaluation, evaluation.rectification
 
 
@@ -34,7 +34,7 @@ def test_a_bad_rating_opens_a_rectification_due_in_15_working_days(client, app):
 def test_rectify_then_follow_up_on_the_staff_page(client):
     case, evaluation, row = _bad_rating(client)
     page = client.get("/evaluations", headers=headers_for("clerk"))
-    assert page.status_code == 200 and "态度生硬" in page.text and "报送整改情况" in page.text
+    assert page.status_code == 200 and "材料要求反复" in page.text and "报送整改情况" in page.text
     assert "记录回访" not in page.text
     response = _post(client, "clerk", f"/evaluations/{row.id}/report", text="已对窗口人员批评教育")
     assert response.status_code == 303

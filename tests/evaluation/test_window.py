@@ -31,6 +31,7 @@ def test_a_visit_is_rated_at_the_window_and_attributed_to_the_clerk(client):
 def test_a_bad_visit_rating_needs_reasons_and_opens_a_rectification(client):
     refused = _post(client, level="1")
     assert refused.status_code == 400 and "请勾选原因" in refused.text
+    assert _post(client, level="1", reasons="platform_usability", comment="x").status_code == 400
     assert _post(client, level="1", reasons="attitude", comment="态度差").status_code == 303
     evaluation = db.session.scalar(sa.select(Evaluation).order_by(Evaluation.id.desc()))
     assert evaluation.rectification.state == "open"

@@ -12,7 +12,8 @@ from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from app.models import AuditEvent, Case, Notification, Post, db, utcnow
-from app.models.evaluation import BAD_LEVELS, CHANNEL_LABELS, LEVEL_LABELS, REASON_LABELS, Evaluation
+from app.models.evaluation import (BAD_LEVELS, CHANNEL_LABELS, LEVEL_LABELS,
+                                   REASONS_BY_CHANNEL, Evaluation)
 from app.services.evaluation import rectification
 from app.services.workflow import audit, notifications
 from app.services.workflow.actor import Actor
@@ -57,8 +58,8 @@ def validated(level, reasons, comment: str, channel: str) -> tuple[int, list[str
     if level not in LEVEL_LABELS:
         errors.append({"field": "level", "message": "must be one of the five levels"})
     reasons = list(dict.fromkeys(str(r) for r in (reasons or [])))
-    if any(r not in REASON_LABELS for r in reasons):
-        errors.append({"field": "reasons", "message": "unknown indicator"})
+    if any(r not in REASONS_BY_CHANNEL.get(channel, ()) for r in reasons):
+        errors.append({"field": "reasons", "message": "not an indicator of this channel"})
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
         errors.append({"field": "comment", "message": "is too long"})

@@ -5,7 +5,7 @@ from flask import render_template, request
 from flask_babel import gettext as _
 
 from app.models import db
-from app.models.evaluation import BAD_LEVELS, LEVEL_LABELS, REASON_LABELS
+from app.models.evaluation import BAD_LEVELS, LEVEL_LABELS, reasons_for
 from app.services.evaluation import rating
 from app.services.workflow.errors import Conflict, InvalidInput, NotFound
 from app.web.form_support import FailedForm
@@ -17,7 +17,7 @@ def _page(token: str, case, failed: FailedForm | None = None, status: int = 200)
     return render_template(
         "public/rate.html", token=token, via=_channel(), case=case, evaluation=evaluation, failed=failed,
         concluded=case.status_code in rating.CONCLUDED_CODES, bad_levels=BAD_LEVELS,
-        levels=list(LEVEL_LABELS.items()), reasons=list(REASON_LABELS.items()),
+        levels=list(LEVEL_LABELS.items()), reasons=reasons_for(_channel()),
         level_labels=LEVEL_LABELS), status
 
 

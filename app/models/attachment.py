@@ -9,12 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.models.base import db, utcnow
 
 
-class Attachment(db.Model):
-    __tablename__ = "attachment"
+class StoredFile:
+    """The columns of a file kept in the database after the attachment checks (type from the
+    content, size cap, digest): a case's attachments and the catalog's sample forms."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    instance_id: Mapped[int] = mapped_column(sa.ForeignKey("process_instance.id"), index=True)
-    task_id: Mapped[str | None] = mapped_column(sa.String(36))  # the task it was added at
     filename: Mapped[str] = mapped_column(sa.String(255))
     content_type: Mapped[str] = mapped_column(sa.String(100))  # ours, from the checked type
     size: Mapped[int]
@@ -24,3 +22,11 @@ class Attachment(db.Model):
     # None for files that came with a message from another level (三级联动)
     uploaded_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Attachment(StoredFile, db.Model):
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(sa.ForeignKey("process_instance.id"), index=True)
+    task_id: Mapped[str | None] = mapped_column(sa.String(36))  # the task it was added at

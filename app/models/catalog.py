@@ -11,6 +11,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.models.attachment import StoredFile
 from app.models.base import db, utcnow
 from app.models.identity import Department
 
@@ -103,7 +104,7 @@ class Item(db.Model):  # 事项 (one version of it)
         }
 
 
-class SampleForm(db.Model):
+class SampleForm(StoredFile, db.Model):
     """A material's blank form (空白表格) or filled-in sample (示范文本), published with the
     guide. Kept by item code and material code, not by version: a revision of the item keeps
     its forms, shown for as long as the version in force lists the material."""
@@ -116,10 +117,3 @@ class SampleForm(db.Model):
     item_code: Mapped[str] = mapped_column(sa.String(64), index=True)
     material_code: Mapped[str] = mapped_column(sa.String(64))
     kind: Mapped[str] = mapped_column(sa.String(16))  # SAMPLE_FORM_KINDS
-    filename: Mapped[str] = mapped_column(sa.String(255))
-    content_type: Mapped[str] = mapped_column(sa.String(100))  # ours, from the checked type
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
-    uploaded_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -12,7 +12,7 @@ shown to the center's staff). Fields a revision leaves out keep their current va
 """
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -21,6 +21,7 @@ from jsonschema import Draft202012Validator
 from app.models import Department, Item, db, utcnow
 from app.models.catalog import (APPROVAL_LEVELS, ITEM_CATEGORIES, ITEM_KINDS, JOINT, LICENSING,
                                 LONG_DECISION_REASONS)
+from app.services.catalog.days import days_problem, format_days, parse_days
 from app.services.workflow import audit, permissions
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, InvalidInput, NotFound
@@ -59,7 +60,6 @@ LEVEL_LABELS = {"county": "县级", "city": "市级", "province": "省级"}
 REASON_LABELS = {"": "无（2 个工作日内决定）", **LONG_DECISION_REASONS}
 VALUE_LABELS = {**KIND_LABELS, **CATEGORY_LABELS, **LEVEL_LABELS, **LONG_DECISION_REASONS}
 
-MAX_DAYS = Decimal(9999)  # the column holds 99999.9; anything near that is a typing slip
 # Codes appear in URLs (/api/items/<code>), so no slashes or spaces.
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
@@ -239,36 +239,9 @@ def _rule_problems(fields: dict, bad: set[str], department_codes: set[str]) -> l
     return problems
 
 
-def parse_days(value) -> Decimal | None:
-    """A number of working days, or None when the value is not a finite number."""
-    try:
-        days = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    return days if days.is_finite() else None
-
-
-def format_days(days: Decimal) -> str:
-    """15, 2.5: never 15.0 or 1.5E+1."""
-    return f"{days.normalize():f}"
-
-
-def _days_problem(value) -> str | None:
-    days = parse_days(value)
-    if days is None:
-        return "应为数字，如 5 或 2.5"
-    if days < 0:
-        return "不能为负数"
-    if days > MAX_DAYS:
-        return f"不能超过 {MAX_DAYS}"
-    if (days * 2) % 1:
-        return "须为 0.5 的整数倍"
-    return None
-
-
 def _days_problems(fields: dict, bad: set[str]) -> list[dict]:
     problems = [{"field": name, "message": message} for name in ("legal_days", "promised_days")
-                if name not in bad and (message := _days_problem(fields[name]))]
+                if name not in bad and (message := days_problem(fields[name]))]
     if not problems and not bad & {"legal_days", "promised_days"}:
         legal, promised = parse_days(fields["legal_days"]), parse_days(fields["promised_days"])
         if promised > legal:
@@ -290,9 +263,9 @@ def _joint_problems(fields: dict, department_codes: set[str]) -> list[dict]:
         code, days = split_joint(entry)
         if code not in department_codes:
             problems.append({"field": "joint_departments", "message": f"部门 {code} 不存在"})
-        elif ":" in entry and (message := _days_problem(entry.partition(":")[2])):
+        elif ":" in entry and (message := days_problem(entry.partition(":")[2])):
             problems.append({"field": "joint_departments", "message": f"{code} 的时限{message}"})
-        elif days is not None and not _days_problem(fields["legal_days"]) \
+        elif days is not None and not days_problem(fields["legal_days"]) \
                 and days > parse_days(fields["legal_days"]):
             problems.append({"field": "joint_departments",
                              "message": f"{code} 的时限不能超过法定时限"})

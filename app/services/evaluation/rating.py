@@ -28,10 +28,6 @@ def evaluation_of(case: Case) -> Evaluation | None:
     return db.session.scalar(sa.select(Evaluation).where(Evaluation.case_id == case.id))
 
 
-def can_rate(case: Case) -> bool:
-    return case.status_code in CONCLUDED_CODES and evaluation_of(case) is None
-
-
 def rate(case: Case, level, reasons, comment: str, channel: str,
          actor: Actor | None = None) -> Evaluation:
     """一事一评 of a concluded case, attributed to whoever handled it."""

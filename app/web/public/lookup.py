@@ -28,8 +28,10 @@ def _rating(case) -> dict:
     """好差评 from the lookup: a link to rate a concluded case not yet rated (一事一评)."""
     if case is None:
         return {}
-    return {"rated": rating.evaluation_of(case) is not None,
-            "token": rating.rating_token(case) if rating.can_rate(case) else None}
+    rated = rating.evaluation_of(case) is not None
+    concluded = case.status_code in rating.CONCLUDED_CODES
+    return {"rated": rated,
+            "token": rating.rating_token(case) if concluded and not rated else None}
 
 
 def _stage_words() -> dict[str, str]:

@@ -153,6 +153,8 @@ def build_config(instance_path: str) -> dict:
         "FOLLOW_UP_WORKING_DAYS": _env_int("FOLLOW_UP_WORKING_DAYS", 5),  # 回访 after 整改
         "RATING_REMINDER_DAYS": _env_int("RATING_REMINDER_DAYS", 3),  # unrated: invite again
         "RATING_REMINDER_SWEEP_SECONDS": _env_int("RATING_REMINDER_SWEEP_SECONDS", 3600),
+        # 效能监察: how often the worker freezes past months, deals cards, draws samples
+        "SUPERVISION_SWEEP_SECONDS": _env_int("SUPERVISION_SWEEP_SECONDS", 900),
         "PROCESSES_DIR": _env("PROCESSES_DIR", str(ROOT / "processes")),
         "FORMS_DIR": _env("FORMS_DIR", str(ROOT / "forms")),
         "MAX_CONTENT_LENGTH": _env_int("MAX_UPLOAD_BYTES", 16 * 1024 * 1024),

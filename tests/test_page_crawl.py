@@ -20,7 +20,7 @@ from tests.conftest import headers_for
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
 ROLES = ("window_clerk", "chief_representative", "approving_leader", "committee_member",
-         "center_admin", "process_designer", "county_approver")
+         "center_admin", "process_designer", "county_approver", "supervisor")
 # An ISO moment written in UTC: 2026-03-02T07:59:00+00:00, 2026-03-02T07:59Z
 UTC_ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\+00:00|Z)\b")
 # Three or more English words in a row ("process instance 4 is suspended" has them)

@@ -30,8 +30,8 @@ from app.services.workflow.actor import Actor
 from tests.conftest import deploy_test_file, require_service
 from workers import tasks
 from workers.celery_app import (ABSENCE_SWEEP, CALENDAR_SWEEP, CLOCK_SWEEP, LETTER_EXPIRY_SWEEP,
-                                LINK_SWEEP, OUTBOX_SWEEP, RATING_REMINDER_SWEEP, TIMER_SWEEP,
-                                make_celery)
+                                LINK_SWEEP, OUTBOX_SWEEP, RATING_REMINDER_SWEEP, SUPERVISION_SWEEP,
+                                TIMER_SWEEP, make_celery)
 
 # --- the outbox, on the shared test database ------------------------------------------
 
@@ -123,7 +123,8 @@ def test_celery_is_configured_for_idempotent_json_tasks(worker_app, celery_app):
                (tasks.sweep_timers, tasks.fire_timer, tasks.sweep_outbox,
                 tasks.deliver_notification, tasks.sweep_absences, tasks.sweep_links,
                 tasks.send_link_message, tasks.catch_link_message, tasks.keep_calendar_ahead,
-                tasks.watch_case_clocks, tasks.warn_expiring_letters, tasks.remind_unrated))
+                tasks.watch_case_clocks, tasks.warn_expiring_letters, tasks.remind_unrated,
+                tasks.supervise))
     schedule = {e["task"]: e["schedule"] for e in conf.beat_schedule.values()}
     assert schedule == {TIMER_SWEEP: worker_app.config["TIMER_SWEEP_SECONDS"],
                         OUTBOX_SWEEP: worker_app.config["OUTBOX_SWEEP_SECONDS"],
@@ -132,7 +133,8 @@ def test_celery_is_configured_for_idempotent_json_tasks(worker_app, celery_app):
                         CALENDAR_SWEEP: worker_app.config["CALENDAR_SWEEP_SECONDS"],
                         CLOCK_SWEEP: worker_app.config["CLOCK_SWEEP_SECONDS"],
                         LETTER_EXPIRY_SWEEP: worker_app.config["LETTER_EXPIRY_SWEEP_SECONDS"],
-                        RATING_REMINDER_SWEEP: worker_app.config["RATING_REMINDER_SWEEP_SECONDS"]}
+                        RATING_REMINDER_SWEEP: worker_app.config["RATING_REMINDER_SWEEP_SECONDS"],
+                        SUPERVISION_SWEEP: worker_app.config["SUPERVISION_SWEEP_SECONDS"]}
     celery_app.tasks[TIMER_SWEEP]()  # runs in the app context without a request around it
 
 

@@ -20,6 +20,7 @@ CALENDAR_SWEEP = "govflow.keep_calendar_ahead"  # coming years stored before the
 CLOCK_SWEEP = "govflow.watch_case_clocks"  # pauses held, cases past the 法定时限 flagged
 LETTER_EXPIRY_SWEEP = "govflow.warn_expiring_letters"  # 授权书 ending within 30 days
 RATING_REMINDER_SWEEP = "govflow.remind_unrated"  # 好差评: unrated invited again, late 整改 told
+SUPERVISION_SWEEP = "govflow.supervise"  # 效能监察: months frozen, cards, samples, duty
 
 
 def make_celery(flask_app: Flask) -> Celery:
@@ -42,6 +43,7 @@ def celery_config(flask_app: Flask) -> dict:
     calendar_every, clock_every = config["CALENDAR_SWEEP_SECONDS"], config["CLOCK_SWEEP_SECONDS"]
     letter_every = config["LETTER_EXPIRY_SWEEP_SECONDS"]
     rating_every = config["RATING_REMINDER_SWEEP_SECONDS"]
+    supervision_every = config["SUPERVISION_SWEEP_SECONDS"]
     return {
         "broker_url": config["CELERY_BROKER_URL"],
         "broker_connection_retry_on_startup": True,
@@ -76,5 +78,7 @@ def celery_config(flask_app: Flask) -> dict:
                                       "options": {"expires": float(letter_every)}},
             "remind-unrated": {"task": RATING_REMINDER_SWEEP, "schedule": float(rating_every),
                                "options": {"expires": float(rating_every)}},
+            "supervise": {"task": SUPERVISION_SWEEP, "schedule": float(supervision_every),
+                          "options": {"expires": float(supervision_every)}},
         },
     }

@@ -14,10 +14,12 @@ from app.services.cases import clock_watch as case_clock_watch
 from app.services.evaluation import rating, rectification
 from app.services.linkage import delivery as linkage
 from app.services.organization import absence_reports as absence_admin
+from app.services.supervision import sweep as supervision
 from app.services.workflow import notifications, timers
 from app.services.workflow.actor import Actor
 from workers.celery_app import (ABSENCE_SWEEP, CALENDAR_SWEEP, CLOCK_SWEEP, LETTER_EXPIRY_SWEEP,
-                                LINK_SWEEP, OUTBOX_SWEEP, RATING_REMINDER_SWEEP, TIMER_SWEEP)
+                                LINK_SWEEP, OUTBOX_SWEEP, RATING_REMINDER_SWEEP,
+                                SUPERVISION_SWEEP, TIMER_SWEEP)
 
 
 @shared_task(name=TIMER_SWEEP, acks_late=True)
@@ -67,6 +69,12 @@ def remind_unrated() -> None:
     """The 好差评 sweep: unrated cases invited again, late 整改 escalated."""
     rating.remind_unrated()
     rectification.escalate_overdue()
+
+
+@shared_task(name=SUPERVISION_SWEEP, acks_late=True)
+def supervise() -> None:
+    """效能监察's steps, each on its own: a month frozen, cards dealt, a sample drawn."""
+    supervision.run()
 
 
 @shared_task(name=LINK_SWEEP, acks_late=True)

@@ -19,8 +19,11 @@ CENTER_ADMIN = "center_admin"  # 中心管理员
 PROCESS_DESIGNER = "process_designer"  # 流程设计员
 # The county government's approver of a joint case's 15 extra days (行政许可法 art. 42).
 COUNTY_APPROVER = "county_approver"  # 县政府审批负责人
+# The center's 效能监察 (seed 004): sees every unit's figures, records violations, checks
+# case files (案卷抽查) and duty; never handles a case.
+SUPERVISOR = "supervisor"  # 效能监察员
 ROLES = (WINDOW_CLERK, CHIEF_REPRESENTATIVE, APPROVING_LEADER, COMMITTEE_MEMBER,
-         CENTER_ADMIN, PROCESS_DESIGNER, COUNTY_APPROVER)
+         CENTER_ADMIN, PROCESS_DESIGNER, COUNTY_APPROVER, SUPERVISOR)
 DEPARTMENT_ROLES = (WINDOW_CLERK, CHIEF_REPRESENTATIVE, APPROVING_LEADER)  # held per department
 # Not a role: a lane the routing rules resolve through authorization letters (授权书) to the
 # chief representative or, without direct approval power, the department's approving leader.
@@ -91,6 +94,11 @@ class User(UserMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.has_role(CENTER_ADMIN)
+
+    @property
+    def is_supervisor(self) -> bool:
+        """Sees and acts on the whole center's 效能监察 (administrators may too)."""
+        return self.has_role(SUPERVISOR) or self.is_admin
 
     @property
     def is_designer(self) -> bool:

@@ -13,6 +13,7 @@ from app.services.cases import decision_context
 from app.services.cases import intake_rules, law_limits, opening
 from app.services.linkage import outbox as link_outbox
 from app.services.organization import routing
+from app.services.supervision import parts as supervision
 from app.services.workflow import step_hooks
 
 
@@ -28,4 +29,5 @@ def register() -> None:
     committee.register()  # a member's vote is personal
     decision_context.register()  # what each decision task shows of the steps before it
     effects.register()  # the functions scripts call and what their effects write
+    supervision.register()  # 效能监察: the assessment, cards, violations, checks, duty
     step_hooks.on_thrown(link_outbox.thrown_messages, link_outbox.record)  # 三级联动 messages

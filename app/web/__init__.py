@@ -19,5 +19,7 @@ def init_app(app: Flask) -> None:
     from app.web.public import catalog as public_catalog  # noqa: F401
     from app.web.public import rating as public_rating  # noqa: F401
     from app.web.public.blueprint import public_bp
+    from app.web import supervision
+    supervision.init_app(app)
     app.register_blueprint(bp)
     app.register_blueprint(public_bp)

@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 WORDINGS = {
     "not_admin": _l("只有中心管理员可以办理此项操作。"),
+    "not_supervisor": _l("只有中心效能监察员可以办理此项操作。"),
+    "supervision_not_allowed": _l("效能监察信息仅向中心效能监察员、管理员和各窗口单位工作人员开放。"),
     "evaluation_exists": _l("该办件已评价，每件办件只评价一次。"),
     "evaluation_invalid": _l("评价有误，请选择满意程度后重新提交。"),
     "evaluation_reasons_required": _l("选择“不满意”或“非常不满意”时，请勾选原因并说明具体情况。"),

@@ -17,7 +17,6 @@ from openpyxl import Workbook
 
 from app.models import DenialReport, User, db
 from app.models.denial import KIND_LABELS, OUTCOME_LABELS, OUTCOMES, TRIGGER_LABELS
-from app.models.identity import DEPARTMENT_ROLES
 from app.services import calendar
 from app.services.organization import routing
 from app.services.workflow import time_text
@@ -69,7 +68,7 @@ def departments_of(viewer: User) -> set[int] | None:
     """The departments whose reports `viewer` may read; None means all of them."""
     if viewer.is_admin:
         return None
-    found = {d for role, d in routing.scopes(viewer) if role in DEPARTMENT_ROLES and d}
+    found = routing.unit_departments(viewer)
     if not found:
         raise Forbidden("the denial report ledger is for department staff and administrators",
                         code="not_allowed")

@@ -128,6 +128,11 @@ def scopes(user: User) -> set[tuple[str, int | None]]:
     return found
 
 
+def unit_departments(user: User) -> set[int]:
+    """The departments the user works for in a unit role (window, chief, leader)."""
+    return {d for role, d in scopes(user) if role in DEPARTMENT_ROLES and d}
+
+
 def holders(role: str, department_id: int | None) -> list[User]:
     """Who holds `role` in the department: members, and for window clerks the A and B posts
     of the windows serving it."""

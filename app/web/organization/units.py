@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from app.http_inputs import db_int
 from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE,
                                  COMMITTEE_MEMBER, COUNTY_APPROVER, DEPARTMENT_ROLES,
-                                 PROCESS_DESIGNER, ROLES, WINDOW_CLERK)
+                                 PROCESS_DESIGNER, ROLES, SUPERVISOR, WINDOW_CLERK)
 from app.models.organization import CENTER_LEVELS, WINDOW_KINDS
 from app.security import current_actor
 from app.services import organization
@@ -180,7 +180,7 @@ def role_names() -> dict[str, str]:
     return {WINDOW_CLERK: _("窗口人员"), CHIEF_REPRESENTATIVE: _("首席代表"),
             APPROVING_LEADER: _("分管领导"), COMMITTEE_MEMBER: _("审批决策委员会成员"),
             CENTER_ADMIN: _("中心管理员"), PROCESS_DESIGNER: _("流程设计员"),
-            COUNTY_APPROVER: _("县政府审批负责人")}
+            COUNTY_APPROVER: _("县政府审批负责人"), SUPERVISOR: _("效能监察员")}
 
 
 def _level_names() -> dict[str, str]:

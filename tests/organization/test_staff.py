@@ -43,7 +43,7 @@ def test_staff_problems_are_listed_all_at_once(client):
          "message": "center_admin is held center-wide, without a department"},
         {"field": "roles[2].role", "message": "must be one of window_clerk, "
          "chief_representative, approving_leader, committee_member, center_admin, "
-         "process_designer, county_approver"},
+         "process_designer, county_approver, supervisor"},
         {"field": "roles[2].department", "message": "no active department 'NOPE'"},
         {"field": "roles[3]", "message": "an object {role, department}"},
     ]

@@ -147,6 +147,8 @@ def build_config(instance_path: str) -> dict:
         # 审批决策委员会: working days members have to vote; 否定报备: days the leader has to review
         "COMMITTEE_VOTE_DAYS": _env_int("COMMITTEE_VOTE_DAYS", 3),
         "DENIAL_REVIEW_DAYS": _env_int("DENIAL_REVIEW_DAYS", 2),
+        # 一次性告知书: working days the applicant is given to bring the missing materials
+        "SUPPLEMENT_WORKING_DAYS": _env_int("SUPPLEMENT_WORKING_DAYS", 10),
         # 好差评: working days the unit has to rectify a 差评 (Sichuan 15, Dezhou 5); days after
         # 办结 an unrated case is invited again, and how often the worker looks for them
         "RECTIFICATION_WORKING_DAYS": _env_int("RECTIFICATION_WORKING_DAYS", 15),

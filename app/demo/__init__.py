@@ -1,7 +1,6 @@
 """Demo data for the embedded default (demo only: every password is 'demo')."""
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -10,9 +9,10 @@ import sqlalchemy as sa
 from app.demo import committee as demo_committee
 from app.demo import data
 from app.demo import forms as demo_forms
+from app.demo import seals as demo_seals
 from app.demo import upper as demo_upper
-from app.models import (AuthorizationLetter, Center, Department, Item, LetterItem, Membership, Post,
-                        SampleForm, User, Window, db)
+from app.models import (AuthorizationLetter, Center, Department, DepartmentSeal, Item,
+                        LetterItem, Membership, Post, SampleForm, User, Window, db)
 from app.models.authorization import ACTIVE, MANAGEMENT_POWERS, REPLACED
 from app.models.catalog import LICENSING
 from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE,
@@ -34,10 +34,12 @@ def load(center_code: str, today: date | None = None) -> bool:
     if db.session.scalar(sa.select(User).where(User.username == "admin")) is not None:
         return False
     county = _centers(center_code)
-    departments = {code: Department(code=code, name=name, center_id=county.id)
+    departments = {code: Department(code=code, name=name, center_id=county.id,
+                                    document_code=data.DOCUMENT_CODES[code])
                    for code, name in data.DEPARTMENTS}
     db.session.add_all(departments.values())
     db.session.flush()
+    _seals(departments.values())
     users = _users(departments)
     _windows(county, departments, users)
     _items(departments)
@@ -126,14 +128,21 @@ def _fee(code: str, category: str) -> dict:
     return {"fee": fee, "fee_basis": basis}
 
 
+def _seals(departments) -> None:
+    image = demo_seals.png()
+    for department in departments:
+        seal = DepartmentSeal(department_id=department.id)
+        seal.store("seal.png", "image/png", image, None)
+        db.session.add(seal)
+
+
 def _sample_forms() -> None:
     """The 空白表格 and 示范文本 the public guides offer for download (forms.FORMS)."""
     for code, material, kind, filename, title, fields in demo_forms.FORMS:
-        content = demo_forms.pdf(title, fields, sample=kind == "sample")
-        db.session.add(SampleForm(item_code=code, material_code=material, kind=kind,
-                                  filename=filename, content_type="application/pdf",
-                                  size=len(content), sha256=hashlib.sha256(content).hexdigest(),
-                                  data=content))
+        form = SampleForm(item_code=code, material_code=material, kind=kind)
+        form.store(filename, "application/pdf",
+                   demo_forms.pdf(title, fields, sample=kind == "sample"), None)
+        db.session.add(form)
 
 
 def _letters(departments: dict[str, Department], users: dict[str, User], today: date) -> None:

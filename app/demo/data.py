@@ -16,13 +16,17 @@ CENTERS = [  # code, name, level, region, parent code
     ("532325", "姚安县政务服务中心", "county", "云南省楚雄彝族自治州姚安县", "532300"),
 ]
 COUNTY_CONTACT = {"address": "姚安县栋川镇政务服务中心大楼一楼", "phone": "0878-5721234",
-                  "complaint_phone": "12345", "office_hours": "工作日 9:00-12:00，14:30-17:30"}
+                  "complaint_phone": "12345", "office_hours": "工作日 9:00-12:00，14:30-17:30",
+                  "review_body": "姚安县人民政府", "court": "姚安县人民法院"}
 
 DEPARTMENTS = [
     ("MSA", "县市场监督管理局"), ("NRP", "县自然资源和规划局"), ("HRS", "县人力资源和社会保障局"),
     ("HCD", "县住房和城乡建设局"), ("TRA", "县交通运输局"), ("HEA", "县卫生健康局"),
     ("CUL", "县文化和旅游局"), ("EDU", "县教育体育局"),
 ]
+# 机关代字: what each department's document numbers begin with.
+DOCUMENT_CODES = {"MSA": "姚市监", "NRP": "姚自然资", "HRS": "姚人社", "HCD": "姚住建",
+                  "TRA": "姚交运", "HEA": "姚卫健", "CUL": "姚文旅", "EDU": "姚教体"}
 
 # Staff of each department: (username suffix, display name, role). MSA keeps the short demo
 # names (clerk, chief, leader) that the README and the tests use.

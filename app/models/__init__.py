@@ -9,6 +9,7 @@ from app.models.case_clock import CaseClockEvent
 from app.models.committee import CommitteeReview, CommitteeVote
 from app.models.catalog import Item, SampleForm
 from app.models.denial import DenialReport
+from app.models.document import DepartmentSeal, DocumentCounter, IssuedDocument
 from app.models.evaluation import Evaluation, Rectification
 from app.models.identity import Department, Membership, User
 from app.models.joint import JointMeeting, JointOpinion
@@ -25,5 +26,5 @@ __all__ = [
     "LetterItem", "LoginFailure", "CaseLink", "LinkLevel", "LinkMessage", "LinkNonce", "Membership",
     "Notification", "Post", "ProcessDefinition", "ProcessInstance", "SampleForm", "User", "Window",
     "db", "utcnow", "CommitteeReview", "CommitteeVote", "DenialReport", "WorkingDeadline",
-    "Evaluation", "Rectification",
+    "Evaluation", "Rectification", "DepartmentSeal", "DocumentCounter", "IssuedDocument",
 ]

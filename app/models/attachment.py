@@ -1,6 +1,7 @@
 """Files attached to a case (附件): scans of the applicant's materials, notices, photos."""
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -22,6 +23,12 @@ class StoredFile:
     # None for files that came with a message from another level (三级联动)
     uploaded_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def store(self, filename: str, content_type: str, data: bytes, uploaded_by: int | None) -> None:
+        """Keep (or replace with) a checked file's content and what is known of it."""
+        self.filename, self.content_type, self.size = filename, content_type, len(data)
+        self.sha256, self.data = hashlib.sha256(data).hexdigest(), data
+        self.uploaded_by, self.uploaded_at = uploaded_by, utcnow()
 
 
 class Attachment(StoredFile, db.Model):

@@ -46,6 +46,8 @@ class Department(db.Model):  # 部门
     code: Mapped[str] = mapped_column(sa.String(32), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     center_id: Mapped[int] = mapped_column(sa.ForeignKey("center.id"))  # stationed in
+    # 机关代字: what the department's document numbers begin with (姚市监); its name if empty.
+    document_code: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
     active: Mapped[bool] = mapped_column(default=True)
 
 

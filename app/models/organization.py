@@ -30,6 +30,10 @@ class Center(db.Model):  # 政务服务中心
     phone: Mapped[str] = mapped_column(sa.String(40), default="")  # 咨询电话
     complaint_phone: Mapped[str] = mapped_column(sa.String(40), default="")  # 监督投诉电话
     office_hours: Mapped[str] = mapped_column(sa.String(200), default="")
+    # Named in every refusal's remedy rights (行政复议法 art. 24, 行政诉讼法 art. 18): the
+    # government that reviews its departments' decisions, and the court of first instance.
+    review_body: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
+    court: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("center.id"))
 
 

@@ -12,7 +12,7 @@ def init_app(app: Flask) -> None:
     from app.web.calendar import admin, notice  # noqa: F401
     from app.web.cases import clock, intake, search  # noqa: F401
     from app.web.committee import denials, reviews  # noqa: F401
-    from app.web.organization import absences, units  # noqa: F401
+    from app.web.organization import absences, documents, units  # noqa: F401
     from app.web.workflow import admin as workflow_admin  # noqa: F401
     from app.web.workflow import decisions, designer, pages, tasks, timer_pages  # noqa: F401
     from app.web.public import lookup as public_lookup  # noqa: F401  first in the header

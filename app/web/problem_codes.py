@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 WORDINGS = {
     "not_admin": _l("只有中心管理员可以办理此项操作。"),
+    "seal_not_image": _l("印章图片须为 PNG 或 JPEG 格式。"),
+    "seal_too_large": _l("印章图片不能超过 512 KB。"),
     "not_supervisor": _l("只有中心效能监察员可以办理此项操作。"),
     "supervision_not_allowed": _l("效能监察信息仅向中心效能监察员、管理员和各窗口单位工作人员开放。"),
     "evaluation_exists": _l("该办件已评价，每件办件只评价一次。"),

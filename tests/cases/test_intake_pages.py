@@ -90,11 +90,20 @@ def test_accepted_case_has_an_acceptance_notice_with_number_and_deadline(client)
              materials_received=ALL_MATERIALS)
     case = case_of(case_id)
     notice = _notice(case_id, "accepted")
-    assert notice["title"] == "受理通知书" and case.case_no in notice["number"]
+    # issued by the department, under its 机关代字 and its own sequence of 受理通知书
+    assert notice["title"] == "受理通知书" and notice["number"] == "姚市监受〔2026〕1号"
     assert any(case.case_no in p for p in notice["body"])
     assert any("10 个工作日" in p and "2026年03月16日" in p for p in notice["body"])
-    assert notice["signature"] == {"name": "姚安县政务服务中心", "date": "2026年03月02日"}
+    signature = notice["signature"]
+    assert (signature["name"], signature["date"]) == ("县市场监督管理局", "2026年03月02日")
+    assert signature["seal"].startswith("data:image/png;base64,")
+    assert notice["contacts"]["place"] == "姚安县政务服务中心"  # where it was handled
     assert notice["recipient"] == "张三" and notice["remedies"] == []
+    second = start_case(client, "MSA-001")["id"]
+    complete(client, second, "intake", "clerk", within_remit=True,
+             materials_received=ALL_MATERIALS)
+    assert _notice(second, "accepted")["number"] == "姚市监受〔2026〕2号"
+    assert _notice(case_id, "accepted")["number"] == "姚市监受〔2026〕1号"  # kept as issued
 
 
 def test_acceptance_notice_pages_html_and_pdf(client):
@@ -118,6 +127,13 @@ def test_supplement_notice_lists_every_missing_material_once(client):
     notice = _notice(case_id, "supplement")
     assert notice["materials"] == ["身份证明", "经营场所证明"]
     assert "1. 身份证明" in notice["body"] and "2. 经营场所证明" in notice["body"]
+    # seed 004's 一次性告知单: the item's legal basis, conditions, procedure, fee, time limit
+    # and the date to bring the materials by (SUPPLEMENT_WORKING_DAYS = 10 from 2026-03-02)
+    text = "\n".join(notice["body"])
+    for heading in ("设定依据：", "受理条件：", "办理程序：受理、审查、决定、送达", "收费标准：",
+                    "承诺时限：10 个工作日", "请于2026年03月16日前补齐全部材料"):
+        assert heading in text, heading
+    assert notice["number"] == "姚市监补告〔2026〕1号"
     response = client.get(f"/cases/{case_id}/notices/supplement.pdf", headers=headers_for("clerk"))
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     missing = client.get(f"/cases/{case_id}/notices/accepted", headers=headers_for("clerk"),
@@ -133,9 +149,11 @@ def test_refusal_notice_gives_reasons_and_remedy_rights(client):
     assert notice["title"] == "不予受理决定书"
     assert "理由：属于县卫生健康局职权。" in notice["body"]
     assert "请向县卫生健康局提出申请。" in notice["body"]
-    assert notice["remedies"] == notices.REMEDIES
-    assert "六十日内" in notice["remedies"][0] and "行政复议" in notice["remedies"][0]
-    assert "六个月内" in notice["remedies"][1] and "人民法院提起行政诉讼" in notice["remedies"][1]
+    # the remedy rights name the bodies the center set, with their time limits
+    assert notice["remedies"] == [
+        "如不服本决定，可以自收到本决定书之日起六十日内，依法向姚安县人民政府申请行政复议；",
+        "或者自收到本决定书之日起六个月内，依法向姚安县人民法院提起行政诉讼。"]
+    assert notice["number"] == "姚市监不受〔2026〕1号"
 
 
 def test_denial_decision_notice_has_reasons_basis_and_remedies(client):
@@ -150,7 +168,8 @@ def test_denial_decision_notice_has_reasons_basis_and_remedies(client):
     notice = _notice(case_id, "concluded")
     assert notice["title"] == "不予行政许可决定书"
     assert "理由：经营场所不符合食品安全要求。" in notice["body"]
-    assert notice["remedies"] == notices.REMEDIES
+    assert "依法向姚安县人民政府申请行政复议" in notice["remedies"][0]
+    assert notice["number"] == "姚市监不许〔2026〕1号"
     assert notices.applicable(case_of(case_id)) == ["accepted", "concluded"]
 
 

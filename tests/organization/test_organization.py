@@ -21,16 +21,20 @@ def test_center_round_trip_and_hierarchy(client):
     county = make_center(client, "T532399", "county", city["id"])
     assert county == {"id": county["id"], "code": "T532399", "name": "中心T532399",
                       "level": "county", "region": "", "address": "", "phone": "",
-                      "complaintPhone": "", "officeHours": "", "parentId": city["id"]}
+                      "complaintPhone": "", "officeHours": "", "reviewBody": "", "court": "",
+                      "parentId": city["id"]}
     patched = send(client, "PATCH", f"/api/centers/{county['id']}",
-                   {"complaintPhone": " 0878-12345 ", "officeHours": "周一至周五 9:00-17:00"})
+                   {"complaintPhone": " 0878-12345 ", "officeHours": "周一至周五 9:00-17:00",
+                    "reviewBody": "某县人民政府", "court": "某县人民法院"})
     assert patched.status_code == 200
     fetched = send(client, "GET", f"/api/centers/{county['id']}", who="clerk").json
     assert (fetched["complaintPhone"], fetched["officeHours"]) == ("0878-12345",
                                                                   "周一至周五 9:00-17:00")
+    assert (fetched["reviewBody"], fetched["court"]) == ("某县人民政府", "某县人民法院")
     [event] = audit_events("center.updated")
     assert event.detail == {"center_id": county["id"], "changes": {
-        "complaint_phone": ["", "0878-12345"], "office_hours": ["", "周一至周五 9:00-17:00"]}}
+        "complaint_phone": ["", "0878-12345"], "office_hours": ["", "周一至周五 9:00-17:00"],
+        "review_body": ["", "某县人民政府"], "court": ["", "某县人民法院"]}}
     codes = [c["code"] for c in send(client, "GET", "/api/centers", who="clerk").json]
     assert {"T530000", "T532300", "T532399"} <= set(codes)
 
@@ -84,7 +88,7 @@ def test_duplicate_center_code_conflicts(client):
 def test_department_round_trip_and_deactivation(client):
     center, [department] = a_center_with_departments(client, "TDA")
     assert department == {"id": department["id"], "code": "TDA", "name": "部门TDA",
-                          "centerId": center["id"], "active": True}
+                          "documentCode": "", "centerId": center["id"], "active": True}
     renamed = send(client, "PATCH", f"/api/departments/{department['id']}",
                    {"name": "县测试局"}).json
     assert renamed["name"] == "县测试局"

@@ -12,12 +12,13 @@ from app.models import Center, Department, Post, User, Window
 def center(c: Center) -> dict:
     return {"id": c.id, "code": c.code, "name": c.name, "level": c.level, "region": c.region,
             "address": c.address, "phone": c.phone, "complaintPhone": c.complaint_phone,
-            "officeHours": c.office_hours, "parentId": c.parent_id}
+            "officeHours": c.office_hours, "reviewBody": c.review_body, "court": c.court,
+            "parentId": c.parent_id}
 
 
 def department(d: Department) -> dict:
-    return {"id": d.id, "code": d.code, "name": d.name, "centerId": d.center_id,
-            "active": d.active}
+    return {"id": d.id, "code": d.code, "name": d.name, "documentCode": d.document_code,
+            "centerId": d.center_id, "active": d.active}
 
 
 def person(u: User | None) -> dict | None:

@@ -6,12 +6,12 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.models import Case, CaseCounter, Center, Item, ProcessInstance, db, utcnow
 from app.models.calendar import CONFIRMED
 from app.models.identity import APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE, WINDOW_CLERK
-from app.services import calendar, catalog
+from app.services import calendar, catalog, sequences
+from app.services.cases import documents
 from app.services.evaluation import rating
 from app.services.organization import routing
 from app.services.workflow import audit, notifications, time_text
@@ -72,6 +72,7 @@ def tell(case: Case, kind: str, subject: str, body: str) -> None:
 def refused(case: Case, actor: Actor, reasons: str, redirect_to: str = "") -> None:  # 不予受理
     set_status(case, 5, actor, reasons)
     case.concluded_at, case.decision = utcnow(), "not_accepted"
+    documents.issue(case, "not_accepted", "not_accepted", case.concluded_at)
     where = f"请向{redirect_to}提出申请。" if redirect_to else ""
     tell(case, "not_accepted", "不予受理决定书",
           f"您申请的「{case.item.name}」不予受理。理由：{reasons}。{where}{REMEDY_RIGHTS}")
@@ -79,6 +80,7 @@ def refused(case: Case, actor: Actor, reasons: str, redirect_to: str = "") -> No
 
 def needs_supplement(case: Case, actor: Actor, missing: list) -> None:  # 一次性告知
     names = open_supplement_round(case, missing)
+    documents.issue(case, f"supplement-{len(case.supplements) - 1}", "supplement")
     listed = "；".join(f"{i}. {name}" for i, name in enumerate(names, 1))
     set_status(case, 6, actor, listed)
     tell(case, "missing_materials", "一次性告知书",
@@ -115,6 +117,7 @@ def accepted(case: Case, actor: Actor, deadline_at: str, days: float | None = No
     unconfirmed = provisional_note(case.deadline_at, since=now)
     note = f"{case.case_no}（{why}）" if why else case.case_no
     set_status(case, 3, actor, note + (f"；{unconfirmed}" if unconfirmed else ""))
+    documents.issue(case, "accepted", "accepted", now)
     tell(case, "accepted", "受理通知书",
           f"您申请的「{case.item.name}」{why + '，' if why else ''}"
           f"已于{local_text(now)}受理，办件编号 {case.case_no}，"
@@ -150,6 +153,7 @@ def concluded(case: Case, actor: Actor, decision: str, reasons: str = "",
     approved = decision in ("approve", "deemed_approved")
     case.concluded_at, case.decision = utcnow(), decision
     set_status(case, 11 if approved else 13, actor, reasons)
+    documents.issue(case, "concluded", "approval" if approved else "denial", case.concluded_at)
     if approved:
         body = f"您申请的「{case.item.name}」（办件编号 {case.case_no}）已办结，决定：准予许可。"
     else:
@@ -200,10 +204,5 @@ def center_code(case: Case) -> str:
 def next_case_number(now: datetime, center: str) -> str:
     """Center code + local date + a per-day sequence: unique platform-wide (办件编号)."""
     day = calendar.to_local(now).strftime("%Y%m%d")
-    dialect = sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql
-    db.session.execute(dialect.insert(CaseCounter).values(center_code=center, day=day, last=0)
-                       .on_conflict_do_nothing())
-    last = db.session.scalar(
-        sa.update(CaseCounter).where(CaseCounter.center_code == center, CaseCounter.day == day)
-        .values(last=CaseCounter.last + 1).returning(CaseCounter.last))
+    last = sequences.next_value(CaseCounter, center_code=center, day=day)
     return f"{center}{day}{last:05d}"

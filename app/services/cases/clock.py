@@ -26,6 +26,7 @@ from app.models.catalog import JOINT
 from app.models.identity import APPROVING_LEADER, COUNTY_APPROVER, DEPARTMENT_ROLES
 from app.models.process import RUNNING as INSTANCE_RUNNING
 from app.services import calendar, cases
+from app.services.cases import documents
 from app.services.calendar import changes as calendar_changes
 from app.services.organization import routing
 from app.services.workflow import audit, execution, instances, notifications
@@ -187,7 +188,7 @@ def _extend(case: Case, event: CaseClockEvent, actor: Actor) -> None:
     calendar_changes.postpone(case.instance_id, event.days, actor, kind=calendar_changes.EXTENSION,
                               reason=f"经批准延期 {event.days} 个工作日（{event.reason}）")
     event.moved_days = event.days
-    event.notice_no = _notice_number(case, "延")
+    event.notice_no = _notice_number(case, event)
     cases.tell(case, "extended", "延长审批期限通知书",
                f"您申请的「{case.item.name}」（办件编号 {case.case_no}）因{event.reason}，"
                f"经批准延长 {event.days} 个工作日，将于{cases.local_text(case.deadline_at)}"
@@ -228,8 +229,7 @@ def start_pause(instance_id: int, kind: object, procedure: object, days: object,
     what = _pause_title(event)
     calendar_changes.postpone(instance_id, days, actor, kind=calendar_changes.PAUSE,
                               reason=f"{what}开始，预计 {days} 个工作日（{reason}）")
-    event.moved_days, event.notice_no = days, _notice_number(case, "特" if kind == SPECIAL
-                                                             else "补正")
+    event.moved_days, event.notice_no = days, _notice_number(case, event)
     cases.set_status(case, PAUSE_CODES[kind][0], actor, f"{what}：{reason}")
     audit.record(actor, "case.pause_started", instance_id=instance_id, event_id=event.id,
                  kind=kind, procedure=event.procedure, days=days)
@@ -312,11 +312,10 @@ def _reason(value: object) -> str:
     return value.strip()[:MAX_REASON]
 
 
-def _notice_number(case: Case, prefix: str) -> str:
-    """The written notice's number: its kind, the year, the case and its ordinal."""
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(CaseClockEvent).where(
-        CaseClockEvent.instance_id == case.instance_id, CaseClockEvent.notice_no.is_not(None)))
-    return f"{prefix}〔{calendar.today().year}〕{case.case_no}-{count + 1}号"
+def _notice_number(case: Case, event: CaseClockEvent) -> str:
+    """The written notice's number, of the department's sequence of its type (documents)."""
+    kind = "extension" if event.kind == EXTENSION else "pause"
+    return documents.issue(case, f"{kind}-{event.id}", kind).number
 
 
 def _tell_approvers(case: Case, rule: Rule, body: str) -> None:

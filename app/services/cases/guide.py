@@ -112,7 +112,7 @@ def _material(material: dict) -> dict:
             "copies": material["copies"]}
 
 
-def _days_text(days: Decimal) -> str:
+def days_text(days: Decimal) -> str:
     if days == 0:
         return "即办（当场办结）"
     return f"{catalog.format_days(days)} 个工作日"
@@ -120,8 +120,8 @@ def _days_text(days: Decimal) -> str:
 
 def _time_limits(item: Item) -> dict:
     reason = catalog.LONG_DECISION_REASONS.get(item.long_decision_reason, "")
-    return {"legalTimeLimit": _days_text(item.legal_days),
-            "promisedTimeLimit": _days_text(item.promised_days),
+    return {"legalTimeLimit": days_text(item.legal_days),
+            "promisedTimeLimit": days_text(item.promised_days),
             "decisionTimeLimit": _decision_text(reason) if item.kind == PROMISE else "",
             "longDecisionReason": reason,
             "legalDays": float(item.legal_days), "promisedDays": float(item.promised_days)}

@@ -5,6 +5,7 @@ notice opens the same in any viewer, with or without Chinese fonts installed.
 """
 from __future__ import annotations
 
+import base64
 from io import BytesIO
 from xml.sax.saxutils import escape
 
@@ -12,6 +13,7 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table
@@ -84,12 +86,36 @@ def _flowables(notice: dict) -> list:
     parts = [_para(notice["title"], _TITLE), _para(notice["number"], _NUMBER), Spacer(1, 8 * mm),
              _para(f"{notice['recipient']}：", _PLAIN)]
     parts += [_para(text, _BODY) for text in notice["body"] + notice["remedies"]]
-    parts += [Spacer(1, 14 * mm), _para(notice["signature"]["name"], _SIGNATURE),
-              _para(notice["signature"]["date"], _SIGNATURE), Spacer(1, 10 * mm)]
+    signature = notice["signature"]
+    parts += [Spacer(1, 14 * mm), _para(signature["name"], _SIGNATURE),
+              _para(signature["date"], _SIGNATURE)]
+    if signature.get("seal"):
+        parts.append(Seal(signature["seal"]))
+    parts.append(Spacer(1, 14 * mm if signature.get("seal") else 10 * mm))
     contacts = notice["contacts"]
-    parts += [_para(f"地址：{contacts['address']}　咨询电话：{contacts['phone']}"
+    parts += [_para(f"办理地点：{contacts['place']}　地址：{contacts['address']}　咨询电话：{contacts['phone']}"
                     f"　监督投诉电话：{contacts['complaintPhone']}", _SMALL)]
     return parts
+
+
+class Seal(Flowable):
+    """The department's seal over its name and the date (盖章压字): a flowable of no height
+    that draws the image up over the two signature lines just laid out above it."""
+
+    SIZE = 40 * mm
+
+    def __init__(self, data_uri: str):
+        super().__init__()
+        self.image = ImageReader(BytesIO(base64.b64decode(data_uri.split(",", 1)[1])))
+        self.width_available = 0.0
+
+    def wrap(self, availWidth, availHeight):
+        self.width_available = availWidth
+        return availWidth, 0
+
+    def draw(self):
+        self.canv.drawImage(self.image, self.width_available - self.SIZE, -9 * mm,
+                            self.SIZE, self.SIZE, mask="auto")
 
 
 QR_SIZE = 24 * mm

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
+
 from app.models import Case, CaseClockEvent, Center, db
 from app.models.case_clock import ENDED, EXTENSION, SPECIAL
 from app.models.joint import CONDITIONAL, DEEMED, OPINION_LABELS, PENDING, REJECTED
 from app.services import calendar, catalog, committee, joint
 from app.services.cases import clock as case_clock
+from app.services.cases import documents, guide
 from app.services.workflow.errors import NotFound
 
 ACCEPTED, NOT_ACCEPTED = "accepted", "not_accepted"
@@ -29,12 +32,19 @@ TITLE_OF_DENIAL = "不予行政许可决定书"
 TITLE_OF_APPROVAL = "准予行政许可决定书"
 NUMBER_PREFIX = {ACCEPTED: "受", NOT_ACCEPTED: "不受", SUPPLEMENT: "补告", CONCLUDED: "决"}
 
-# 行政复议法 (2023) art. 20: 60 days; 行政诉讼法 art. 46: six months. The bodies are named
-# generically: which government or court has jurisdiction depends on the department.
-REMEDIES = [
-    "如不服本决定，可以自收到本决定书之日起六十日内，依法向有管辖权的行政复议机关申请行政复议；",
-    "或者自收到本决定书之日起六个月内，依法向有管辖权的人民法院提起行政诉讼。",
-]
+# 行政复议法 (2023) art. 20: 60 days; 行政诉讼法 art. 46: six months. The bodies are the
+# center's settings (Center.review_body, Center.court); without them, named generically.
+REMEDY_TEXT = ("如不服本决定，可以自收到本决定书之日起六十日内，依法向{review_body}申请行政复议；",
+               "或者自收到本决定书之日起六个月内，依法向{court}提起行政诉讼。")
+GENERIC_REVIEW_BODY, GENERIC_COURT = "有管辖权的行政复议机关", "有管辖权的人民法院"
+
+
+def remedies(center: Center) -> list[str]:
+    """The remedy rights (art. 38) with the bodies and time limits."""
+    names = {"review_body": center.review_body or GENERIC_REVIEW_BODY,
+             "court": center.court or GENERIC_COURT}
+    return [line.format(**names) for line in REMEDY_TEXT]
+
 
 _REFUSED, _SUPPLEMENT_STARTED, _WINDOW_ACCEPTED, _DEPARTMENT_ACCEPTED = 5, 6, 3, 8
 _CONCLUDED_CODES = (11, 12, 13)
@@ -89,7 +99,27 @@ def registration_no(case: Case) -> str:
     return f"{case.instance_id:06d}"
 
 
-def _number(case: Case, kind: str, issued_at, center: Center) -> str:
+def _center(case: Case) -> Center:
+    return db.session.get(Center, case.item.department.center_id)
+
+
+def _document_kind(case: Case, kind: str) -> str:
+    """The issued document a notice shows: the 一次性告知书 of the latest 补正 round."""
+    return f"supplement-{len(case.supplements) - 1}" if kind == SUPPLEMENT else kind
+
+
+def _number(case: Case, kind: str, issued_at) -> str:
+    found = documents.issued(case.instance_id, _document_kind(case, kind))
+    return found.number if found else legacy_number(case, kind, issued_at)
+
+
+def legacy_number(case: Case, kind: str, issued_at) -> str:
+    """The number a document issued before departments numbered their own was shown with:
+    the center's name, the type, the year and the case number (or a clock event's own)."""
+    center = _center(case)
+    if kind.startswith(_CLOCK_PREFIXES):
+        event = db.session.get(CaseClockEvent, int(kind.split("-", 1)[1]))
+        return f"{center.name}{event.notice_no}"
     year = calendar.to_local(issued_at).year
     reference = case.case_no or registration_no(case)
     return f"{center.name}{NUMBER_PREFIX[kind]}〔{year}〕{reference}号"
@@ -100,20 +130,20 @@ def decision_number(case: Case) -> str:
     notice carries it; "" before the case is concluded."""
     if case.concluded_at is None:
         return ""
-    return _number(case, CONCLUDED, case.concluded_at,
-                   db.session.get(Center, case.item.department.center_id))
+    return _number(case, CONCLUDED, case.concluded_at)
 
 
-def _frame(case: Case, kind: str, issued_at, title: str | None = None,
-           number: str | None = None) -> dict:
-    """What every notice has: heading, number, addressee, contacts and signature block."""
-    center = db.session.get(Center, case.item.department.center_id)
-    number = f"{center.name}{number}" if number else _number(case, kind, issued_at, center)
-    return {"kind": kind, "title": title or TITLES[kind], "number": number,
+def _frame(case: Case, kind: str, issued_at, title: str | None = None) -> dict:
+    """What every notice has: heading, number, addressee, contacts and the signature block
+    of the competent department (its name and seal); the center is where it was handled."""
+    department, center = case.item.department, _center(case)
+    return {"kind": kind, "title": title or TITLES[kind],
+            "number": _number(case, kind, issued_at),
             "recipient": case.applicant_name, "body": [], "materials": [], "remedies": [],
-            "contacts": {"address": center.address, "phone": center.phone,
+            "contacts": {"place": center.name, "address": center.address, "phone": center.phone,
                          "complaintPhone": center.complaint_phone},
-            "signature": {"name": center.name, "date": _local_date(issued_at)}}
+            "signature": {"name": department.name, "date": _local_date(issued_at),
+                          "seal": documents.seal_data_uri(department.id)}}
 
 
 # 行政许可法 art. 32: accepted from the day the materials were received (逾期自动受理).
@@ -165,7 +195,7 @@ def _not_accepted(case: Case, variables: dict) -> dict:
         notice["body"].append(f"请向{variables['redirect_to']}提出申请。")
     if not case.case_no and (lookup := _before_acceptance_lookup(case)):
         notice["body"].append(lookup)
-    notice["remedies"] = list(REMEDIES)
+    notice["remedies"] = remedies(_center(case))
     return notice
 
 
@@ -176,19 +206,36 @@ def missing_material_names(case: Case, round_index: int = -1) -> list[str]:
 
 
 def _supplement(case: Case, variables: dict) -> dict:
+    """Seed 004's 一次性告知单: the item's name, legal basis, procedure, conditions, every
+    missing material, fees, the promised time limit and the date to supplement by."""
     started_at = case.supplements[-1]["started_at"]
     notice = _frame(case, SUPPLEMENT, started_at)
     notice["materials"] = missing_material_names(case)
+    item = case.item
     notice["body"] = [
-        f"你（单位）于{_local_date(case.received_at)}提出的「{case.item.name}」申请，"
+        f"你（单位）于{_local_date(case.received_at)}提出的「{item.name}」申请，"
         "经审查，申请材料不齐全或者不符合法定形式。",
         "现一次性告知你（单位）需要补正的全部材料如下，请补齐后向本窗口提交：",
         *[f"{number}. {name}" for number, name in enumerate(notice["materials"], 1)],
+        f"请于{_local_date(supplement_due(started_at))}前补齐全部材料；"
         "补齐全部材料之日起，本机关依法予以受理。",
+        "本事项办理须知：",
+        f"设定依据：{item.legal_basis or '见办事指南'}。",
+        f"受理条件：{item.acceptance_conditions or '见办事指南'}。",
+        f"办理程序：{'、'.join(guide.STEPS.get(item.kind, []))}。",
+        f"收费标准：{item.fee or '不收费'}" + (f"（{item.fee_basis}）" if item.fee_basis else "")
+        + "。",
+        f"承诺时限：{guide.days_text(item.promised_days)}，自受理之日起计算。",
     ]
     if not case.case_no and (lookup := _before_acceptance_lookup(case)):
         notice["body"].append(lookup)
     return notice
+
+
+def supplement_due(started_at: str) -> datetime:
+    """The date the applicant is asked to supplement by: SUPPLEMENT_WORKING_DAYS working days
+    from the notice, counted on the calendar in force (a calendar change moves it)."""
+    return calendar.add_working_days(started_at, current_app.config["SUPPLEMENT_WORKING_DAYS"])
 
 
 def _concluded(case: Case, variables: dict) -> dict:
@@ -208,7 +255,7 @@ def _concluded(case: Case, variables: dict) -> dict:
         reasons = variables.get("decision_reasons") or _last_entry(case, 13).get("note", "")
         notice["body"] += ["决定：不予许可。", f"理由：{reasons}。",
                            f"法律依据：{variables.get('legal_basis', '')}。"]
-        notice["remedies"] = list(REMEDIES)
+        notice["remedies"] = remedies(_center(case))
     notice["body"] += _joint_opinions(case) + _committee_decided(case)
     return notice
 
@@ -256,7 +303,7 @@ def _clock_title(event: CaseClockEvent) -> str:
 def _clock_notice(case: Case, kind: str) -> dict:
     event = db.session.get(CaseClockEvent, int(kind.split("-", 1)[1]))
     issued = event.decided_at if event.kind == EXTENSION else event.requested_at
-    notice = _frame(case, kind, issued, title=_clock_title(event), number=event.notice_no)
+    notice = _frame(case, kind, issued, title=_clock_title(event))
     opening = (f"你（单位）申请的「{case.item.name}」（办件编号 {case.case_no}），本机关已于"
                f"{_local_date(case.accepted_at)}受理。")
     if event.kind == EXTENSION:

@@ -9,14 +9,13 @@ remove them, and both are audited. Anyone may download the forms of an item in f
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.models import Item, SampleForm, db, utcnow
+from app.models import Item, SampleForm, db
 from app.models.catalog import SAMPLE_FORM_KINDS
 from app.services import catalog
 from app.services.workflow import attachments, audit, permissions
@@ -72,18 +71,14 @@ def put(code: str, material_code: str, kind: str, upload: attachments.Upload,
     item = catalog.current(code)
     _require_material(item, material_code)
     _require_kind(kind)
-    filename = attachments.clean_filename(upload.filename or "")
-    data = attachments.read_capped(upload.stream)
-    content_type = attachments.checked_type(filename, data)
+    filename, data, content_type = attachments.read_upload(upload)
     begin_write()
     row = _row(code, material_code, kind)
     replaced = row is not None
     if row is None:
         row = SampleForm(item_code=code, material_code=material_code, kind=kind)
         db.session.add(row)
-    row.filename, row.content_type, row.size = filename, content_type, len(data)
-    row.sha256, row.data = hashlib.sha256(data).hexdigest(), data
-    row.uploaded_by, row.uploaded_at = actor.user_id, utcnow()
+    row.store(filename, content_type, data, actor.user_id)
     audit.record(actor, "item.sample_form_replaced" if replaced else "item.sample_form_added",
                  code=code, material=material_code, kind=kind, filename=filename,
                  sha256=row.sha256, size=len(data))

@@ -2,7 +2,6 @@
 case (anyone who may see one of its open tasks) and center administrators; audited."""
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import BinaryIO, Protocol
 
@@ -46,13 +45,9 @@ class Upload(Protocol):
 
 def add(instance_id: int, upload: Upload, actor: Actor, task_id: str | None = None) -> Attachment:
     _require_access(instance_id, actor.user)
-    filename = clean_filename(upload.filename or "")
-    data = read_capped(upload.stream)
-    content_type = checked_type(filename, data)
-    attachment = Attachment(instance_id=instance_id, task_id=task_id, filename=filename,
-                            content_type=content_type, size=len(data),
-                            sha256=hashlib.sha256(data).hexdigest(), data=data,
-                            uploaded_by=actor.user_id)
+    filename, data, content_type = read_upload(upload)
+    attachment = Attachment(instance_id=instance_id, task_id=task_id)
+    attachment.store(filename, content_type, data, actor.user_id)
     db.session.add(attachment)
     audit.record(actor, "attachment.added", instance_id=instance_id, task_id=task_id,
                  filename=filename, sha256=attachment.sha256, size=len(data))
@@ -86,6 +81,13 @@ def _require_access(instance_id: int, user: User | None) -> None:
 def _open_tasks(instance_id: int) -> list[HumanTask]:
     return list(db.session.scalars(sa.select(HumanTask).where(
         HumanTask.instance_id == instance_id, HumanTask.state == OPEN)))
+
+
+def read_upload(upload: Upload) -> tuple[str, bytes, str]:
+    """An upload's clean name, its content (size-capped) and its checked content type."""
+    filename = clean_filename(upload.filename or "")
+    data = read_capped(upload.stream)
+    return filename, data, checked_type(filename, data)
 
 
 def read_capped(stream: BinaryIO) -> bytes:

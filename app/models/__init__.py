@@ -11,6 +11,7 @@ from app.models.catalog import Item, SampleForm
 from app.models.denial import DenialReport
 from app.models.evaluation import Evaluation, Rectification
 from app.models.identity import Department, Membership, User
+from app.models.inspection import CaseCheck, CheckFinding, CheckRound, DutyShift
 from app.models.joint import JointMeeting, JointOpinion
 from app.models.login_failure import LoginFailure
 from app.models.linkage import CaseLink, LinkLevel, LinkMessage, LinkNonce
@@ -25,5 +26,5 @@ __all__ = [
     "LetterItem", "LoginFailure", "CaseLink", "LinkLevel", "LinkMessage", "LinkNonce", "Membership",
     "Notification", "Post", "ProcessDefinition", "ProcessInstance", "SampleForm", "User", "Window",
     "db", "utcnow", "CommitteeReview", "CommitteeVote", "DenialReport", "WorkingDeadline",
-    "Evaluation", "Rectification",
+    "Evaluation", "Rectification", "CaseCheck", "CheckFinding", "CheckRound", "DutyShift",
 ]

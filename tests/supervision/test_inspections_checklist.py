@@ -37,6 +37,7 @@ def test_a_fail_without_a_note_is_refused_beside_its_field(client, check):
         response = _conclude(client, check, notices="fail")
     assert response.status_code == 400
     assert 'id="checklist-notices_note-error"' in response.text
+    assert "选择“不符合”时须填写说明" in response.text  # the code's wording, not the API's
     missing = post(client, f"/supervision/checks/{check.id}/checklist", "supervisor",
                    materials="pass")
     assert missing.status_code == 400 and 'id="checklist-signatures-error"' in missing.text

@@ -41,7 +41,7 @@ def read_checklist(form) -> dict[str, dict]:
             problems.append({"field": f"{criterion}_note", "message": "too long"})
         answers[criterion] = {"ok": verdict == "pass", "note": note}
     if problems:
-        raise InvalidInput("every criterion needs 符合 or 不符合, and 不符合 a note",
+        raise InvalidInput("every criterion needs pass or fail, and a fail a note",
                            code="checklist_incomplete", errors=problems)
     return answers
 

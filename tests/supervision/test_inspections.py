@@ -12,6 +12,7 @@ from app.services.supervision import inspections, sweep
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, Forbidden, InvalidInput
 from tests.conftest import headers_for, user
+from tests.evaluation.steps import concluded_case
 from tests.supervision.inspection_steps import concluded_cases, local, post, unit
 
 DECEMBER = local(2026, 12, 2)
@@ -133,3 +134,23 @@ def test_a_bad_draw_is_a_4xx_naming_the_month(client, november):
     assert inspections.round_of("2026-11") is None
     assert client.get("/supervision/checks/999999",
                       headers=headers_for("supervisor")).status_code == 404
+
+
+def test_a_draw_racing_another_is_refused_not_a_500(november, monkeypatch):
+    first = _draw()
+    monkeypatch.setattr(inspections, "round_of", lambda month: None)  # as if not seen yet
+    with pytest.raises(Conflict) as refused:
+        _draw()
+    assert refused.value.code == "check_round_exists"
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(CheckRound.id))) == 1
+    assert first.month == "2026-11"
+
+
+def test_a_case_run_to_its_conclusion_is_in_its_months_population(client, session):
+    with time_machine.travel(local(2026, 11, 10, 10), tick=True):
+        case = concluded_case(client)
+    with time_machine.travel(DECEMBER, tick=False):
+        row = _draw()
+    assert row.population == {str(unit("MSA").id): [case.id]}
+    assert [(c.case_id, c.department_id) for c in row.checks] == [(case.id, unit("MSA").id)]

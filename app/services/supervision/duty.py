@@ -61,7 +61,11 @@ def schedule(viewer: User, form, actor: Actor) -> DutyShift:
     row = DutyShift(department_id=department_id, user_id=person_id, day=day, part=part,
                     scheduled_by=viewer.id, scheduled_at=utcnow())
     db.session.add(row)
-    db.session.flush()
+    try:  # the check above can race another scheduler: the unique row decides
+        with db.session.begin_nested():
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        raise Conflict("the person is on duty that day already", code="duty_exists") from None
     _record(actor, "duty.scheduled", row)
     return row
 

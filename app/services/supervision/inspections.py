@@ -106,21 +106,28 @@ def draw(month: str, actor: Actor, now: datetime | None = None) -> CheckRound:
                      drawn_by=actor.user_id, population={str(d): ids for d, ids in population.items()},
                      sample_size=config["CASE_CHECK_SAMPLE_SIZE"],
                      sample_percent=config["CASE_CHECK_SAMPLE_PERCENT"])
-    db.session.add(row)
-    db.session.flush()
     checkers = random.Random(f"{row.seed}:checkers")
     for department_id, ids in sorted(population.items()):
         k = sample_size(len(ids), row.sample_size, row.sample_percent)
         for case_id in draw_sample(row.seed, department_id, ids, k):
-            db.session.add(CaseCheck(round_id=row.id, case_id=case_id,
-                                     department_id=department_id,
-                                     checker_id=_pick_checker(checkers, department_id)))
-    db.session.flush()
+            row.checks.append(CaseCheck(case_id=case_id, department_id=department_id,
+                                        checker_id=_pick_checker(checkers, department_id)))
+    _insert_once(row, month)
     audit.record(actor, "case_check.round_drawn", round_id=row.id, month=month, seed=row.seed,
                  checks=len(row.checks),
                  population={d: len(ids) for d, ids in row.population.items()})
     db.session.commit()
     return row
+
+
+def _insert_once(row: CheckRound, month: str) -> None:
+    """The month's unique row: a draw racing another (the sweep and a supervisor) loses."""
+    db.session.add(row)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        raise Conflict(f"{month} was drawn already", code="check_round_exists") from None
 
 
 def _pick_checker(chooser: random.Random, department_id: int) -> int | None:

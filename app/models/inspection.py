@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import db, utcnow
+from app.models.identity import Department, User
 
 # The checklist of a case file: each criterion is 符合 (True) or 不符合 (False, with a note).
 CRITERIA = {"materials": "材料齐全", "time_limits": "时限合规", "notices": "文书合法",
@@ -94,3 +95,5 @@ class DutyShift(db.Model):
     scheduled_at: Mapped[datetime] = mapped_column(default=utcnow)
     checked_in_at: Mapped[datetime | None]
     missed_at: Mapped[datetime | None]  # set by the sweep after a day without check-in
+    person: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+    department: Mapped[Department] = relationship(lazy="joined")

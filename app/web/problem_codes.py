@@ -41,6 +41,7 @@ WORDINGS = {
     "not_on_duty": _l("只有被安排值班的负责人本人可以签到。"),
     "duty_checked_in": _l("已经签到，无需重复签到。"),
     "duty_not_today": _l("只能在值班当日签到。"),
+    "duty_not_cancellable": _l("只能在值班日之前取消值班安排。"),
     "not_rectifying_unit": _l("只有办理该办件的单位可以报送整改或提出申诉。"),
     "rectification_state": _l("该整改记录当前不能办理此项操作，请刷新页面。"),
     "rectification_text_required": _l("请填写说明内容。"),

@@ -127,3 +127,20 @@ def test_the_monthly_report_counts_per_unit_and_person(client, week):
     assert names["nrp_chief"] not in leader_page.text
     assert notice.status_code == 200 and "未到岗" in notice.text and names["nrp_chief"] in notice.text
     assert refused.status_code == 403
+
+
+def test_a_duty_is_cancelled_before_its_day_only(client, week):
+    thursday = week[user("chief").id]
+    with time_machine.travel(WEDNESDAY, tick=False):
+        page = client.get("/supervision/duty", headers=headers_for("leader"))
+        assert "取消值班" in page.text and "data-confirm=" in page.text
+        assert post(client, f"/supervision/duty/{thursday.id}/cancel", "chief").status_code == 403
+        assert post(client, f"/supervision/duty/{thursday.id}/cancel", "leader").status_code == 303
+    assert db.session.get(DutyShift, thursday.id) is None
+    assert db.session.scalar(sa.select(AuditEvent.action).where(
+        AuditEvent.action == "duty.cancelled")) == "duty.cancelled"
+    friday = week[user("leader").id]
+    with time_machine.travel(local(2026, 12, 4, 9), tick=False):
+        assert post(client, f"/supervision/duty/{friday.id}/cancel",
+                    "supervisor").status_code == 409  # its day: checked in or missed
+    assert db.session.get(DutyShift, friday.id) is not None

@@ -90,6 +90,9 @@ def test_a_returned_finding_is_open_again_and_late_after_its_due_time(client, ch
              text="补齐的证明未归档")
     db.session.refresh(finding)
     assert finding.state == "open" and finding.review == "补齐的证明未归档"
+    returned_to = set(db.session.scalars(sa.select(Notification.recipient_user_id).where(
+        Notification.kind == "case_check.finding_returned")))
+    assert returned_to == {user("chief").id, user("leader").id}
     assert not checklist.overdue(finding, DECEMBER)
     assert checklist.overdue(finding, calendar.add_working_days(DECEMBER, 11))
     with time_machine.travel(calendar.add_working_days(DECEMBER, 11), tick=False):

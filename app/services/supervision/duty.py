@@ -117,6 +117,23 @@ def check_in(row: DutyShift, viewer: User, actor: Actor) -> None:
     _record(actor, "duty.checked_in", row)
 
 
+def may_cancel(viewer: User, row: DutyShift, today: date | None = None) -> bool:
+    return may_schedule(viewer, row.department_id) and row.day > (today or calendar.today())
+
+
+def cancel(row: DutyShift, viewer: User, actor: Actor) -> None:
+    """A duty taken off the schedule before its day (the audit trail keeps it); on the day
+    or after, it is checked in or missed, and stays in the report."""
+    if not may_schedule(viewer, row.department_id):
+        raise Forbidden("only a supervisor or the unit's approving leader schedules its duty",
+                        code="not_duty_scheduler")
+    if row.day <= calendar.today():
+        raise Conflict("a duty is cancelled before its day only", code="duty_not_cancellable")
+    _record(actor, "duty.cancelled", row, commit=False)
+    db.session.delete(row)
+    db.session.commit()
+
+
 @sweep.step("mark_missed_duty")
 def mark_missed(now: datetime) -> int:
     """Duties of a day gone by without check-in: missed (once each)."""
@@ -128,6 +145,15 @@ def mark_missed(now: datetime) -> int:
         row.missed_at = now
         _record(Actor.system("duty-watch"), "duty.missed", row, commit=False)
     return len(late)
+
+
+def upcoming(viewer: User) -> list[DutyShift]:
+    """The duties from today on that the viewer schedules (their units', or all)."""
+    query = sa.select(DutyShift).where(DutyShift.day >= calendar.today())
+    if not viewer.is_supervisor:
+        led = [m.department_id for m in viewer.memberships if m.role == APPROVING_LEADER]
+        query = query.where(DutyShift.department_id.in_(led))
+    return list(db.session.scalars(query.order_by(DutyShift.day, DutyShift.id)))
 
 
 def my_duties(viewer: User) -> list[DutyShift]:

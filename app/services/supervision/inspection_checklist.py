@@ -82,6 +82,15 @@ def _tell_unit(check: CaseCheck, case: Case, findings: list[CheckFinding]) -> No
                                 case.instance_id)
 
 
+def _tell_returned(finding: CheckFinding) -> None:
+    case = db.session.get(Case, finding.check.case_id)
+    body = (f"办件 {case.case_no or case.id} 的案卷抽查整改（{CRITERIA[finding.criterion]}）"
+            f"被退回：{finding.review}")
+    for user in unit_heads(finding.department_id):
+        notifications.tell_user(user, "case_check.finding_returned", "案卷抽查整改被退回", body,
+                                case.instance_id)
+
+
 def unit_heads(department_id: int) -> list[User]:
     found = {u.id: u for role in UNIT_HEADS for u in routing.holders(role, department_id)}
     return [u for u in found.values() if u.active]
@@ -120,6 +129,7 @@ def review(finding: CheckFinding, viewer: User, accepted: bool, text: str, actor
         finding.state, finding.closed_at = CLOSED, utcnow()
     else:  # counted late again from its due time: the returned 整改 is not done
         finding.state, finding.answered_at = OPEN, None
+        _tell_returned(finding)
     _record(actor, "case_check.finding_reviewed", finding, accepted=accepted)
 
 

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.models.inspection import DUTY_PARTS
 from app.security import current_actor
-from app.services import calendar, supervision
+from app.services import supervision
 from app.services.supervision import duty, inspections
 from app.services.supervision.inspection_checklist import unit_heads
 from app.web.blueprint import bp
@@ -29,8 +29,9 @@ def _page(failed: FailedForm | None = None) -> str:
     return render_template(
         "supervision/duty.html", failed=failed, month=month, rows=rows,
         units=units, heads={u.id: unit_heads(u.id) for u in units},
-        mine=duty.my_duties(viewer), today=calendar.today(), parts=DUTY_PARTS,
-        may_check_in=lambda shift: duty.may_check_in(viewer, shift))
+        mine=duty.my_duties(viewer), upcoming=duty.upcoming(viewer), parts=DUTY_PARTS,
+        may_check_in=lambda shift: duty.may_check_in(viewer, shift),
+        may_cancel=lambda shift: duty.may_cancel(viewer, shift))
 
 
 @bp.get("/supervision/duty")
@@ -49,6 +50,13 @@ def duty_schedule_form():
 def duty_check_in_form(duty_id: int):
     actor = current_actor()
     return submit("rows", lambda: duty.check_in(duty.get(duty_id), actor.user, actor),
+                  _page, "web.duty_page")
+
+
+@bp.post("/supervision/duty/<int:duty_id>/cancel")
+def duty_cancel_form(duty_id: int):
+    actor = current_actor()
+    return submit("rows", lambda: duty.cancel(duty.get(duty_id), actor.user, actor),
                   _page, "web.duty_page")
 
 

@@ -154,3 +154,24 @@ def test_a_case_run_to_its_conclusion_is_in_its_months_population(client, sessio
         row = _draw()
     assert row.population == {str(unit("MSA").id): [case.id]}
     assert [(c.case_id, c.department_id) for c in row.checks] == [(case.id, unit("MSA").id)]
+
+
+@pytest.mark.parametrize("path", ["/supervision/checks/{x}", "/supervision/checks?month={x}",
+                                  "/supervision/duty?month={x}",
+                                  "/supervision/duty/notice?month={x}"])
+@pytest.mark.parametrize("value", ["99999999999999999999", "4294967296", "-1", "%00", "abc",
+                                   "x" * 3000])
+def test_a_strange_value_in_a_url_is_a_4xx(client, session, path, value):
+    response = client.get(path.format(x=value), headers=headers_for("supervisor"))
+    assert response.status_code < 500, response.text[:300]
+
+
+@pytest.mark.parametrize("path", ["/supervision/checks/{x}/checklist",
+                                  "/supervision/checks/{x}/checker",
+                                  "/supervision/findings/{x}/answer",
+                                  "/supervision/duty/{x}/check-in",
+                                  "/supervision/duty/{x}/cancel"])
+def test_a_post_to_a_missing_id_is_a_4xx(client, session, path):
+    assert post(client, path.format(x="999999"), "supervisor").status_code == 404
+    beyond = post(client, path.format(x="99999999999999999999"), "supervisor")
+    assert beyond.status_code == 400  # id_out_of_range (app.http_inputs)

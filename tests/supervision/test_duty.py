@@ -26,7 +26,8 @@ def week(session, client):
     Wednesday)."""
     with time_machine.travel(WEDNESDAY, tick=False):
         assert _schedule(client, "leader", "chief", "2026-12-03").status_code == 303
-        assert _schedule(client, "supervisor", "leader", "2026-12-04", "full_day").status_code == 303
+        assert _schedule(client, "supervisor", "leader", "2026-12-04",
+                         "full_day").status_code == 303
         assert _schedule(client, "supervisor", "nrp_chief", "2026-12-03", "afternoon",
                          code="NRP").status_code == 303
     return {s.user_id: s for s in db.session.scalars(sa.select(DutyShift))}

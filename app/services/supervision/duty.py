@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NoReturn
 
 import sqlalchemy as sa
 
@@ -89,7 +90,7 @@ def _int(value, name: str) -> int:
         _refuse(name, f"{name} is required", "duty_field_required")
 
 
-def _refuse(name: str, detail: str, code: str):
+def _refuse(name: str, detail: str, code: str) -> NoReturn:
     raise InvalidInput(detail, code=code, errors=[{"field": name, "message": "invalid"}])
 
 

@@ -103,7 +103,8 @@ def draw(month: str, actor: Actor, now: datetime | None = None) -> CheckRound:
     config = current_app.config
     population = concluded_by_unit(month)
     row = CheckRound(month=month, seed=secrets.token_hex(16), drawn_at=now,
-                     drawn_by=actor.user_id, population={str(d): ids for d, ids in population.items()},
+                     drawn_by=actor.user_id,
+                     population={str(d): ids for d, ids in population.items()},
                      sample_size=config["CASE_CHECK_SAMPLE_SIZE"],
                      sample_percent=config["CASE_CHECK_SAMPLE_PERCENT"])
     checkers = random.Random(f"{row.seed}:checkers")

@@ -157,6 +157,13 @@ def build_config(instance_path: str) -> dict:
         "RATING_REMINDER_SWEEP_SECONDS": _env_int("RATING_REMINDER_SWEEP_SECONDS", 3600),
         # 效能监察: how often the worker freezes past months, deals cards, draws samples
         "SUPERVISION_SWEEP_SECONDS": _env_int("SUPERVISION_SWEEP_SECONDS", 900),
+        # 案卷抽查: each month's sample of a unit's concluded cases is the larger of
+        # CASE_CHECK_SAMPLE_SIZE and CASE_CHECK_SAMPLE_PERCENT % (rounded up) of them, at most all
+        "CASE_CHECK_SAMPLE_SIZE": _env_int("CASE_CHECK_SAMPLE_SIZE", 3),
+        "CASE_CHECK_SAMPLE_PERCENT": _env_int("CASE_CHECK_SAMPLE_PERCENT", 0),
+        # working days a unit has to rectify a check's finding (不符合)
+        "CASE_CHECK_RECTIFICATION_WORKING_DAYS": _env_int(
+            "CASE_CHECK_RECTIFICATION_WORKING_DAYS", 10),
         "PROCESSES_DIR": _env("PROCESSES_DIR", str(ROOT / "processes")),
         "FORMS_DIR": _env("FORMS_DIR", str(ROOT / "forms")),
         "MAX_CONTENT_LENGTH": _env_int("MAX_UPLOAD_BYTES", 16 * 1024 * 1024),

@@ -12,6 +12,7 @@ from app.models.denial import DenialReport
 from app.models.document import DepartmentSeal, DocumentCounter, IssuedDocument
 from app.models.evaluation import Evaluation, Rectification
 from app.models.identity import Department, Membership, User
+from app.models.inspection import CaseCheck, CheckFinding, CheckRound, DutyShift
 from app.models.joint import JointMeeting, JointOpinion
 from app.models.login_failure import LoginFailure
 from app.models.linkage import CaseLink, LinkLevel, LinkMessage, LinkNonce
@@ -27,4 +28,5 @@ __all__ = [
     "Notification", "Post", "ProcessDefinition", "ProcessInstance", "SampleForm", "User", "Window",
     "db", "utcnow", "CommitteeReview", "CommitteeVote", "DenialReport", "WorkingDeadline",
     "Evaluation", "Rectification", "DepartmentSeal", "DocumentCounter", "IssuedDocument",
+    "CaseCheck", "CheckFinding", "CheckRound", "DutyShift",
 ]

@@ -18,8 +18,10 @@ def units_of(viewer: User) -> set[int] | None:
         return None
     found = routing.unit_departments(viewer)
     if not found:
-        raise Forbidden("效能监察 figures are for the center's supervisors and the units' staff",
-                        code="supervision_not_allowed")
+        # English only: a detail with Chinese in it would be shown on pages as it is
+        # (problem_text), instead of the code's wording
+        raise Forbidden("supervision figures are for the center's supervisors and the units' "
+                        "staff", code="supervision_not_allowed")
     return found
 
 
@@ -32,5 +34,4 @@ def require_supervisor(viewer: User) -> None:
     """The center's own acts (recording a violation, drawing a sample, deciding a
     consequence) are for its supervisors and administrators only."""
     if not viewer.is_supervisor:
-        raise Forbidden("only the center's supervisors (效能监察员) may do this",
-                        code="not_supervisor")
+        raise Forbidden("only the center's supervisors may do this", code="not_supervisor")

@@ -5,7 +5,10 @@ from __future__ import annotations
 import importlib
 
 # One module a part; each registers what it needs when imported.
-PARTS: tuple[str, ...] = ()
+PARTS: tuple[str, ...] = (
+    "app.services.supervision.inspections",  # 案卷抽查: draw_case_checks
+    "app.services.supervision.duty",  # 负责人值班: mark_missed_duty
+)
 
 
 def register() -> None:

@@ -69,6 +69,12 @@ class Case(db.Model):
         return STATUS_NAMES.get(self.status_code, str(self.status_code))
 
     @property
+    def visits(self) -> int:
+        """The applicant's visits so far (两次办结 allows two): the application, then one for
+        each 补正 round."""
+        return 1 + len(self.supplements or [])
+
+    @property
     def flags(self) -> list[str]:
         """The CASE_FLAGS raised on the case, in their order."""
         return [name for name in CASE_FLAGS if getattr(self, name)]

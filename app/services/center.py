@@ -10,7 +10,7 @@ from app.services.authorization import guard as authorization_guard
 from app.services.calendar import changes as calendar_changes
 from app.services.cases import clock as case_clock
 from app.services.cases import decision_context
-from app.services.cases import intake_rules, law_limits, opening
+from app.services.cases import intake_rules, law_limits, opening, two_visits
 from app.services.linkage import outbox as link_outbox
 from app.services.organization import routing
 from app.services.supervision import parts as supervision
@@ -23,6 +23,7 @@ def register() -> None:
     routing.register()  # lanes: approvers, chiefs under 授权书, AB posts, the committee
     opening.register()  # a start naming an item opens its case (办件)
     intake_rules.register()  # who may take in which item at a window
+    two_visits.register()  # 两次办结: a later 补正 asks only for what the first notice listed
     case_clock.register()  # an extension's approver has a part in the case
     law_limits.register()  # the case's decision limit moves with the instance's deadlines
     authorization_guard.register()  # a chief decides only while the letter is in force

@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 WORDINGS = {
     "not_admin": _l("只有中心管理员可以办理此项操作。"),
+    "supplement_beyond_first_notice": _l(
+        "两次办结：再次告知只能要求首次一次性告知书所列的材料；确需其他材料的，请写明理由。"),
     "seal_not_image": _l("印章图片须为 PNG 或 JPEG 格式。"),
     "seal_too_large": _l("印章图片不能超过 512 KB。"),
     "not_supervisor": _l("只有中心效能监察员可以办理此项操作。"),

@@ -16,7 +16,7 @@ def register() -> None:
     tasks.guard_completion(still_authorized)
 
 
-def still_authorized(task: HumanTask, actor: Actor) -> None:
+def still_authorized(task: HumanTask, actor: Actor, _data: dict) -> None:
     """A lapsed authorization refuses the decision and sends the task where it now belongs;
     the move is kept (committed) although the completion is refused. When the letter that
     follows (续期) gives the same person the same power, the task moves to it and the

@@ -88,11 +88,25 @@ def needs_supplement(case: Case, actor: Actor, missing: list) -> None:  # 一次
 
 
 def open_supplement_round(case: Case, missing: list) -> list[str]:
-    """Record a 补正 round on the case; the names of the missing materials, in order."""
-    case.supplements = [*case.supplements, {"started_at": utcnow().isoformat(),
-                                            "ended_at": None, "missing": list(missing)}]
+    """Record a 补正 round on the case; the names of the missing materials, in order. A round
+    after the first notes what it asks for beyond the first (两次办结) and why."""
+    beyond = beyond_first_notice(case, missing)
+    reason = case.supplements[-1].get("recheck_reason", "") if case.supplements else ""
+    case.supplements = [*case.supplements, {
+        "started_at": utcnow().isoformat(), "ended_at": None, "missing": list(missing),
+        **({"new_materials": beyond, "reason": reason} if beyond else {})}]
+    return material_names(case, missing)
+
+
+def beyond_first_notice(case: Case, missing: list) -> list[str]:
+    """What a 补正 round would ask for that the first 一次性告知书 did not (两次办结)."""
+    first = set(case.supplements[0]["missing"]) if case.supplements else set(missing)
+    return [code for code in missing if code not in first]
+
+
+def material_names(case: Case, codes: list) -> list[str]:
     names = {m["code"]: m["name"] for m in case.item.materials}
-    return [names.get(code, code) for code in missing]
+    return [names.get(code, code) for code in codes]
 
 
 def supplemented(case: Case, actor: Actor, deadline_at: str | None = None) -> None:

@@ -17,7 +17,8 @@ from app.services.workflow.errors import Conflict, EngineFailure, Forbidden, Inv
 
 MAX_ATTEMPTS = 3  # a lost optimistic-lock race is retried, the whole step from scratch
 
-CompletionGuard = Callable[[HumanTask, Actor], None]
+# Sees the task, who completes it and the form data as validated against the task's schema.
+CompletionGuard = Callable[[HumanTask, Actor, dict], None]
 _completion_guards: list[CompletionGuard] = []
 _personal_lanes: dict[str, str] = {}  # lane -> why its tasks are never released or handed on
 
@@ -151,7 +152,7 @@ def _complete_once(task_id: str, variables: object, actor: Actor) -> HumanTask:
     _lock_open(task)  # refreshes the instance row too (populate_existing)
     _check_may_complete(task, actor.user)  # the assignee may have changed meanwhile
     for check in _completion_guards:
-        check(task, actor)
+        check(task, actor, data)
     execution.require_running(instance)
 
     def submit(workflow):

@@ -10,7 +10,7 @@ from flask import current_app, make_response, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.models import Item, db
+from app.models import Item, User, db
 from app.models.case import CASE_FLAGS, STATUS_NAMES
 from app.security import current_actor
 from app.services import calendar, cases, catalog
@@ -130,6 +130,8 @@ def case_view(instance_id: int, failed: FailedForm | None = None):
                            open_tasks=instances.open_tasks(instance_id),
                            notice_kinds=notices.applicable(case), notice_titles=notices.titles(case),
                            material_names={m["code"]: m["name"] for m in case.item.materials},
+                           first_receiver=db.session.get(User, case.first_receiver_id)
+                           if case.first_receiver_id else None,
                            local=calendar.to_local, **case_record.context(instance_id),
                            **case_record.history_context(case))
 

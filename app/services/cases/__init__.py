@@ -14,6 +14,7 @@ from app.models.identity import APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTA
 from app.services import calendar, catalog
 from app.services.evaluation import rating
 from app.services.organization import routing
+from app.services.supervision import case_hooks as supervision
 from app.services.workflow import audit, notifications, time_text
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import InvalidInput
@@ -79,6 +80,7 @@ def refused(case: Case, actor: Actor, reasons: str, redirect_to: str = "") -> No
 
 def needs_supplement(case: Case, actor: Actor, missing: list) -> None:  # 一次性告知
     names = open_supplement_round(case, missing)
+    supervision.supplement_round(case, actor)  # a second round asking for new materials
     listed = "；".join(f"{i}. {name}" for i, name in enumerate(names, 1))
     set_status(case, 6, actor, listed)
     tell(case, "missing_materials", "一次性告知书",
@@ -161,6 +163,7 @@ def concluded(case: Case, actor: Actor, decision: str, reasons: str = "",
 
 def warned(case: Case, actor: Actor) -> None:  # 预警
     audit.record(actor, "case.warning", instance_id=case.instance_id)
+    supervision.warned(case, actor)  # 黄牌
     tell_staff(case, "warning", "预警：办件即将到期",
                 f"办件 {case.case_no}「{case.item.name}」将于{local_text(case.deadline_at)}到期，请抓紧办理。")
 
@@ -169,6 +172,7 @@ def overdue(case: Case, actor: Actor, deemed: bool) -> None:  # 逾期 / 超时�
     case.overdue, case.responsible_unit = True, case.item.department.name
     audit.record(actor, "case.overdue", instance_id=case.instance_id, deemed=deemed,
                  responsible_unit=case.responsible_unit)
+    supervision.overdue(case, actor)  # 红牌
     if deemed:
         case.decision = "deemed_approved"
         tell_staff(case, "deemed_approved", "超时默认通知书",

@@ -5,7 +5,9 @@ from __future__ import annotations
 import importlib
 
 # One module a part; each registers what it needs when imported.
-PARTS: tuple[str, ...] = ()
+PARTS: tuple[str, ...] = (
+    "app.services.supervision.violation_sources",  # 违规登记 found in the records
+)
 
 
 def register() -> None:

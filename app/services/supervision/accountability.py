@@ -200,5 +200,12 @@ def _latest_unit_consequences(year: int) -> dict[int, Consequence]:
     return {row.department_id: row for row in rows}
 
 
-def current_year() -> int:
-    return calendar.today().year
+def checked_year(text: str | None) -> int:
+    """A year chooser's value; the current local year when none is given."""
+    text = (text or "").strip()
+    if not text:
+        return calendar.today().year
+    if not (text.isdigit() and 2000 <= int(text) <= 2100):
+        raise InvalidInput("year is YYYY", code="invalid_filter",
+                           errors=[{"field": "year", "message": "a year, e.g. 2026"}])
+    return int(text)

@@ -4,6 +4,7 @@ in the local month it was dealt. The unit's head (its 分管领导 and 首席代
 and the center watches the board live (/supervision/cards)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +15,7 @@ from app.models.accountability import COLOR_LABELS, COLORS, RED, YELLOW, Card
 from app.models.identity import APPROVING_LEADER, CHIEF_REPRESENTATIVE
 from app.models.task import OPEN
 from app.services import calendar
-from app.services.evaluation.figures import month_bounds
+from app.services.evaluation.figures import current_month, month_bounds
 from app.services.organization import routing
 from app.services.workflow import audit, notifications, time_text
 from app.services.workflow.actor import Actor
@@ -119,6 +120,17 @@ def _open_carded(units: set[int] | None) -> list[CardedCase]:
     found = [CardedCase(case, card.color, card.dealt_at, people.get(card.handler_id))
              for card, case in worst.values()]
     return sorted(found, key=lambda c: (c.color != RED, c.case.deadline_at or c.dealt_at))
+
+
+def checked_month(text: str | None) -> str:
+    """A month chooser's value ("2026-03"); the current local month when none is given."""
+    text = (text or "").strip()
+    if not text:
+        return current_month()
+    if not re.fullmatch(r"(19|20|21)\d\d-(0[1-9]|1[0-2])", text):
+        raise InvalidInput("month is YYYY-MM", code="invalid_filter",
+                           errors=[{"field": "month", "message": "a month, e.g. 2026-03"}])
+    return text
 
 
 def of_case(case_id: int) -> list[Card]:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from app.models import Case, Department, User, db, utcnow
 from app.models.accountability import (DISMISSED, KIND_LABELS, KINDS, RECORDED, REGISTERED,
                                        STATE_LABELS, UPHELD, Violation)
-from app.models.identity import CENTER_ADMIN, SUPERVISOR
+from app.models.identity import CENTER_ADMIN, DEPARTMENT_ROLES, SUPERVISOR
 from app.services import calendar
 from app.services.organization import routing
 from app.services.supervision import accountability, require_supervisor, units_of
@@ -157,6 +157,20 @@ def review(violation_id: int, outcome: str, reason: str, actor: Actor) -> Violat
     return row
 
 
+def filters(args: Mapping) -> dict:
+    """The register's filters from a query string (unit, kind, state; all optional)."""
+    chosen = {"department_id": _int(args.get("department_id")),
+              "kind": str(args.get("kind") or ""), "state": str(args.get("state") or "")}
+    problems = [{"field": name, "message": "not one of the listed choices"}
+                for name, allowed in (("kind", KINDS), ("state", STATE_LABELS))
+                if chosen[name] and chosen[name] not in allowed]
+    if str(args.get("department_id") or "").strip() and chosen["department_id"] is None:
+        problems.append({"field": "department_id", "message": "not one of the listed choices"})
+    if problems:
+        raise InvalidInput("unknown filter", code="invalid_filter", errors=problems)
+    return chosen
+
+
 def register(viewer: User, *, year: int, department_id: int | None = None,
              kind: str | None = None, state: str | None = None) -> list[Violation]:
     """The register as `viewer` may read it (a unit its own), newest first."""
@@ -181,3 +195,12 @@ def monthly_counts(start: datetime, end: datetime) -> dict[int, int]:
         .where(Violation.occurred_at >= start, Violation.occurred_at < end,
                Violation.state != DISMISSED)
         .group_by(Violation.department_id)).all())
+
+
+def unit_staff(departments: list[Department]) -> list[tuple[User, Department]]:
+    """Who a supervisor may name in a violation: each unit's windows, chiefs and leaders."""
+    found = []
+    for department in departments:
+        people = {u.id: u for role in DEPARTMENT_ROLES for u in routing.holders(role, department.id)}
+        found += [(u, department) for u in sorted(people.values(), key=lambda u: u.username)]
+    return found

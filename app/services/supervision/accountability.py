@@ -133,6 +133,7 @@ def decide(consequence_id: int, decision: str, reason: str, actor: Actor) -> Con
     if row.state != PROPOSED:
         raise Conflict("this document was decided already", code="consequence_decided")
     _decide(row, ISSUED if decision == "issue" else WITHDRAWN, reason, actor)
+    db.session.commit()
     return row
 
 

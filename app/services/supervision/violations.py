@@ -50,7 +50,9 @@ def record(data: Mapping, actor: Actor) -> Violation:
     row = Violation(kind=kind, department_id=department.id, staff_id=staff.id if staff else None,
                     occurred_at=occurred_at, year=day.year, description=description,
                     source=RECORDED, recorded_by=actor.user_id, state=REGISTERED)
-    return _register(row, actor)
+    _register(row, actor)
+    db.session.commit()
+    return row
 
 
 def _register(row: Violation, actor: Actor) -> Violation:
@@ -154,6 +156,7 @@ def review(violation_id: int, outcome: str, reason: str, actor: Actor) -> Violat
     row.reviewed_by, row.reviewed_at = actor.user_id, utcnow()
     audit.record(actor, "violation.reviewed", violation_id=row.id, state=row.state, reason=reason)
     accountability.reconcile(row.year, row.department_id, row.staff_id, actor)
+    db.session.commit()
     return row
 
 

@@ -88,10 +88,18 @@ def uncovered_absences(day: date) -> int:
             made += bool(violations.record_automatic(
                 ABSENCE_UNCOVERED, department_id,
                 occurred_at=datetime.combine(day, time(9), tzinfo=calendar.local_zone()),
-                source_ref=f"absence:{absence.id}:{department_id}",
+                source_ref=f"absence:{_first_of_gap(absence, department_id, day)}:{department_id}",
                 description=f"{absence.starts_on.isoformat()} 至 {absence.ends_on.isoformat()} "
                             "窗口岗位人员缺岗，无人顶岗"))
     return made
+
+
+def _first_of_gap(absence: Absence, department_id: int, day: date) -> int:
+    """The gap's key: the first of the absences that leave the place empty, so that a post
+    whose two holders are both away is one violation, not one for each of them."""
+    stand_ins = (absence.deputy_id, absences.post_partner(absence.user_id, department_id))
+    away = [absences.covering(person, day) for person in stand_ins if person is not None]
+    return min([absence.id, *(other.id for other in away if other is not None)])
 
 
 def _posts_to_cover(user_id: int) -> set[int]:

@@ -18,7 +18,8 @@ def units_of(viewer: User) -> set[int] | None:
         return None
     found = routing.unit_departments(viewer)
     if not found:
-        raise Forbidden("效能监察 figures are for the center's supervisors and the units' staff",
+        # No Chinese in the detail: a page then words the code (problem_codes), not this.
+        raise Forbidden("supervision figures are for the center's supervisors and the units' staff",
                         code="supervision_not_allowed")
     return found
 
@@ -32,5 +33,5 @@ def require_supervisor(viewer: User) -> None:
     """The center's own acts (recording a violation, drawing a sample, deciding a
     consequence) are for its supervisors and administrators only."""
     if not viewer.is_supervisor:
-        raise Forbidden("only the center's supervisors (效能监察员) may do this",
+        raise Forbidden("only the center's supervisors may do this",
                         code="not_supervisor")

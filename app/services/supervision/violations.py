@@ -22,6 +22,7 @@ from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, InvalidInput
 
 DESCRIPTION_MAX = 2000
+MAX_ID = 2**31 - 1  # ids are PostgreSQL integers (app.http_inputs)
 REVIEW_OUTCOMES = {"upheld": UPHELD, "dismissed": DISMISSED}  # the review form's values
 
 
@@ -128,8 +129,9 @@ def _day(value, problems: list[dict]) -> date | None:
 
 
 def _int(value) -> int | None:
+    """An id typed in a form or a query string; one the database cannot hold is no id."""
     text = str(value or "").strip()
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isdigit() and len(text) < 12 and int(text) <= MAX_ID else None
 
 
 def get(violation_id: int) -> Violation:

@@ -5,11 +5,12 @@ holder away and no stand-in present). Each is recorded once (violations.record_a
 keys it by its source), so the step may run any number of times."""
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from app.models import Absence, AuditEvent, Case, DenialReport, Post, Rectification, User, db
+from app.models import (Absence, AuditEvent, Case, DenialReport, Post, Rectification, User,
+                        Violation, db)
 from app.models.authorization import ACCEPTANCE
 from app.models.accountability import ABSENCE_UNCOVERED, DENIAL_REPORT, LATE_RECTIFICATION
 from app.models.evaluation import OPEN
@@ -19,20 +20,29 @@ from app.services.organization import absences, routing
 from app.services.supervision import sweep, violations
 
 NOT_ACCEPTED_STATUS = 5  # 不予受理
+# How far back the sweep looks for refusals: it runs every few minutes, so a month is ample
+# and the refusals that were in order are not read again and again for ever.
+REFUSAL_LOOKBACK = timedelta(days=31)
 
 
 @sweep.step("violations_from_records")
 def from_records(now: datetime) -> int:
-    return refusals_without_report() + late_rectifications(now) + \
+    return refusals_without_report(now) + late_rectifications(now) + \
         uncovered_absences(calendar.to_local(now).date())
 
 
-def refusals_without_report() -> int:
+def _recorded(kind: str, *where):
+    return sa.exists().where(Violation.kind == kind, *where)
+
+
+def refusals_without_report(now: datetime) -> int:
     """不予受理 by a window whose letter (授权书) gave it no 受理决定权 on the day, with no
     否定报备登记表 on the case: the refusal should have gone to the unit leader first."""
     refused = db.session.scalars(
-        sa.select(Case).where(Case.decision == "not_accepted", Case.concluded_at.is_not(None),
-                              ~sa.exists().where(DenialReport.instance_id == Case.instance_id)))
+        sa.select(Case).where(Case.decision == "not_accepted",
+                              Case.concluded_at >= now - REFUSAL_LOOKBACK,
+                              ~sa.exists().where(DenialReport.instance_id == Case.instance_id),
+                              ~_recorded(DENIAL_REPORT, Violation.case_id == Case.id)))
     made = 0
     for case in refused:
         day = calendar.to_local(case.concluded_at).date()
@@ -64,7 +74,9 @@ def late_rectifications(now: datetime) -> int:
     """整改 still open past its due time: the unit's lateness (an appeal pending is not)."""
     late = db.session.scalars(sa.select(Rectification).where(
         Rectification.state == OPEN, Rectification.due_at < now,
-        Rectification.department_id.is_not(None)))
+        Rectification.department_id.is_not(None),
+        ~_recorded(LATE_RECTIFICATION, Violation.source_ref == sa.literal("rectification:")
+                   + sa.cast(Rectification.id, sa.String) + sa.literal(":late"))))
     made = 0
     for row in late:
         case = db.session.get(Case, row.evaluation.case_id) if row.evaluation.case_id else None

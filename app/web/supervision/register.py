@@ -4,6 +4,7 @@ recording, the reviews and the decisions are the center's supervisors' (the serv
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.models import Department, User, db
@@ -21,6 +22,12 @@ nav_entry("web.supervision_accountability_page", _l("效能问责"), units_too=T
 
 LABELS = {"kinds": KIND_LABELS, "sources": SOURCE_LABELS, "states": STATE_LABELS,
           "consequences": CONSEQUENCE_LABELS, "decisions": DECISION_LABELS}
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    """The label tables in the page's language, worded once a request rather than once a
+    row (a year's register may hold hundreds)."""
+    return {name: {key: _(label) for key, label in table.items()} for name, table in LABELS.items()}
 
 
 def _visible_units() -> list[Department]:
@@ -45,7 +52,7 @@ def _violations_page(failed: FailedForm | None = None) -> str:
         "supervision/violations.html", failed=failed, rows=rows, year=year, chosen=chosen,
         units=units, unit_names={d.id: d.name for d in db.session.scalars(db.select(Department))},
         people=_people(rows), is_supervisor=viewer.is_supervisor, today=calendar.today(),
-        staff=violations.unit_staff(units) if viewer.is_supervisor else [], **LABELS)
+        staff=violations.unit_staff(units) if viewer.is_supervisor else [], **_labels())
 
 
 @bp.get("/supervision/violations")
@@ -76,7 +83,7 @@ def _accountability_page(failed: FailedForm | None = None) -> str:
         "supervision/accountability.html", failed=failed, rows=rows, year=year,
         standings=accountability.standings(viewer, year), people=_people(rows),
         unit_names={d.id: d.name for d in db.session.scalars(db.select(Department))},
-        is_supervisor=viewer.is_supervisor, **LABELS)
+        is_supervisor=viewer.is_supervisor, **_labels())
 
 
 @bp.get("/supervision/accountability")
@@ -98,4 +105,4 @@ def supervision_consequence_page(consequence_id: int):
     row = accountability.readable(current_actor().user, consequence_id)
     return render_template("supervision/consequence.html", row=row,
                            unit=db.session.get(Department, row.department_id),
-                           people=_people([row]), **LABELS)
+                           people=_people([row]), **_labels())

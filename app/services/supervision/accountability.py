@@ -19,7 +19,7 @@ from app.models.accountability import (CONSEQUENCE_LABELS, DISMISSED, ISSUED, KI
                                        PROPOSED, STAFF_CRITICISM, STAFF_RETURN, UNIT_CRITICISM,
                                        UNIT_VETO, WITHDRAWN, Consequence, Violation)
 from app.services import calendar
-from app.services.supervision import require_supervisor, units_of
+from app.services.supervision import require_supervisor, unit_list, units_of
 from app.services.workflow import audit, time_text
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, InvalidInput, NotFound
@@ -181,16 +181,12 @@ class Standing:
 
 
 def standings(viewer: User, year: int) -> list[Standing]:
-    units = units_of(viewer)
-    query = sa.select(Department).where(Department.active.is_(True)).order_by(Department.code)
-    if units is not None:
-        query = query.where(Department.id.in_(units))
     counts = dict(db.session.execute(
         sa.select(Violation.department_id, sa.func.count())
         .where(Violation.year == year, Violation.staff_id.is_(None), Violation.state != DISMISSED)
         .group_by(Violation.department_id)).all())
     latest = _latest_unit_consequences(year)
-    return [Standing(d, counts.get(d.id, 0), latest.get(d.id)) for d in db.session.scalars(query)]
+    return [Standing(d, counts.get(d.id, 0), latest.get(d.id)) for d in unit_list.visible(viewer)]
 
 
 def _latest_unit_consequences(year: int) -> dict[int, Consequence]:

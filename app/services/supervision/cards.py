@@ -17,6 +17,7 @@ from app.models.task import OPEN
 from app.services import calendar
 from app.services.evaluation.figures import current_month, month_bounds
 from app.services.organization import routing
+from app.services.supervision import unit_list
 from app.services.workflow import audit, notifications, time_text
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import InvalidInput
@@ -98,11 +99,7 @@ def board(month: str, units: set[int] | None) -> Board:
     """The month's counts per unit (every visible unit, carded or not) and the cases still
     open that hold a card, red first, then by deadline."""
     counts = monthly_counts(*month_bounds(month))
-    query = sa.select(Department).where(Department.active.is_(True)).order_by(Department.code)
-    if units is not None:
-        query = query.where(Department.id.in_(units))
-    departments = list(db.session.scalars(query))
-    rows = [(d, counts.get(d.id, dict.fromkeys(COLORS, 0))) for d in departments]
+    rows = [(d, counts.get(d.id, dict.fromkeys(COLORS, 0))) for d in unit_list.of_units(units)]
     return Board(month, rows, _open_carded(units))
 
 

@@ -11,8 +11,8 @@ from app.models import Department, User, db
 from app.models.accountability import (CONSEQUENCE_LABELS, DECISION_LABELS, KIND_LABELS,
                                        SOURCE_LABELS, STATE_LABELS)
 from app.security import current_actor
-from app.services import calendar, supervision
-from app.services.supervision import accountability, violations
+from app.services import calendar
+from app.services.supervision import accountability, unit_list, violations
 from app.web.blueprint import bp
 from app.web.form_support import FailedForm, posted, submit
 from app.web.supervision import nav_entry
@@ -30,12 +30,6 @@ def _labels() -> dict[str, dict[str, str]]:
     return {name: {key: _(label) for key, label in table.items()} for name, table in LABELS.items()}
 
 
-def _visible_units() -> list[Department]:
-    units = supervision.units_of(current_actor().user)
-    query = db.select(Department).where(Department.active.is_(True)).order_by(Department.code)
-    return list(db.session.scalars(query if units is None else query.where(Department.id.in_(units))))
-
-
 def _people(rows) -> dict[int, User]:
     wanted = {getattr(r, name) for r in rows for name in ("staff_id", "recorded_by", "decided_by")
               if getattr(r, name, None)}
@@ -47,7 +41,7 @@ def _violations_page(failed: FailedForm | None = None) -> str:
     year = accountability.checked_year(request.args.get("year"))
     chosen = violations.filters(request.args)
     rows = violations.register(viewer, year=year, **chosen)
-    units = _visible_units()
+    units = unit_list.visible(viewer)
     return render_template(
         "supervision/violations.html", failed=failed, rows=rows, year=year, chosen=chosen,
         units=units, unit_names={d.id: d.name for d in db.session.scalars(db.select(Department))},

@@ -99,15 +99,14 @@ def board(month: str, units: set[int] | None) -> Board:
     """The month's counts per unit (every visible unit, carded or not) and the cases still
     open that hold a card, red first, then by deadline."""
     counts = monthly_counts(*month_bounds(month))
-    rows = [(d, counts.get(d.id, dict.fromkeys(COLORS, 0))) for d in unit_list.of_units(units)]
-    return Board(month, rows, _open_carded(units))
+    departments = unit_list.of_units(units)
+    rows = [(d, counts.get(d.id, dict.fromkeys(COLORS, 0))) for d in departments]
+    return Board(month, rows, _open_carded({d.id for d in departments}))
 
 
-def _open_carded(units: set[int] | None) -> list[CardedCase]:
+def _open_carded(units: set[int]) -> list[CardedCase]:
     query = (sa.select(Card, Case).join(Case, Case.id == Card.case_id)
-             .where(Case.concluded_at.is_(None)))
-    if units is not None:
-        query = query.where(Card.department_id.in_(units))
+             .where(Case.concluded_at.is_(None), Card.department_id.in_(units)))
     worst: dict[int, tuple[Card, Case]] = {}
     for card, case in db.session.execute(query):
         if case.id not in worst or card.color == RED:

@@ -11,7 +11,7 @@ from app.models import Department, User, db
 from app.models.accountability import (CONSEQUENCE_LABELS, DECISION_LABELS, KIND_LABELS,
                                        SOURCE_LABELS, STATE_LABELS)
 from app.security import current_actor
-from app.services import calendar
+from app.services import calendar, organization
 from app.services.supervision import accountability, unit_list, violations
 from app.web.blueprint import bp
 from app.web.form_support import FailedForm, posted, submit
@@ -98,5 +98,6 @@ def supervision_consequence_page(consequence_id: int):
     """The document, printable (the browser's print leaves the header out)."""
     row = accountability.readable(current_actor().user, consequence_id)
     return render_template("supervision/consequence.html", row=row,
+                           center=organization.home_center(),
                            unit=db.session.get(Department, row.department_id),
                            people=_people([row]), **_labels())

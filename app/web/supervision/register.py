@@ -7,7 +7,7 @@ from flask import render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.models import Department, User, db
+from app.models import Case, Department, User, db
 from app.models.accountability import (CONSEQUENCE_LABELS, DECISION_LABELS, KIND_LABELS,
                                        SOURCE_LABELS, STATE_LABELS)
 from app.security import current_actor
@@ -46,6 +46,8 @@ def _violations_page(failed: FailedForm | None = None) -> str:
         "supervision/violations.html", failed=failed, rows=rows, year=year, chosen=chosen,
         units=units, unit_names={d.id: d.name for d in db.session.scalars(db.select(Department))},
         people=_people(rows), is_supervisor=viewer.is_supervisor, today=calendar.today(),
+        cases={c.id: c for c in db.session.scalars(db.select(Case).where(
+            Case.id.in_({r.case_id for r in rows if r.case_id})))},
         staff=violations.unit_staff(units) if viewer.is_supervisor else [], **_labels())
 
 

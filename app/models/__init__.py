@@ -1,4 +1,5 @@
 """All models, imported here so metadata (and Alembic) sees every table."""
+from app.models.accountability import Card, Consequence, Violation
 from app.models.attachment import Attachment
 from app.models.audit import AuditEvent
 from app.models.base import db, utcnow
@@ -29,4 +30,5 @@ __all__ = [
     "db", "utcnow", "CommitteeReview", "CommitteeVote", "DenialReport", "WorkingDeadline",
     "Evaluation", "Rectification", "DepartmentSeal", "DocumentCounter", "IssuedDocument",
     "CaseCheck", "CheckFinding", "CheckRound", "DutyShift",
+    "Evaluation", "Rectification", "Card", "Consequence", "Violation",
 ]

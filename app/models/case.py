@@ -68,6 +68,11 @@ class Case(db.Model):
     def status_name(self) -> str:
         return STATUS_NAMES.get(self.status_code, str(self.status_code))
 
+    def material_names(self, codes: list) -> list[str]:
+        """The names of the item's materials with these codes, in the order given."""
+        names = {m["code"]: m["name"] for m in self.item.materials}
+        return [names.get(code, code) for code in codes]
+
     @property
     def visits(self) -> int:
         """The applicant's visits so far (两次办结 allows two): the application, then one for

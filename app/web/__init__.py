@@ -21,6 +21,8 @@ def init_app(app: Flask) -> None:
     from app.web.public.blueprint import public_bp
     from app.web import supervision
     from app.web.supervision import checks as case_checks, duty  # noqa: F401
+    from app.web.supervision import cards as supervision_cards  # noqa: F401
+    from app.web.supervision import register as supervision_register  # noqa: F401
     supervision.init_app(app)
     app.register_blueprint(bp)
     app.register_blueprint(public_bp)

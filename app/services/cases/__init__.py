@@ -14,6 +14,7 @@ from app.services import calendar, catalog, sequences
 from app.services.cases import documents
 from app.services.evaluation import rating
 from app.services.organization import routing
+from app.services.supervision import case_hooks as supervision
 from app.services.workflow import audit, notifications, time_text
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import InvalidInput
@@ -81,6 +82,7 @@ def refused(case: Case, actor: Actor, reasons: str, redirect_to: str = "") -> No
 def needs_supplement(case: Case, actor: Actor, missing: list) -> None:  # 一次性告知
     names = open_supplement_round(case, missing)
     documents.issue(case, f"supplement-{len(case.supplements) - 1}", "supplement")
+    supervision.supplement_round(case, actor)  # a second round asking for new materials
     listed = "；".join(f"{i}. {name}" for i, name in enumerate(names, 1))
     set_status(case, 6, actor, listed)
     tell(case, "missing_materials", "一次性告知书",
@@ -95,18 +97,13 @@ def open_supplement_round(case: Case, missing: list) -> list[str]:
     case.supplements = [*case.supplements, {
         "started_at": utcnow().isoformat(), "ended_at": None, "missing": list(missing),
         **({"new_materials": beyond, "reason": reason} if beyond else {})}]
-    return material_names(case, missing)
+    return case.material_names(missing)
 
 
 def beyond_first_notice(case: Case, missing: list) -> list[str]:
     """What a 补正 round would ask for that the first 一次性告知书 did not (两次办结)."""
     first = set(case.supplements[0]["missing"]) if case.supplements else set(missing)
     return [code for code in missing if code not in first]
-
-
-def material_names(case: Case, codes: list) -> list[str]:
-    names = {m["code"]: m["name"] for m in case.item.materials}
-    return [names.get(code, code) for code in codes]
 
 
 def supplemented(case: Case, actor: Actor, deadline_at: str | None = None) -> None:
@@ -179,6 +176,7 @@ def concluded(case: Case, actor: Actor, decision: str, reasons: str = "",
 
 def warned(case: Case, actor: Actor) -> None:  # 预警
     audit.record(actor, "case.warning", instance_id=case.instance_id)
+    supervision.warned(case, actor)  # 黄牌
     tell_staff(case, "warning", "预警：办件即将到期",
                 f"办件 {case.case_no}「{case.item.name}」将于{local_text(case.deadline_at)}到期，请抓紧办理。")
 
@@ -187,6 +185,7 @@ def overdue(case: Case, actor: Actor, deemed: bool) -> None:  # 逾期 / 超时�
     case.overdue, case.responsible_unit = True, case.item.department.name
     audit.record(actor, "case.overdue", instance_id=case.instance_id, deemed=deemed,
                  responsible_unit=case.responsible_unit)
+    supervision.overdue(case, actor)  # 红牌
     if deemed:
         case.decision = "deemed_approved"
         tell_staff(case, "deemed_approved", "超时默认通知书",

@@ -18,7 +18,7 @@ from flask import current_app
 from app.models import Case, CaseClockEvent, Center, db
 from app.models.case_clock import ENDED, EXTENSION, SPECIAL
 from app.models.joint import CONDITIONAL, DEEMED, OPINION_LABELS, PENDING, REJECTED
-from app.services import calendar, cases, catalog, committee, joint
+from app.services import calendar, catalog, committee, joint
 from app.services.cases import clock as case_clock
 from app.services.cases import documents, guide
 from app.services.workflow.errors import NotFound
@@ -201,7 +201,7 @@ def _not_accepted(case: Case, variables: dict) -> dict:
 
 def missing_material_names(case: Case, round_index: int = -1) -> list[str]:
     """The names of the materials one 补正 round asked for, all of them, in catalog order."""
-    return cases.material_names(case, case.supplements[round_index]["missing"])
+    return case.material_names(case.supplements[round_index]["missing"])
 
 
 def _supplement(case: Case, variables: dict) -> dict:

@@ -33,7 +33,7 @@ def only_what_was_told(task: HumanTask, actor: Actor, data: dict) -> None:
     new = cases.beyond_first_notice(case, still_missing(case, received))
     reason = (data.get("new_fact_reason") or "").strip()
     if new and not reason:
-        names = cases.material_names(case, new)
+        names = case.material_names(new)
         raise BeyondFirstNotice(
             f"the first 一次性告知书 did not ask for {', '.join(new)}",
             errors=[{"field": "new_fact_reason", "message": "、".join(names)}])

@@ -8,6 +8,7 @@ import importlib
 PARTS: tuple[str, ...] = (
     "app.services.supervision.inspections",  # 案卷抽查: draw_case_checks
     "app.services.supervision.duty",  # 负责人值班: mark_missed_duty
+    "app.services.supervision.violation_sources",  # 违规登记 found in the records
 )
 
 

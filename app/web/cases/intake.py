@@ -15,6 +15,7 @@ from app.models.case import CASE_FLAGS, STATUS_NAMES
 from app.security import current_actor
 from app.services import calendar, cases, catalog
 from app.services.cases import intake_rules, notice_pdf, notices, public_lookup
+from app.services.supervision import cards
 from app.services.workflow import deployment, instances
 from app.services.workflow.errors import (Conflict, Forbidden, InvalidInput, NotFound,
                                          ServiceError)
@@ -126,7 +127,7 @@ def case_view(instance_id: int, failed: FailedForm | None = None):
     return render_template("cases/case.html", instance=instance, case=case,
                            clock=clock_section.section(case, failed),
                            status_names=STATUS_NAMES, decision_names=decision_names(),
-                           flag_names=CASE_FLAGS,
+                           flag_names=CASE_FLAGS, case_cards=cards.of_case(case.id),
                            open_tasks=instances.open_tasks(instance_id),
                            notice_kinds=notices.applicable(case), notice_titles=notices.titles(case),
                            material_names={m["code"]: m["name"] for m in case.item.materials},

@@ -1,4 +1,5 @@
 """All models, imported here so metadata (and Alembic) sees every table."""
+from app.models.assessment import AssessmentMonth
 from app.models.attachment import Attachment
 from app.models.audit import AuditEvent
 from app.models.base import db, utcnow
@@ -25,5 +26,5 @@ __all__ = [
     "LetterItem", "LoginFailure", "CaseLink", "LinkLevel", "LinkMessage", "LinkNonce", "Membership",
     "Notification", "Post", "ProcessDefinition", "ProcessInstance", "SampleForm", "User", "Window",
     "db", "utcnow", "CommitteeReview", "CommitteeVote", "DenialReport", "WorkingDeadline",
-    "Evaluation", "Rectification",
+    "Evaluation", "Rectification", "AssessmentMonth",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 # One module a part; each registers what it needs when imported.
-PARTS: tuple[str, ...] = ()
+PARTS: tuple[str, ...] = ("app.services.supervision.assessment",)
 
 
 def register() -> None:

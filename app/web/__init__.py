@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     from app.web.public import rating as public_rating  # noqa: F401
     from app.web.public.blueprint import public_bp
     from app.web import supervision
+    from app.web.supervision import assessment as supervision_assessment  # noqa: F401
     supervision.init_app(app)
     app.register_blueprint(bp)
     app.register_blueprint(public_bp)

@@ -8,6 +8,11 @@ from flask_babel import lazy_gettext as _l
 WORDINGS = {
     "not_admin": _l("只有中心管理员可以办理此项操作。"),
     "not_supervisor": _l("只有中心效能监察员可以办理此项操作。"),
+    "assessment_month_invalid": _l("考评月份应为“年-月”，例如 2026-11。"),
+    "assessment_month_future": _l("该月份尚未开始，无法考评。"),
+    "assessment_month_open": _l("本月尚未结束，不能冻结。"),
+    "assessment_not_frozen": _l("该月考评尚未冻结。"),
+    "assessment_published": _l("该月考评已发布，不能再重新计算。"),
     "supervision_not_allowed": _l("效能监察信息仅向中心效能监察员、管理员和各窗口单位工作人员开放。"),
     "evaluation_exists": _l("该办件已评价，每件办件只评价一次。"),
     "evaluation_invalid": _l("评价有误，请选择满意程度后重新提交。"),

@@ -35,7 +35,7 @@ from app.services.supervision.indicators import (DEPARTMENT, DIMENSIONS, REGISTR
                                                  Period)
 from app.services.workflow import audit
 from app.services.workflow.actor import Actor
-from app.services.workflow.errors import Conflict, InvalidInput, NotFound
+from app.services.workflow.errors import Conflict, InvalidInput
 
 VERSION = 1
 OVERDUE_KEPT = 50  # 超时件 listed per unit in a month (the 通报 names them); all are counted
@@ -128,7 +128,7 @@ def recompute(month: str, viewer: User, actor: Actor) -> AssessmentMonth:
     """A supervisor freezes a frozen, unpublished month again (audited)."""
     require_supervisor(viewer)
     if stored(parse_month(month)) is None:
-        raise NotFound("that month is not frozen yet", code="assessment_not_frozen",
+        raise Conflict("that month is not frozen yet", code="assessment_not_frozen",
                        message=_l("该月考评尚未冻结。"))
     row = freeze(month, utcnow(), actor)
     db.session.commit()

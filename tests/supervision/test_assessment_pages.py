@@ -61,16 +61,16 @@ def test_publishing_from_the_page_then_the_unit_sees_its_own_rows_only(client, m
 
 def test_the_xlsx_has_a_sheet_per_dimension_and_the_unit_only_its_rows(client, month):
     supervisor = user("supervisor")
-    for user, units in (("supervisor", {"县市场监督管理局", "县自然资源和规划局"}),
+    for viewer, units in (("supervisor", {"县市场监督管理局", "县自然资源和规划局"}),
                         ("leader", {"县市场监督管理局"})):
-        if user == "leader":  # units read a month once it is published
+        if viewer == "leader":  # units read a month once it is published
             assessment.publish(MONTH, supervisor, Actor.of(supervisor))
-        answer = client.get(f"/supervision/assessment/{MONTH}.xlsx", headers=headers_for(user))
+        answer = client.get(f"/supervision/assessment/{MONTH}.xlsx", headers=headers_for(viewer))
         assert answer.status_code == 200
         book = load_workbook(io.BytesIO(answer.data))
         assert book.sheetnames == ["单位", "窗口", "工作人员", "指标定义"]
         names = {row[0].value for row in book["单位"].iter_rows(min_row=2)}
-        assert units <= names and (user == "supervisor" or names == units)
+        assert units <= names and (viewer == "supervisor" or names == units)
         header = [c.value for c in book["单位"][1]]
         on_time = header.index("按时办结率")
         msa = next(r for r in book["单位"].iter_rows(min_row=2, values_only=True)
@@ -93,3 +93,20 @@ def test_the_page_in_english(client, month):
     for words in ("Monthly assessment", "On-time completion rate", "Definitions"):
         assert words in page.text, words
     assert "按时办结率" not in page.text
+
+
+def test_the_json_api(client, month):
+    answer = client.get(f"/api/supervision/assessment?month={MONTH}&by=window",
+                        headers=headers_for("supervisor"))
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert body["state"] == "frozen" and body["by"] == "window"
+    row = next(r for r in body["rows"] if r["name"] == "市场监管窗口")
+    assert row["values"]["on_time_rate"] == [4, 6] and row["values"]["overdue_days"] == 21
+    assert client.get("/api/supervision/assessment?by=nope",
+                      headers=headers_for("supervisor")).status_code == 400
+    assert client.get("/api/supervision/assessment?month=2026-99",
+                      headers=headers_for("supervisor")).get_json()["code"] == \
+        "assessment_month_invalid"
+    assert client.get("/api/supervision/assessment",
+                      headers=headers_for("designer")).status_code in (403, 401)

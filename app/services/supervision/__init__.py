@@ -18,8 +18,10 @@ def units_of(viewer: User) -> set[int] | None:
         return None
     found = routing.unit_departments(viewer)
     if not found:
-        raise Forbidden("效能监察 figures are for the center's supervisors and the units' staff",
-                        code="supervision_not_allowed")
+        # English only: a detail with Chinese in it would be shown on pages as is
+        # (problem_text), instead of the code's wording.
+        raise Forbidden("supervision figures are for the center's supervisors and the units' "
+                        "staff", code="supervision_not_allowed")
     return found
 
 

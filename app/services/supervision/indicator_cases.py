@@ -39,8 +39,9 @@ def _early(period: Period):
     conclusion is before the last working day on or before the deadline's day. That last
     working day is looked up for each distinct deadline day (a few dozen in a month)."""
     deadline_day = local_day(Case.deadline_at)
-    days = db.session.scalars(sa.select(deadline_day).distinct().where(
-        _concluded(period), Case.deadline_at.is_not(None))).all()
+    days = period.cached("deadline_days", lambda: db.session.scalars(
+        sa.select(deadline_day).distinct().where(_concluded(period),
+                                                 Case.deadline_at.is_not(None))).all())
     if not days:
         return sa.false()
     cutoff = {day: _typed_like(day, _last_workday_on_or_before(as_date(day))) for day in days}
@@ -79,6 +80,11 @@ def dimension_key(dimension: str, window):
 
 def aggregate(period: Period, dimension: str) -> list:
     """The month's case counts of one dimension, one row per (key, department)."""
+    return db.session.execute(aggregate_query(period, dimension)).all()
+
+
+def aggregate_query(period: Period, dimension: str):
+    """The month's one aggregate over the cases (bench/bench_assessment.py explains it)."""
     window = staff_windows()
     key = dimension_key(dimension, window).label("key")
     measures = _measures(period)
@@ -90,7 +96,7 @@ def aggregate(period: Period, dimension: str) -> list:
              .group_by(key, Item.department_id))
     if dimension == WINDOW:
         query = query.outerjoin(window, window.c.user_id == Case.received_by)
-    return db.session.execute(query).all()
+    return query
 
 
 def _figures(period: Period) -> dict[str, list]:

@@ -73,17 +73,11 @@ def compute(month: str, now: datetime | None = None) -> dict:
                 "key": unit_key, "department_id": department_id, "values": {}})
             row["values"][key] = value
     names = _names({d: {k for k, _ in found} for d, found in rows.items()})
-    kept: dict[int, int] = {}
-    overdue = []
-    for case in overdue_cases(period):
-        kept[case.department_id] = kept.get(case.department_id, 0) + 1
-        if kept[case.department_id] <= OVERDUE_KEPT:
-            overdue.append(case.as_dict())
     return {"version": VERSION, "month": month, "computed_at": (now or utcnow()).isoformat(),
             "indicators": list(REGISTRY),
             "rows": {d: [{**row, "name": names[d].get(row["key"])}
                          for row in found.values()] for d, found in rows.items()},
-            "overdue_cases": overdue}
+            "overdue_cases": [c.as_dict() for c in overdue_cases(period, OVERDUE_KEPT)]}
 
 
 def _names(keys: dict[str, set]) -> dict[str, dict]:

@@ -16,9 +16,8 @@ from flask_babel import lazy_gettext as _l
 from app.models import Case, Item, db
 from app.models.catalog import INSTANT
 from app.services import calendar
-from app.services.supervision.indicators import (DEPARTMENT, DIMENSIONS, STAFF, WINDOW, Key,
-                                                 Period, Value, as_date, in_period, indicator,
-                                                 local_day, staff_windows)
+from app.services.supervision.indicators import (Key, Period, Value, as_date, in_period,
+                                                 indicator, local_day, spread, staff_window_map)
 
 DEEMED_DECISION = "deemed_approved"  # cases.overdue with deemed=True (超时默认)
 
@@ -73,47 +72,39 @@ def _measures(period: Period) -> dict[str, object]:
     }
 
 
-def dimension_key(dimension: str, window):
-    return {DEPARTMENT: Item.department_id, WINDOW: window.c.window_id,
-            STAFF: Case.received_by}[dimension]
-
-
-def aggregate(period: Period, dimension: str) -> list:
-    """The month's case counts of one dimension, one row per (key, department)."""
-    return db.session.execute(aggregate_query(period, dimension)).all()
-
-
-def aggregate_query(period: Period, dimension: str):
-    """The month's one aggregate over the cases (bench/bench_assessment.py explains it)."""
-    window = staff_windows()
-    key = dimension_key(dimension, window).label("key")
+def aggregate_query(period: Period):
+    """The month's one aggregate over the cases, by unit and receiving staff member: the
+    window dimension follows from the staff member's post, the unit's from the sum
+    (bench/bench_assessment.py shows its plan)."""
     measures = _measures(period)
-    query = (sa.select(key, Item.department_id.label("department_id"),
-                       *(column.label(name) for name, column in measures.items()))
-             .select_from(Case).join(Item, Item.id == Case.item_id)
-             .where(sa.or_(in_period(Case.accepted_at, period),
-                           in_period(Case.concluded_at, period)))
-             .group_by(key, Item.department_id))
-    if dimension == WINDOW:
-        query = query.outerjoin(window, window.c.user_id == Case.received_by)
-    return query
+    return (sa.select(Item.department_id.label("department_id"),
+                      Case.received_by.label("staff_id"),
+                      *(column.label(name) for name, column in measures.items()))
+            .select_from(Case).join(Item, Item.id == Case.item_id)
+            .where(sa.or_(in_period(Case.accepted_at, period),
+                          in_period(Case.concluded_at, period)))
+            .group_by(Item.department_id, Case.received_by))
 
 
-def _figures(period: Period) -> dict[str, list]:
-    return period.cached("cases", lambda: {d: aggregate(period, d) for d in DIMENSIONS})
+def _figures(period: Period) -> dict[Key, dict]:
+    return period.cached("cases", lambda: spread(
+        db.session.execute(aggregate_query(period)).all(), MEASURES, staff_window_map(period)))
+
+
+MEASURES = ("accepted", "concluded", "on_time", "early", "instant", "instant_same_day",
+            "deemed", "two_visits")
 
 
 def _count(name: str):
     def compute(period: Period) -> dict[Key, Value]:
-        return {(d, row.key, row.department_id): getattr(row, name)
-                for d, rows in _figures(period).items() for row in rows}
+        return {key: measures[name] for key, measures in _figures(period).items()}
     return compute
 
 
 def _rate(numerator: str, denominator: str):
     def compute(period: Period) -> dict[Key, Value]:
-        return {(d, row.key, row.department_id): [getattr(row, numerator), getattr(row, denominator)]
-                for d, rows in _figures(period).items() for row in rows}
+        return {key: [measures[numerator], measures[denominator]]
+                for key, measures in _figures(period).items()}
     return compute
 
 

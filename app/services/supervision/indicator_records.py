@@ -12,7 +12,7 @@ from app.models.joint import DEEMED
 from app.services.authorization import rate as authorization_rate
 from app.services.supervision.indicators import (DEPARTMENT, DIMENSIONS, STAFF, WINDOW, Key,
                                                  Period, Value, by_dimension, in_period,
-                                                 indicator, staff_windows)
+                                                 indicator, spread, staff_window_map)
 
 
 def _count(condition):
@@ -30,28 +30,25 @@ def absent_default(period: Period) -> dict[Key, Value]:
     return by_dimension(rows, DEPARTMENT)
 
 
-def _denials(period: Period) -> dict[str, list]:
-    """Reports filed in the month by outcome, per unit and per handler (经办人) and window."""
-    def query(dimension: str):
-        window = staff_windows()
-        key = {DEPARTMENT: DenialReport.department_id, STAFF: DenialReport.handler_id,
-               WINDOW: window.c.window_id}[dimension].label("key")
-        select = (sa.select(key, DenialReport.department_id.label("department_id"),
-                            sa.func.count().label("filed"),
-                            *(_count(DenialReport.state == state).label(state)
-                              for state in (PENDING, CONFIRMED, CORRECTED)))
-                  .where(in_period(DenialReport.filed_at, period))
-                  .group_by(key, DenialReport.department_id))
-        if dimension == WINDOW:
-            select = select.outerjoin(window, window.c.user_id == DenialReport.handler_id)
-        return db.session.execute(select).all()
-    return period.cached("denials", lambda: {d: query(d) for d in DIMENSIONS})
+DENIAL_MEASURES = ("filed", PENDING, CONFIRMED, CORRECTED)
+
+
+def _denials(period: Period) -> dict[Key, dict]:
+    """Reports filed in the month by outcome, per unit and handler (经办人), and so window."""
+    query = (sa.select(DenialReport.department_id.label("department_id"),
+                       DenialReport.handler_id.label("staff_id"),
+                       sa.func.count().label("filed"),
+                       *(_count(DenialReport.state == state).label(state)
+                         for state in (PENDING, CONFIRMED, CORRECTED)))
+             .where(in_period(DenialReport.filed_at, period))
+             .group_by(DenialReport.department_id, DenialReport.handler_id))
+    return period.cached("denials", lambda: spread(
+        db.session.execute(query).all(), DENIAL_MEASURES, staff_window_map(period)))
 
 
 def _denial_count(column: str):
     def compute(period: Period) -> dict[Key, Value]:
-        return {(d, row.key, row.department_id): getattr(row, column)
-                for d, rows in _denials(period).items() for row in rows}
+        return {key: measures[column] for key, measures in _denials(period).items()}
     return compute
 
 

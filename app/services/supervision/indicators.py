@@ -125,6 +125,26 @@ def staff_windows():
             .group_by(holders.c.user_id).subquery("staff_window"))
 
 
+def staff_window_map(period: Period) -> dict[int, int]:
+    """user id → window id (staff_windows), read once per period."""
+    return period.cached("staff_windows", lambda: dict(
+        db.session.execute(sa.select(staff_windows())).all()))
+
+
+def spread(rows, measures: tuple[str, ...], windows: dict[int, int]) -> dict[Key, dict]:
+    """Rows counted per (department_id, staff_id) as every dimension's figures: a staff
+    member's as they are, their window's and their unit's added up."""
+    figures: dict[Key, dict] = {}
+    for row in rows:
+        department = row.department_id
+        for key in ((DEPARTMENT, department, department), (STAFF, row.staff_id, department),
+                    (WINDOW, windows.get(row.staff_id), department)):
+            totals = figures.setdefault(key, dict.fromkeys(measures, 0))
+            for name in measures:
+                totals[name] += getattr(row, name)
+    return figures
+
+
 def by_dimension(rows, dimension: str) -> dict[Key, Value]:
     """(key, department_id, value) rows as an indicator's figures."""
     return {(dimension, key, department): value for key, department, value in rows}

@@ -110,3 +110,15 @@ def test_the_json_api(client, month):
         "assessment_month_invalid"
     assert client.get("/api/supervision/assessment",
                       headers=headers_for("designer")).status_code in (403, 401)
+
+
+def test_the_bulletin_ranks_the_units_and_lists_the_overdue_cases(client, month):
+    text = client.get(f"/supervision/assessment/{MONTH}/bulletin",
+                      headers=headers_for("supervisor")).text
+    ranking = text[text.index("一、"):text.index("二、")]
+    places = [ranking.index(name) for name in ("县市场监督管理局", "县人力资源和社会保障局")]
+    assert places == sorted(places)  # 66.7% before 50.0%
+    assert "（未发布" in text  # frozen, not yet numbered
+    overdue = text[text.index("三、"):text.index("四、")]
+    assert overdue.count("<tr>") == 1 + 5  # the header and the five 超时件 (c2 c5 c6 c7 u2)
+    assert "月底未办结" in overdue and ">17<" in overdue

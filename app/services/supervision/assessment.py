@@ -156,6 +156,15 @@ def _months_between(first: str, last: str) -> list[str]:
     return found
 
 
+def months_before(month: str, count: int) -> list[str]:
+    year, number = map(int, month.split("-"))
+    found = []
+    for _ in range(count):
+        year, number = (year - 1, 12) if number == 1 else (year, number - 1)
+        found.append(f"{year:04d}-{number:02d}")
+    return found
+
+
 @sweep.step("freeze_assessment")
 def freeze_past_months(now: datetime) -> int:
     """Every ended month since the first accepted case that has no frozen figures yet."""

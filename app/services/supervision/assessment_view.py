@@ -94,9 +94,14 @@ def _total(rows: list[Row]) -> Row:
     return Row(None, None, _combine([row.values for row in rows]))
 
 
+CHOOSER_MONTHS = 12  # the center's chooser offers this many months back, frozen or not
+
+
 def months(viewer: User) -> list[str]:
-    """The months the chooser offers: the stored ones the viewer may read, and this one."""
+    """The months the chooser offers: this one and the stored ones the viewer may read; for
+    the center also the months before, which are computed live until the sweep freezes them."""
     allowed = units_of(viewer)
     stored = [r.month for r in assessment.stored_months()
               if allowed is None or r.state == PUBLISHED]
-    return sorted({current_month(), *stored}, reverse=True)
+    recent = assessment.months_before(current_month(), CHOOSER_MONTHS) if allowed is None else []
+    return sorted({current_month(), *stored, *recent}, reverse=True)

@@ -122,3 +122,11 @@ def test_the_bulletin_ranks_the_units_and_lists_the_overdue_cases(client, month)
     overdue = text[text.index("三、"):text.index("四、")]
     assert overdue.count("<tr>") == 1 + 5  # the header and the five 超时件 (c2 c5 c6 c7 u2)
     assert "月底未办结" in overdue and ">17<" in overdue
+
+
+def test_the_bulletin_as_pdf(client, month):
+    answer = client.get(f"/supervision/assessment/{MONTH}/bulletin.pdf",
+                        headers=headers_for("supervisor"))
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    assert answer.data.startswith(b"%PDF") and len(answer.data) > 5000
+    assert b"NotoSerifSC" in answer.data  # the Chinese font embedded

@@ -9,7 +9,8 @@ from flask_login import current_user
 from app.models.assessment import STATE_LABELS
 from app.security import current_actor
 from app.services.organization import home_center
-from app.services.supervision import assessment, assessment_export, assessment_view
+from app.services.supervision import (assessment, assessment_export, assessment_pdf,
+                                      assessment_view)
 from app.services.supervision.indicators import DIMENSIONS
 from app.web.blueprint import bp
 from app.web.form_support import FailedForm, submit
@@ -56,6 +57,16 @@ def assessment_bulletin(month: str):
         "supervision/assessment_bulletin.html", found=assessment_view.view(_viewer(), month),
         center=home_center(), shown=assessment_export.shown, row_name=assessment_export.row_name,
         state_labels=STATE_LABELS)
+
+
+@bp.get("/supervision/assessment/<month>/bulletin.pdf")
+def assessment_bulletin_pdf(month: str):
+    found = assessment_view.view(_viewer(), month)
+    center = home_center()
+    content = assessment_pdf.render(found, center.name if center else "",
+                                    found.stored.bulletin_no if found.stored else None)
+    return Response(content, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="assessment-{month}.pdf"'})
 
 
 @bp.post("/supervision/assessment/<month>/publish")

@@ -7,17 +7,23 @@ from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app.services.cases import notice_font
-from app.services.cases.notice_pdf import _BODY, _NUMBER, _PLAIN, _TITLE
 from app.services.supervision.assessment_export import row_name, shown
 from app.services.supervision.assessment_view import View
 from app.services.workflow import time_text
 
-_CELL = _PLAIN.clone("cell", fontSize=9, leading=12, wordWrap="CJK")
+_PLAIN = ParagraphStyle("plain", fontName=notice_font.FONT, fontSize=11, leading=18,
+                        wordWrap="CJK")
+_BODY = ParagraphStyle("body", parent=_PLAIN, firstLineIndent=22)
+_TITLE = ParagraphStyle("title", parent=_PLAIN, fontSize=18, leading=26, alignment=TA_CENTER)
+_NUMBER = ParagraphStyle("number", parent=_PLAIN, alignment=TA_CENTER)
+_CELL = ParagraphStyle("cell", parent=_PLAIN, fontSize=9, leading=12)
 OVERDUE_PRINTED = 30  # the PDF names the most overdue; the page and the XLSX have them all
 
 

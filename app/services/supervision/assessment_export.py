@@ -26,6 +26,13 @@ def shown(indicator: Indicator, value) -> str:
     return str(value)
 
 
+def shown_parts(indicator: Indicator, value) -> tuple[str, str]:
+    """A value for a narrow table cell: the figure, and a rate's numerator/denominator."""
+    if indicator.kind == "rate" and value and value[1]:
+        return f"{as_percent(value):.1f}%", f"{value[0]}/{value[1]}"
+    return shown(indicator, value), ""
+
+
 def _cell(indicator: Indicator, value):
     """A spreadsheet cell: a rate as a fraction formatted as a percentage."""
     if indicator.kind != "rate":

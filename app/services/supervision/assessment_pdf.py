@@ -65,8 +65,10 @@ def _sections(found: View) -> list:
     totals = [[_("指标"), _("合计") if found.center else _("本单位合计")]] + [
         [str(i.label), shown(i, found.total.values.get(i.key))]
         for i in found.for_dimension("department")]
-    overdue = [[_("办件编号"), _("事项"), _("承诺期限"), _("办结时间"), _("超时工作日")]] + [
-        [c["case_no"] or str(c["case_id"]), c["item_name"], time_text.local_datetime(c["deadline_at"]),
+    units = {row.key: row.name or "" for row in found.rows["department"]}
+    overdue = [[_("办件编号"), _("单位"), _("事项"), _("承诺期限"), _("办结时间"), _("超时工作日")]] + [
+        [c["case_no"] or str(c["case_id"]), units.get(c["department_id"], ""), c["item_name"],
+         time_text.local_datetime(c["deadline_at"]),
          time_text.local_datetime(c["concluded_at"]) if c["concluded_at"] else _("月底未办结"),
          str(c["days"])] for c in found.overdue_cases[:OVERDUE_PRINTED]]
     intro = _("根据效能建设有关规定，现将 %(month)s 各窗口单位效能考评情况通报如下。",

@@ -35,6 +35,7 @@ def _page(failed: FailedForm | None = None, month: str | None = None) -> str:
         "supervision/assessment.html", found=found, dimension=dimension, failed=failed,
         months=assessment_view.months(viewer), dimensions=assessment_export.DIMENSION_LABELS,
         state_labels=STATE_LABELS, shown=assessment_export.shown,
+        shown_parts=assessment_export.shown_parts,
         row_name=assessment_export.row_name, charted=CHARTED,
         is_supervisor=viewer.is_supervisor)
 

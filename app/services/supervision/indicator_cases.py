@@ -1,7 +1,7 @@
-"""The assessment's indicators read from the cases themselves, one GROUP BY query per
-dimension (the department of the case's item; the window and the staff member who received
-it at the window, Case.received_by, split by department), over the cases accepted or
-concluded in the month (the two indexed ranges).
+"""The assessment's indicators read from the cases themselves, by one GROUP BY query per
+month over the cases accepted or concluded in it (the two indexed ranges), by the department
+of the case's item and the staff member who received it at the window (Case.received_by);
+the window is that person's (AB post), and units' rows are the sums (indicators.spread).
 
 "Concluded" means an accepted case (accepted_at set) concluded in the month: a 不予受理 at
 intake is no 办结 of an accepted case. A case without a deadline (none was set) is on time.
@@ -16,8 +16,9 @@ from flask_babel import lazy_gettext as _l
 from app.models import Case, Item, db
 from app.models.catalog import INSTANT
 from app.services import calendar
-from app.services.supervision.indicators import (Key, Period, Value, as_date, in_period,
-                                                 indicator, local_day, spread, staff_window_map)
+from app.services.supervision.indicators import (Key, Period, Value, as_date, count_where,
+                                                 in_period, indicator, local_day, spread,
+                                                 staff_window_map)
 
 DEEMED_DECISION = "deemed_approved"  # cases.overdue with deemed=True (超时默认)
 
@@ -55,8 +56,7 @@ def _measures(period: Period) -> dict[str, object]:
     concluded = _concluded(period)
     instant = sa.and_(concluded, Item.kind == INSTANT)
 
-    def count(condition):
-        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+    count = count_where
     return {
         "accepted": count(in_period(Case.accepted_at, period)),
         "concluded": count(concluded),

@@ -11,12 +11,8 @@ from app.models.evaluation import BAD_LEVELS, SATISFIED_LEVELS
 from app.models.joint import DEEMED
 from app.services.authorization import rate as authorization_rate
 from app.services.supervision.indicators import (DEPARTMENT, DIMENSIONS, STAFF, WINDOW, Key,
-                                                 Period, Value, by_dimension, in_period,
-                                                 indicator, spread, staff_window_map)
-
-
-def _count(condition):
-    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+                                                 Period, Value, by_dimension, count_where,
+                                                 in_period, indicator, spread, staff_window_map)
 
 
 @indicator("absent_default", _l("缺席默认件数"),
@@ -38,7 +34,7 @@ def _denials(period: Period) -> dict[Key, dict]:
     query = (sa.select(DenialReport.department_id.label("department_id"),
                        DenialReport.handler_id.label("staff_id"),
                        sa.func.count().label("filed"),
-                       *(_count(DenialReport.state == state).label(state)
+                       *(count_where(DenialReport.state == state).label(state)
                          for state in (PENDING, CONFIRMED, CORRECTED)))
              .where(in_period(DenialReport.filed_at, period))
              .group_by(DenialReport.department_id, DenialReport.handler_id))
@@ -85,8 +81,8 @@ def _ratings(period: Period) -> dict[str, list]:
         return db.session.execute(
             sa.select(key, Evaluation.department_id.label("department_id"),
                       sa.func.count().label("rated"),
-                      _count(Evaluation.level.in_(SATISFIED_LEVELS)).label("satisfied"),
-                      _count(Evaluation.level.in_(BAD_LEVELS)).label("bad"))
+                      count_where(Evaluation.level.in_(SATISFIED_LEVELS)).label("satisfied"),
+                      count_where(Evaluation.level.in_(BAD_LEVELS)).label("bad"))
             .where(in_period(Evaluation.rated_at, period), Evaluation.counted)
             .group_by(key, Evaluation.department_id)).all()
     return period.cached("ratings", lambda: {d: query(d) for d in DIMENSIONS})

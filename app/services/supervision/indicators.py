@@ -111,6 +111,11 @@ def as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+def count_where(condition):
+    """SUM(CASE WHEN condition THEN 1 ELSE 0 END), 0 for no rows: a count in a GROUP BY."""
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
 def in_period(column, period: Period):
     return sa.and_(column >= period.start, column < period.end)
 

@@ -130,3 +130,12 @@ def test_the_bulletin_as_pdf(client, month):
     assert answer.status_code == 200 and answer.mimetype == "application/pdf"
     assert answer.data.startswith(b"%PDF") and len(answer.data) > 5000
     assert b"NotoSerifSC" in answer.data  # the Chinese font embedded
+
+
+def test_nothing_of_an_unpublished_month_reaches_a_unit(client, month):
+    body = client.get(f"/api/supervision/assessment?month={MONTH}",
+                      headers=headers_for("leader")).get_json()
+    assert body["withheld"] and body["rows"] == [] and body["overdueCases"] == []
+    book = load_workbook(io.BytesIO(client.get(f"/supervision/assessment/{MONTH}.xlsx",
+                                               headers=headers_for("leader")).data))
+    assert book["单位"].max_row == 1  # the header only

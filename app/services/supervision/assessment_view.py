@@ -59,7 +59,10 @@ def view(viewer: User, month: str | None, now: datetime | None = None) -> View:
     row = assessment.stored(month)
     state = row.state if row else DRAFT
     withheld = allowed is not None and month != current_month() and state != PUBLISHED
-    figures = row.figures if row else ({} if withheld else assessment.compute(month, now))
+    if withheld:  # nothing of an unpublished month reaches a unit (page, XLSX, PDF, API)
+        figures = {}
+    else:
+        figures = row.figures if row else assessment.compute(month, now)
     indicators = [REGISTRY[k] for k in figures.get("indicators", REGISTRY) if k in REGISTRY]
     rows = {d: _merged(figures.get("rows", {}).get(d, []), allowed) for d in DIMENSIONS}
     overdue = [c for c in figures.get("overdue_cases", [])

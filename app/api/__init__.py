@@ -14,5 +14,6 @@ def init_app(app: Flask) -> None:
     from app.api import auth, authorization, calendar, cases, catalog, joint, linkage  # noqa: F401
     from app.api.committee import denials, reviews  # noqa: F401
     from app.api.organization import absences, units  # noqa: F401
+    from app.api.supervision import assessment as supervision_assessment  # noqa: F401
     from app.api.workflow import attachments, decisions, definitions, instances, tasks  # noqa: F401
     app.register_blueprint(bp)

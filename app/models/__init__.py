@@ -1,5 +1,6 @@
 """All models, imported here so metadata (and Alembic) sees every table."""
 from app.models.accountability import Card, Consequence, Violation
+from app.models.assessment import AssessmentMonth
 from app.models.attachment import Attachment
 from app.models.audit import AuditEvent
 from app.models.base import db, utcnow
@@ -29,6 +30,6 @@ __all__ = [
     "Notification", "Post", "ProcessDefinition", "ProcessInstance", "SampleForm", "User", "Window",
     "db", "utcnow", "CommitteeReview", "CommitteeVote", "DenialReport", "WorkingDeadline",
     "Evaluation", "Rectification", "DepartmentSeal", "DocumentCounter", "IssuedDocument",
-    "CaseCheck", "CheckFinding", "CheckRound", "DutyShift",
-    "Evaluation", "Rectification", "Card", "Consequence", "Violation",
+    "CaseCheck", "CheckFinding", "CheckRound", "DutyShift", "Card", "Consequence", "Violation",
+    "AssessmentMonth",
 ]

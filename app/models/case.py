@@ -47,9 +47,10 @@ class Case(db.Model):
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     received_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     first_receiver_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))  # 首问
-    accepted_at: Mapped[datetime | None]
+    # Indexed for the monthly assessment's range scans (月度效能考评).
+    accepted_at: Mapped[datetime | None] = mapped_column(index=True)
     deadline_at: Mapped[datetime | None]
-    concluded_at: Mapped[datetime | None]
+    concluded_at: Mapped[datetime | None] = mapped_column(index=True)
     decision: Mapped[str | None] = mapped_column(sa.String(32))  # approved / denied / deemed
     overdue: Mapped[bool] = mapped_column(default=False)
     responsible_unit: Mapped[str | None] = mapped_column(sa.String(120))  # who bears 超时默认

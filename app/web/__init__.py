@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from app.web.supervision import checks as case_checks, duty  # noqa: F401
     from app.web.supervision import cards as supervision_cards  # noqa: F401
     from app.web.supervision import register as supervision_register  # noqa: F401
+    from app.web.supervision import assessment as supervision_assessment  # noqa: F401
     supervision.init_app(app)
     app.register_blueprint(bp)
     app.register_blueprint(public_bp)

@@ -6,6 +6,7 @@ import importlib
 
 # One module a part; each registers what it needs when imported.
 PARTS: tuple[str, ...] = (
+    "app.services.supervision.assessment",  # 月度效能考评: freeze_assessment
     "app.services.supervision.inspections",  # 案卷抽查: draw_case_checks
     "app.services.supervision.duty",  # 负责人值班: mark_missed_duty
     "app.services.supervision.violation_sources",  # 违规登记 found in the records

@@ -1,0 +1,1 @@
+"""效能监察 endpoints (/api/supervision/…)."""

@@ -30,6 +30,7 @@ from app.services import calendar
 from app.services.evaluation.figures import current_month, month_bounds
 from app.services.supervision import require_supervisor, sweep
 from app.services.supervision import indicator_cases, indicator_records  # noqa: F401  registers
+from app.services.supervision import indicator_supervision  # noqa: F401  registers
 from app.services.supervision.indicator_overdue import overdue_cases
 from app.services.supervision.indicators import (DEPARTMENT, DIMENSIONS, REGISTRY, STAFF, WINDOW,
                                                  Period)

@@ -11,6 +11,7 @@ WORDINGS = {
         "两次办结：再次告知只能要求首次一次性告知书所列的材料；确需其他材料的，请写明理由。"),
     "seal_not_image": _l("印章图片须为 PNG 或 JPEG 格式。"),
     "seal_too_large": _l("印章图片不能超过 512 KB。"),
+    "consequence_number_taken": _l("另一份问责文书刚刚占用了该文号，请重新提交决定。"),
     "not_supervisor": _l("只有中心效能监察员可以办理此项操作。"),
     "assessment_month_invalid": _l("考评月份应为“年-月”，例如 2026-11。"),
     "assessment_month_future": _l("该月份尚未开始，无法考评。"),

@@ -107,3 +107,15 @@ def test_units_see_their_own_documents_only(client):
     assert "县市场监督管理局" in page and "县自然资源和规划局" not in page
     assert client.get("/supervision/accountability?year=20x6",
                       headers=headers_for("leader")).status_code == 400
+
+
+def test_a_number_taken_meanwhile_is_a_conflict_and_nothing_is_issued(client, monkeypatch):
+    record(client, occurred_on="2026-03-02", description="窗口无人值守")
+    record(client, occurred_on="2026-03-03", description="办件超时")
+    first, second = consequences()
+    decide(client, first, "issue")
+    from app.services.supervision import accountability
+    monkeypatch.setattr(accountability, "_next_number", lambda year: "效能通报〔2026〕1号")
+    refused = decide(client, second, "issue")
+    assert refused.status_code == 409 and "重新提交决定" in refused.text
+    assert consequences()[1].state == PROPOSED and consequences()[1].number is None

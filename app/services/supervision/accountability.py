@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from app.models import Department, User, db, utcnow
 from app.models.accountability import (CONSEQUENCE_LABELS, DISMISSED, ISSUED, KIND_LABELS,
@@ -23,6 +24,7 @@ from app.services.supervision import require_supervisor, unit_list, units_of
 from app.services.workflow import audit, time_text
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, InvalidInput, NotFound
+from app.services.workflow.transactions import begin_write
 
 REASON_MAX = 2000
 SEED_RULE = {  # the words of seed 004 section 四 each consequence rests on
@@ -122,7 +124,11 @@ def get(consequence_id: int) -> Consequence:
 def decide(consequence_id: int, decision: str, reason: str, actor: Actor) -> Consequence:
     """A supervisor issues a proposed document (numbered then) or withdraws it with a reason."""
     require_supervisor(actor.user)
-    row = get(consequence_id)
+    get(consequence_id)  # 404 before any lock
+    begin_write()
+    # Locked: two supervisors deciding the same document at once decide it once.
+    row = db.session.scalar(sa.select(Consequence).where(Consequence.id == consequence_id)
+                            .with_for_update().execution_options(populate_existing=True))
     reason = (reason or "").strip()
     if decision not in ("issue", "withdraw"):
         raise InvalidInput("issue or withdraw", code="consequence_decision_invalid",
@@ -142,7 +148,12 @@ def _decide(row: Consequence, state: str, reason: str, actor: Actor) -> None:
     row.decided_at, row.decided_by = utcnow(), actor.user_id
     if state == ISSUED:
         row.number = _next_number(row.year)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # another document of the year took the number meanwhile
+        db.session.rollback()
+        raise Conflict("another document took this number; decide again",
+                       code="consequence_number_taken") from None
     audit.record(actor, f"consequence.{state}", consequence_id=row.id, number=row.number,
                  reason=reason)
 

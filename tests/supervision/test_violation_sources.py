@@ -82,3 +82,22 @@ def test_a_post_with_both_holders_away_is_recorded_once(client):
     run_twice(datetime.now(LOCAL))
     # one empty post, one violation, however many of its holders are away
     assert [v.department_id for v in of_kind(ABSENCE_UNCOVERED)] == [unit("MSA").id]
+
+
+def test_a_check_finding_past_due_is_recorded_once(client):
+    from app.models import CheckFinding
+    from app.services.supervision import inspections
+    from app.services.workflow.actor import Actor
+    from tests.supervision.inspection_steps import concluded_cases, local, post
+    with time_machine.travel(local(2026, 12, 2, 9), tick=False):
+        concluded_cases("MSA-001", local(2026, 11, 10), 1)
+        check = inspections.draw("2026-11", Actor.of(user("supervisor"))).checks[0]
+        post(client, f"/supervision/checks/{check.id}/checklist", "supervisor",
+             materials="fail", materials_note="缺少身份证明", time_limits="pass",
+             notices="pass", signatures="pass")
+    finding = db.session.scalar(sa.select(CheckFinding))
+    run_twice(finding.due_at - timedelta(minutes=1))
+    assert of_kind(LATE_RECTIFICATION) == []
+    run_twice(finding.due_at + timedelta(hours=1))
+    [violation] = of_kind(LATE_RECTIFICATION)
+    assert violation.department_id == finding.department_id and "缺少身份证明" in violation.description

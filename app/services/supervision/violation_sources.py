@@ -1,6 +1,6 @@
 """The violations the sweep finds in the records (govflow.supervise, step
 "violations_from_records"): a refusal a window had no power to make alone that went out
-without its 否定报备, a 差评整改 past its due time, and a post left with nobody at it (its
+without its 否定报备, a 差评整改 or a 案卷抽查 finding past its due time, and a post left with nobody at it (its
 holder away and no stand-in present). Each is recorded once (violations.record_automatic
 keys it by its source), so the step may run any number of times."""
 from __future__ import annotations
@@ -9,11 +9,12 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from app.models import (Absence, AuditEvent, Case, DenialReport, Post, Rectification, User,
-                        Violation, db)
+from app.models import (Absence, AuditEvent, Case, CaseCheck, CheckFinding, DenialReport, Post,
+                        Rectification, User, Violation, db)
 from app.models.authorization import ACCEPTANCE
 from app.models.accountability import ABSENCE_UNCOVERED, DENIAL_REPORT, LATE_RECTIFICATION
 from app.models.evaluation import OPEN
+from app.models.inspection import OPEN as FINDING_OPEN
 from app.models.identity import CHIEF_REPRESENTATIVE
 from app.services import authorization, calendar
 from app.services.organization import absences, routing
@@ -28,7 +29,7 @@ REFUSAL_LOOKBACK = timedelta(days=31)
 @sweep.step("violations_from_records")
 def from_records(now: datetime) -> int:
     return refusals_without_report(now) + late_rectifications(now) + \
-        uncovered_absences(calendar.to_local(now).date())
+        late_check_findings(now) + uncovered_absences(calendar.to_local(now).date())
 
 
 def _recorded(kind: str, *where):
@@ -84,6 +85,24 @@ def late_rectifications(now: datetime) -> int:
             LATE_RECTIFICATION, row.department_id, case=case, occurred_at=row.due_at,
             source_ref=f"rectification:{row.id}:late",
             description=f"差评整改（第 {row.id} 号）超过整改期限未报送整改情况"))
+    return made
+
+
+def late_check_findings(now: datetime) -> int:
+    """A 案卷抽查 finding the unit has not answered by its due time (returned ones count from
+    their original due time, as the checklist does)."""
+    late = db.session.scalars(sa.select(CheckFinding).where(
+        CheckFinding.state == FINDING_OPEN, CheckFinding.due_at < now,
+        ~_recorded(LATE_RECTIFICATION, Violation.source_ref == sa.literal("check_finding:")
+                   + sa.cast(CheckFinding.id, sa.String) + sa.literal(":late"))))
+    made = 0
+    for finding in late:
+        check = db.session.get(CaseCheck, finding.check_id)
+        case = db.session.get(Case, check.case_id)
+        made += bool(violations.record_automatic(
+            LATE_RECTIFICATION, finding.department_id, case=case, occurred_at=finding.due_at,
+            source_ref=f"check_finding:{finding.id}:late",
+            description=f"案卷抽查发现的问题（第 {finding.id} 号，{finding.note}）超过整改期限未报送整改情况"))
     return made
 
 

@@ -12,6 +12,7 @@ from app.models.committee import CommitteeReview, CommitteeVote
 from app.models.catalog import Item, SampleForm
 from app.models.denial import DenialReport
 from app.models.document import DepartmentSeal, DocumentCounter, IssuedDocument
+from app.models.enquiry import Enquiry
 from app.models.evaluation import Evaluation, Rectification
 from app.models.identity import Department, Membership, User
 from app.models.inspection import CaseCheck, CheckFinding, CheckRound, DutyShift
@@ -31,5 +32,5 @@ __all__ = [
     "db", "utcnow", "CommitteeReview", "CommitteeVote", "DenialReport", "WorkingDeadline",
     "Evaluation", "Rectification", "DepartmentSeal", "DocumentCounter", "IssuedDocument",
     "CaseCheck", "CheckFinding", "CheckRound", "DutyShift", "Card", "Consequence", "Violation",
-    "AssessmentMonth",
+    "AssessmentMonth", "Enquiry",
 ]

@@ -10,7 +10,7 @@ def init_app(app: Flask) -> None:
     from app.web import authorization, catalog, evaluations, joint, linkage  # noqa: F401
     from app.web import time_filters, window_rating  # noqa: F401
     from app.web.calendar import admin, notice  # noqa: F401
-    from app.web.cases import clock, intake, search  # noqa: F401
+    from app.web.cases import clock, enquiries, intake, search  # noqa: F401
     from app.web.committee import denials, reviews  # noqa: F401
     from app.web.organization import absences, documents, units  # noqa: F401
     from app.web.workflow import admin as workflow_admin  # noqa: F401

@@ -12,6 +12,7 @@ WORDINGS = {
     "seal_not_image": _l("印章图片须为 PNG 或 JPEG 格式。"),
     "seal_too_large": _l("印章图片不能超过 512 KB。"),
     "consequence_number_taken": _l("另一份问责文书刚刚占用了该文号，请重新提交决定。"),
+    "not_enquiry_staff": _l("咨询登记由窗口单位工作人员填写，中心效能监察员和管理员可查阅。"),
     "not_supervisor": _l("只有中心效能监察员可以办理此项操作。"),
     "assessment_month_invalid": _l("考评月份应为“年-月”，例如 2026-11。"),
     "assessment_month_future": _l("该月份尚未开始，无法考评。"),

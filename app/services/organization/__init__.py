@@ -30,13 +30,11 @@ CENTER_TEXT = {
     "code": Text("code", 32, required=True), "name": Text("name", 120, required=True),
     "region": Text("region", 120), "address": Text("address", 200),
     "phone": Text("phone", 40), "complaintPhone": Text("complaint_phone", 40),
-    "officeHours": Text("office_hours", 200),
-    # named in the remedy rights of every refusal (行政复议机关, 人民法院)
+    "officeHours": Text("office_hours", 200),  # then the bodies a refusal's remedy rights name
     "reviewBody": Text("review_body", 120), "court": Text("court", 120),
 }
-# A window is a code (the number over the counter) and a name.
+# A window is a code (the number over the counter) and a name; a department has its 机关代字 too.
 WINDOW_TEXT = {"code": Text("code", 32, required=True), "name": Text("name", 120, required=True)}
-# A department also has its 机关代字, which its document numbers begin with.
 DEPARTMENT_TEXT = {**WINDOW_TEXT, "documentCode": Text("document_code", 20)}
 POST_TEXT = {"name": Text("name", 120, required=True)}
 

@@ -70,21 +70,9 @@ TEST_DAYS := 2026-12-20 2027-06-01 2031-01-15
 
 # First pass on SQLite (TEST_DATABASE_URL removed from the environment). When a PostgreSQL URL
 # is given, the PostgreSQL-only tests move to the second pass, which runs the whole suite on it.
+# Then the day passes; tests/run_passes.py runs them beside the first two, on the other core.
 test: $(VENV)/.installed-test $(ASSETS)/.installed $(MO)
-	@if [ -n "$${TEST_DATABASE_URL:-}" ]; then \
-	  echo "== SQLite =="; \
-	  env -u TEST_DATABASE_URL $(PYTEST) -m "not postgres"; \
-	  echo "== PostgreSQL (TEST_DATABASE_URL) =="; \
-	  $(PYTEST) -m "not browser"; \
-	else \
-	  echo "== SQLite (set TEST_DATABASE_URL to run the PostgreSQL pass too) =="; \
-	  $(PYTEST); \
-	fi
-	@for day in $(TEST_DAYS); do \
-	  echo "== SQLite with the clock started on $$day (GOVFLOW_TEST_TODAY) =="; \
-	  env -u TEST_DATABASE_URL GOVFLOW_TEST_TODAY=$$day \
-	    $(PYTEST) -q -m "not postgres and not redis and not browser"; \
-	done
+	@$(VENV)/bin/python tests/run_passes.py $(TEST_DAYS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules $(ASSETS)

@@ -64,7 +64,3 @@ def seal_data_uri(department_id: int) -> str | None:
         return None
     return f"data:{seal.content_type};base64,{base64.b64encode(seal.data).decode('ascii')}"
 
-
-def seal_bytes(department_id: int) -> bytes | None:
-    seal = db.session.get(DepartmentSeal, department_id)
-    return seal.data if seal else None

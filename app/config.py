@@ -91,22 +91,23 @@ def _secret_key(app_env: str) -> str:
     return key or secrets.token_hex(32)
 
 
-def _link_peers(app_env: str) -> dict:
-    """LINK_PEERS: centers on other deployments, {"<center code>": {"url": ..., "secret": ...}}."""
+def _signed_endpoints(name: str, keys: str, app_env: str) -> dict:
+    """{"<key>": {"url": ..., "secret": ...}} from the environment variable `name`: the link
+    peers and the webhooks, whose requests are signed with the secret."""
     try:
-        peers = json.loads(_env("LINK_PEERS", "{}"))
+        endpoints = json.loads(_env(name, "{}"))
     except ValueError as err:
-        raise ConfigError(f"LINK_PEERS must be a JSON object: {err}") from None
-    if not isinstance(peers, dict):
-        raise ConfigError("LINK_PEERS must be a JSON object of center codes")
-    for code, peer in peers.items():
-        if not isinstance(peer, dict) or not peer.get("url") or \
-                len(str(peer.get("secret", ""))) < MIN_SECRET:
-            raise ConfigError(f"LINK_PEERS[{code}] needs a url and a secret of "
+        raise ConfigError(f"{name} must be a JSON object: {err}") from None
+    if not isinstance(endpoints, dict):
+        raise ConfigError(f"{name} must be a JSON object of {keys}")
+    for key, endpoint in endpoints.items():
+        if not isinstance(endpoint, dict) or not endpoint.get("url") or \
+                len(str(endpoint.get("secret", ""))) < MIN_SECRET:
+            raise ConfigError(f"{name}[{key}] needs a url and a secret of "
                               f"{MIN_SECRET}+ characters")
-        if app_env == "production" and not usable_secret(str(peer["secret"])):
-            raise ConfigError(f"LINK_PEERS[{code}] has a placeholder secret")
-    return peers
+        if app_env == "production" and not usable_secret(str(endpoint["secret"])):
+            raise ConfigError(f"{name}[{key}] has a placeholder secret")
+    return endpoints
 
 
 def build_config(instance_path: str) -> dict:
@@ -121,7 +122,10 @@ def build_config(instance_path: str) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "CELERY_BROKER_URL": _env("CELERY_BROKER_URL", f"sqla+sqlite:///{instance / 'broker.sqlite'}"),
         "CELERY_ALWAYS_EAGER": False,
-        "TIMER_SWEEP_SECONDS": _env_int("TIMER_SWEEP_SECONDS", 5),
+        # One claiming query a second costs a few ms and keeps due->fired under 2 s (bench_timers.py)
+        "TIMER_SWEEP_SECONDS": _env_int("TIMER_SWEEP_SECONDS", 1),
+        # How long a sweep's claim on a due instance keeps other sweeps from queueing it again
+        "TIMER_CLAIM_SECONDS": _env_int("TIMER_CLAIM_SECONDS", 300),
         "OUTBOX_SWEEP_SECONDS": _env_int("OUTBOX_SWEEP_SECONDS", 10),
         "ABSENCE_SWEEP_SECONDS": _env_int("ABSENCE_SWEEP_SECONDS", 600),
         "CALENDAR_SWEEP_SECONDS": _env_int("CALENDAR_SWEEP_SECONDS", 3600),
@@ -137,7 +141,9 @@ def build_config(instance_path: str) -> dict:
         "CENTER_PHONE": _env("CENTER_PHONE", ""),
         "CENTER_COMPLAINT_PHONE": _env("CENTER_COMPLAINT_PHONE", "12345"),
         "CENTER_OFFICE_HOURS": _env("CENTER_OFFICE_HOURS", ""),
-        "LINK_PEERS": _link_peers(app_env),
+        # LINK_PEERS: centers on other deployments; WEBHOOKS: systems told of case events
+        "LINK_PEERS": _signed_endpoints("LINK_PEERS", "center codes", app_env),
+        "WEBHOOKS": _signed_endpoints("WEBHOOKS", "endpoint names", app_env),
         "LINK_SWEEP_SECONDS": _env_int("LINK_SWEEP_SECONDS", 5),
         "LINK_MAX_ATTEMPTS": _env_int("LINK_MAX_ATTEMPTS", 20),
         "LINK_MAX_SKEW_SECONDS": _env_int("LINK_MAX_SKEW_SECONDS", 300),
@@ -149,6 +155,12 @@ def build_config(instance_path: str) -> dict:
         "DENIAL_REVIEW_DAYS": _env_int("DENIAL_REVIEW_DAYS", 2),
         # 一次性告知书: working days the applicant is given to bring the missing materials
         "SUPPLEMENT_WORKING_DAYS": _env_int("SUPPLEMENT_WORKING_DAYS", 10),
+        # 容缺受理: working days from acceptance to bring the deferred materials (clamped to 20
+        # and to 2 below the promised time), the reminder that many days before the end;
+        # 告知承诺制: working days the department has to check the commitment after approval
+        "LENIENT_SUPPLEMENT_WORKING_DAYS": _env_int("LENIENT_SUPPLEMENT_WORKING_DAYS", 5),
+        "LENIENT_REMINDER_WORKING_DAYS": _env_int("LENIENT_REMINDER_WORKING_DAYS", 1),
+        "COMMITMENT_CHECK_WORKING_DAYS": _env_int("COMMITMENT_CHECK_WORKING_DAYS", 10),
         # 好差评: working days the unit has to rectify a 差评 (Sichuan 15, Dezhou 5); days after
         # 办结 an unrated case is invited again, and how often the worker looks for them
         "RECTIFICATION_WORKING_DAYS": _env_int("RECTIFICATION_WORKING_DAYS", 15),

@@ -32,8 +32,9 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-URL = (os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
-       or "postgresql+psycopg://postgres@127.0.0.1:5432/govflow_bench")
+from bench.pg_setup import bench_url, ensure_database, setup_app  # noqa: E402
+
+URL = bench_url()
 CASES = int(os.environ.get("BENCH_CASES", "100000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 MONTH = "2026-11"
@@ -41,37 +42,6 @@ QUIET_MONTH = "2026-06"  # about BENCH_CASES / 11 cases
 ZONE = ZoneInfo("Asia/Shanghai")
 MONTH_START = datetime(2026, 11, 1, tzinfo=ZONE)
 NOW = datetime(2026, 12, 3, 10, 0, tzinfo=ZONE)  # the month has ended: as the sweep sees it
-
-
-def ensure_database(url: str) -> None:
-    target = sa.engine.make_url(url)
-    server = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                           {"n": target.database}):
-            conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
-    server.dispose()
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-
-
-def setup_app():
-    from app import create_app, demo, migrate
-    from app.models import db
-    from app.services.calendar import admin as calendar_admin
-    from app.services.workflow import deployment
-    from app.services.workflow.actor import Actor
-    app = create_app({"SQLALCHEMY_DATABASE_URI": URL, "SECRET_KEY": "bench",
-                      "CELERY_BROKER_URL": "memory://"})
-    with app.app_context():
-        migrate.upgrade()
-        calendar_admin.seed_from_library("CN", Actor.system("bench"))
-        demo.load(app.config["CENTER_CODE"], today=MONTH_START.date())
-        deployment.deploy_directory(app.config["PROCESSES_DIR"], Actor.system("bench"))
-        db.session.commit()
-    return app
 
 
 def _clerks_by_department() -> dict[int, list[int]]:
@@ -212,7 +182,7 @@ def _plan(query) -> list[str]:
 
 def main() -> None:
     ensure_database(URL)
-    app = setup_app()
+    app = setup_app(URL, MONTH_START.date())
     started = time.perf_counter()
     made = generate(app)
     print(f"generated {made} cases in {time.perf_counter() - started:.1f} s")

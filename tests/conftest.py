@@ -30,6 +30,15 @@ DEMO_DAY = date(2026, 3, 2)
 TEST_TODAY = os.environ.get("GOVFLOW_TEST_TODAY")
 
 
+@pytest.fixture
+def demo_year():
+    """The clock (ticking) on the demo's first working morning, for tests that act under the
+    demo's letters, which cover only the demo's year, but need no particular day."""
+    morning = datetime.combine(DEMO_DAY, time(9, 30), ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(morning, tick=True) as traveller:
+        yield traveller
+
+
 def pytest_configure(config):
     if TEST_TODAY:
         morning = datetime.combine(date.fromisoformat(TEST_TODAY), time(9, 30),

@@ -15,7 +15,9 @@ GETS = ["/api/process-instances/{x}", "/api/cases/{x}", "/api/tasks/{x}", "/api/
         "/api/reports/authorization-rate?on={x}", "/api/calendar/deadline?start={x}&days=1",
         "/admin/calendar?year={x}&month=1", "/admin/instances?page={x}", "/api/absences?on={x}",
         "/api/authorization-letters?validOn={x}", "/api/denial-reports?from={x}",
-        "/api/tasks?processInstanceId={x}", "/api/posts?userId={x}"]
+        "/api/tasks?processInstanceId={x}", "/api/posts?userId={x}",
+        "/api/agency/projects/{x}", "/api/agency/projects?status={x}", "/agency/projects/{x}",
+        "/agency/mandates/{x}"]
 VALUES = ["99999999999999999999", "4294967296", "-1", "%00", "abc", "1e9", "x" * 3000]
 
 
@@ -40,7 +42,8 @@ def test_a_page_size_out_of_range_is_refused_by_name(client, limit):
 
 POSTS = ["/api/process-definitions/key/service_item/start", "/api/items", "/api/staff",
          "/api/absences", "/api/authorization-letters", "/api/calendar/years/2027/notice",
-         "/api/joint-cases/1/urge", "/api/departments"]
+         "/api/joint-cases/1/urge", "/api/departments", "/api/agency/projects",
+         "/api/agency/projects/1/items", "/api/agency/projects/1/reminders"]
 BODIES = ["[]", '"text"', "null", "1", "{", '{"a": "\\u0000"}',
           json.dumps({"a": json.loads("[" * 200 + "]" * 200)}),
           json.dumps({"name": "x" * 100_000, "code": "y" * 1000})]

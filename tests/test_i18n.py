@@ -21,6 +21,9 @@ from app.web import schema_form
 from tests.cases.service_item_steps import open_task, start_case
 from tests.conftest import headers_for
 
+# These act under the demo's authorization letters, which cover the demo's year.
+pytestmark = pytest.mark.usefixtures("demo_year")
+
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "app" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 # Ideographs and the full-width punctuation of Chinese text (，、：（）…)

@@ -11,16 +11,20 @@ from html.parser import HTMLParser
 import pytest
 import sqlalchemy as sa
 
-from app.models import Attachment, AuthorizationLetter, HumanTask, Item, Membership, User, db
+from app.models import (AgencyProject, Attachment, AuthorizationLetter, HumanTask, Item,
+                        Membership, User, db)
 from app.models.base import UTCDateTime
 from app.services.workflow import time_text
 from app.web import problem_text
 from tests.cases.service_item_steps import open_task, start_case
 from tests.conftest import headers_for
 
+# These act under the demo's authorization letters, which cover the demo's year.
+pytestmark = pytest.mark.usefixtures("demo_year")
+
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
 ROLES = ("window_clerk", "chief_representative", "approving_leader", "committee_member",
-         "center_admin", "process_designer", "county_approver", "supervisor")
+         "center_admin", "process_designer", "county_approver", "supervisor", "agent")
 # An ISO moment written in UTC: 2026-03-02T07:59:00+00:00, 2026-03-02T07:59Z
 UTC_ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\+00:00|Z)\b")
 # Three or more English words in a row ("process instance 4 is suspended" has them)
@@ -103,7 +107,9 @@ def people() -> dict[str, str]:
 def _arguments(case_id: int, task_id: int) -> dict[str, str]:
     letter = db.session.scalar(sa.select(AuthorizationLetter.id).limit(1))
     item = db.session.scalar(sa.select(Item.code).where(Item.superseded_at.is_(None)).limit(1))
+    project = db.session.scalar(sa.select(AgencyProject.id).limit(1))
     return {"instance_id": str(case_id), "task_id": str(task_id), "letter_id": str(letter),
+            "project_id": str(project),
             "code": item, "key": "service_item", "number": "1", "kind": "acceptance",
             "fmt": "csv"}
 
@@ -137,6 +143,13 @@ def crawl(app, client):
                            data={"file": (io.BytesIO(PDF), "申请书.pdf")},
                            content_type="multipart/form-data", headers=headers_for("clerk"))
     assert uploaded.status_code == 201, uploaded.json
+    project = client.post("/api/agency/projects", headers=headers_for("agent"), json={
+        "name": "食品加工项目", "kind": "major", "applicantName": "某某公司",
+        "mandateSignedOn": "2026-01-05", "mandateScope": ["MSA-002", "NRP-002"]})
+    assert project.status_code == 201, project.json
+    started = client.post(f"/api/agency/projects/{project.json['id']}/items",
+                          json={"itemCode": "MSA-002"}, headers=headers_for("agent"))
+    assert started.status_code == 201, started.json
 
     def visit(lang: str = "zh"):
         seen = []

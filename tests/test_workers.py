@@ -27,7 +27,7 @@ from app.models.process import RUNNING
 from app.services.calendar import admin as calendar_admin
 from app.services.workflow import deployment, instances, notifications
 from app.services.workflow.actor import Actor
-from tests.conftest import deploy_test_file, require_service
+from tests.conftest import DEMO_DAY, deploy_test_file, require_service
 from workers import tasks
 from workers.celery_app import (ABSENCE_SWEEP, CALENDAR_SWEEP, CLOCK_SWEEP, LETTER_EXPIRY_SWEEP,
                                 LINK_SWEEP, OUTBOX_SWEEP, RATING_REMINDER_SWEEP, SUPERVISION_SWEEP,
@@ -87,7 +87,7 @@ def worker_app(broker_url, tmp_path_factory):
     with flask_app.app_context():
         migrate.upgrade()
         calendar_admin.seed_from_library("CN", Actor.system("tests"))
-        demo.load(flask_app.config["CENTER_CODE"])
+        demo.load(flask_app.config["CENTER_CODE"], today=DEMO_DAY)  # letters of the cases' year
         deploy_test_file("timer_reminder.bpmn")
         db.session.commit()
     yield flask_app
@@ -163,7 +163,7 @@ def test_outbox_is_delivered_through_sweep_and_deliver(worker_app, celery_app):
     wait_for(worker_app, lambda: db.session.get(Notification, notification_id).status == SENT)
 
 
-def test_a_report_reaches_the_city_through_the_link_sweep(worker_app, celery_app):
+def test_a_report_reaches_the_city_through_the_link_sweep(worker_app, celery_app, demo_year):
     """三级联动: the county's outbox row is sent and caught by a new city instance."""
     with worker_app.app_context():
         deployment.deploy_directory(worker_app.config["PROCESSES_DIR"], Actor.system("tests"))

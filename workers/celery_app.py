@@ -11,8 +11,11 @@ import os
 
 from celery import Celery, Task
 from flask import Flask
+from kombu import Queue
 
 TIMER_SWEEP = "govflow.sweep_timers"
+FIRE_TIMER = "govflow.fire_timer"
+TIMER_QUEUE = "timers"
 OUTBOX_SWEEP = "govflow.sweep_outbox"
 ABSENCE_SWEEP = "govflow.sweep_absences"
 LINK_SWEEP = "govflow.sweep_links"  # 三级联动 messages, both ways
@@ -53,6 +56,11 @@ def celery_config(flask_app: Flask) -> dict:
         "task_ignore_result": True,
         "task_always_eager": config.get("CELERY_ALWAYS_EAGER", False),
         "worker_prefetch_multiplier": 1,
+        # Timer firings have their own queue: thousands due at once do not hold the outbox,
+        # link and other sweeps behind them (a worker consumes both queues, in turn).
+        "task_queues": (Queue("celery"), Queue(TIMER_QUEUE)),
+        "task_default_queue": "celery",
+        "task_routes": {FIRE_TIMER: {"queue": TIMER_QUEUE}},
         # Scripts stop themselves (SCRIPT_TIME_LIMIT_SECONDS); this is the backstop for a
         # task stuck anywhere else, so that it cannot hold a worker process for ever.
         "task_soft_time_limit": 120,

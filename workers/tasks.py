@@ -5,7 +5,10 @@ leaves it to be delivered again, which the services turn into a no-op when done.
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
+from flask import current_app
 
 from app.models.linkage import IN, OUT
 from app.services.authorization import expiry as letter_expiry
@@ -17,18 +20,18 @@ from app.services.organization import absence_reports as absence_admin
 from app.services.supervision import sweep as supervision
 from app.services.workflow import notifications, timers
 from app.services.workflow.actor import Actor
-from workers.celery_app import (ABSENCE_SWEEP, CALENDAR_SWEEP, CLOCK_SWEEP, LETTER_EXPIRY_SWEEP,
-                                LINK_SWEEP, OUTBOX_SWEEP, RATING_REMINDER_SWEEP,
-                                SUPERVISION_SWEEP, TIMER_SWEEP)
+from workers.celery_app import (ABSENCE_SWEEP, CALENDAR_SWEEP, CLOCK_SWEEP, FIRE_TIMER,
+                                LETTER_EXPIRY_SWEEP, LINK_SWEEP, OUTBOX_SWEEP,
+                                RATING_REMINDER_SWEEP, SUPERVISION_SWEEP, TIMER_SWEEP)
 
 
 @shared_task(name=TIMER_SWEEP, acks_late=True)
 def sweep_timers() -> None:
-    for instance_id in timers.due_instance_ids():
-        fire_timer.delay(instance_id)
+    timers.sweep(fire_timer.delay, lease=timedelta(seconds=current_app.config[
+        "TIMER_CLAIM_SECONDS"]))
 
 
-@shared_task(name="govflow.fire_timer", acks_late=True)
+@shared_task(name=FIRE_TIMER, acks_late=True)
 def fire_timer(instance_id: int) -> None:
     timers.fire(instance_id, Actor.system("timer"))
 

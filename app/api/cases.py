@@ -3,12 +3,13 @@
 from flask import jsonify, request
 
 from app.api.blueprint import bp, json_object
-from app.api.representations import case, clock, clock_event
+from app.api.representations import case, clock, clock_event, commitment_check, lenient_acceptance
 from app.security import current_actor
 from app.services import cases
 from app.services.cases import clock as case_clock
+from app.services.cases import commitments, lenient
 from app.services.cases import search
-from app.services.workflow import instances
+from app.services.workflow import instances, paging
 from app.services.workflow.errors import InvalidInput
 
 
@@ -31,7 +32,8 @@ def find_cases():
         raise
     viewer = current_actor().user
     rows, total = ([], 0) if query.is_empty else search.find_cases(viewer, query)
-    return jsonify({"total": total, "page": query.page, "pageSize": search.PAGE_SIZE,
+    return jsonify({"total": total, "totalCapped": paging.is_capped(total), "page": query.page,
+                    "pageSize": search.PAGE_SIZE,
                     "items": [{"processInstanceId": c.instance_id, **case(c)} for c in rows]})
 
 
@@ -77,3 +79,17 @@ def start_case_pause(instance_id: int):
 def end_case_pause(event_id: int):
     event = case_clock.end_pause(event_id, json_object().get("note"), current_actor())
     return jsonify(clock_event(event))
+
+
+@bp.post("/cases/<int:instance_id>/lenient/received")
+def lenient_materials_received(instance_id: int):
+    """容缺受理: the deferred materials were brought; the result may then be delivered."""
+    return jsonify(lenient_acceptance(lenient.record_received(instance_id, current_actor())))
+
+
+@bp.post("/cases/<int:instance_id>/commitment-check")
+def commitment_check_outcome(instance_id: int):
+    """告知承诺 核查: {"outcome": "true" (属实) | "false" (承诺不实), "findings": "..."}."""
+    body = json_object()
+    return jsonify(commitment_check(commitments.record_outcome(
+        instance_id, body.get("outcome"), body.get("findings"), current_actor())))

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from app.models import Case, CaseClockEvent, HumanTask, ProcessDefinition, ProcessInstance
 from app.services import calendar
 from app.services.cases import clock as case_clock
+from app.services.cases import commitments, lenient
 
 
 def iso(value: date | datetime | None) -> str | None:
@@ -58,7 +59,27 @@ def case(c: Case | None) -> dict | None:
             "decision": c.decision, "overdue": c.overdue, "responsibleUnit": c.responsible_unit,
             "majorProject": c.major_project, "decisionLimitAt": _iso(c.decision_limit_at),
             "flags": c.flags,
-            "supplements": c.supplements, "history": c.history}
+            "supplements": c.supplements, "history": c.history,
+            "lenient": lenient_acceptance(lenient.of(c)),
+            "commitmentCheck": commitment_check(commitments.of(c))}
+
+
+def lenient_acceptance(r) -> dict | None:  # 容缺受理
+    if r is None:
+        return None
+    return {"deferred": r.deferred, "committedAt": _iso(r.committed_at),
+            "supplementDays": r.supplement_days, "supplementDueAt": _iso(r.supplement_due_at),
+            "remindAt": _iso(r.remind_at), "remindedAt": _iso(r.reminded_at),
+            "receivedAt": _iso(r.received_at), "receivedBy": r.received_by,
+            "terminatedAt": _iso(r.terminated_at), "pending": r.pending}
+
+
+def commitment_check(k) -> dict | None:  # 告知承诺 核查
+    if k is None:
+        return None
+    return {"dueAt": _iso(k.due_at), "openedAt": _iso(k.opened_at), "outcome": k.outcome,
+            "findings": k.findings, "checkedBy": k.checked_by, "checkedAt": _iso(k.checked_at),
+            "overdueToldAt": _iso(k.overdue_told_at)}
 
 
 def clock_event(e: CaseClockEvent) -> dict:

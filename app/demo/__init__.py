@@ -15,9 +15,9 @@ from app.models import (AuthorizationLetter, Center, Department, DepartmentSeal,
                         LetterItem, Membership, Post, SampleForm, User, Window, db)
 from app.models.authorization import ACTIVE, MANAGEMENT_POWERS, REPLACED
 from app.models.catalog import LICENSING
-from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE,
-                                 COMMITTEE_MEMBER, COUNTY_APPROVER, PROCESS_DESIGNER, SUPERVISOR,
-                                 WINDOW_CLERK)
+from app.models.identity import (AGENT, APPROVING_LEADER, CASHIER, CENTER_ADMIN, INTEGRATOR,
+                                 CHIEF_REPRESENTATIVE, COMMITTEE_MEMBER, COUNTY_APPROVER,
+                                 PROCESS_DESIGNER, SUPERVISOR, WINDOW_CLERK)
 from app.services import calendar, organization
 from app.services.authorization import renewal as letter_renewal
 from app.services.workflow.actor import Actor
@@ -75,7 +75,10 @@ def _users(departments: dict[str, Department]) -> dict[str, User]:
     people = [("admin", "中心管理员 王敏", [(CENTER_ADMIN, None)]),
               ("designer", "流程设计员 李想", [(PROCESS_DESIGNER, None)]),
               ("county", "县政府审批负责人 周正", [(COUNTY_APPROVER, None)]),
-              ("supervisor", "效能监察员 赵清", [(SUPERVISOR, None)])]
+              ("supervisor", "效能监察员 赵清", [(SUPERVISOR, None)]),
+              ("agent", "代办员 孙立", [(AGENT, None)]),
+              ("cashier", "结算窗口收费员 钱多", [(CASHIER, None)]),
+              ("portal", "一网通办平台（对接系统）", [(INTEGRATOR, None)])]
     people += [(name, title, [(COMMITTEE_MEMBER, "NRP")]) for name, title in data.COMMITTEE]
     for code, (a, b, chief, leader) in data.STAFF_NAMES.items():
         people += [(username(code, "a"), f"窗口人员 {a}", [(WINDOW_CLERK, code)]),

@@ -159,7 +159,8 @@ LETTERS = {
             "HCD-005": FULL},
     "TRA": {code: FULL for code in ("TRA-001", "TRA-002", "TRA-003", "TRA-004")},
     "HEA": {"HEA-001": FULL, "HEA-002": FULL, "HEA-003": (*BASIC, APPROVAL)},
-    # The joint item is accepted by the lead window only after the bureau signs: acceptance 2/3.
+    # The joint item's acceptance is the bureau's own: no 受理决定权, so its intake review goes
+    # to the approving leader (cul_leader), not the lead window: acceptance 2/3.
     "CUL": {"CUL-001": FULL, "CUL-002": FULL, "CUL-003": (COORDINATION, DELIVERY, LITIGATION)},
     "EDU": {"EDU-001": FULL, "EDU-002": FULL},
 }

@@ -62,6 +62,11 @@ _cache: dict[str, CompiledProcess] = {}
 _cache_lock = threading.Lock()
 
 
+def cached(cache_key: str) -> CompiledProcess | None:
+    """The process parsed under `cache_key`, if this worker has parsed it."""
+    return _cache.get(cache_key)
+
+
 def compiled(cache_key: str, bpmn_xml: str, filename: str, process_id: str,
              decisions: dict[str, str] | None = None) -> CompiledProcess:
     """Parse a process version once per worker; versions are immutable, so never invalidate.

@@ -1,5 +1,6 @@
 """All models, imported here so metadata (and Alembic) sees every table."""
 from app.models.accountability import Card, Consequence, Violation
+from app.models.agency import AgencyMandate, AgencyProject, AgencyProjectItem, AgencyReminder
 from app.models.assessment import AssessmentMonth
 from app.models.attachment import Attachment
 from app.models.audit import AuditEvent
@@ -10,13 +11,17 @@ from app.models.case import Case, CaseCounter
 from app.models.case_clock import CaseClockEvent
 from app.models.committee import CommitteeReview, CommitteeVote
 from app.models.catalog import Item, SampleForm
+from app.models.delivery import DeliveryRecord, Licence
 from app.models.denial import DenialReport
-from app.models.document import DepartmentSeal, DocumentCounter, IssuedDocument
+from app.models.document import CenterCounter, DepartmentSeal, DocumentCounter, IssuedDocument
 from app.models.enquiry import Enquiry
+from app.models.event import CaseEvent
+from app.models.fee import FeeAssessment, FeePayment, FeeRefund
 from app.models.evaluation import Evaluation, Rectification
 from app.models.identity import Department, Membership, User
 from app.models.inspection import CaseCheck, CheckFinding, CheckRound, DutyShift
 from app.models.joint import JointMeeting, JointOpinion
+from app.models.lenient import CommitmentCheck, LenientAcceptance
 from app.models.login_failure import LoginFailure
 from app.models.linkage import CaseLink, LinkLevel, LinkMessage, LinkNonce
 from app.models.organization import Absence, Center, Post, Window
@@ -32,5 +37,7 @@ __all__ = [
     "db", "utcnow", "CommitteeReview", "CommitteeVote", "DenialReport", "WorkingDeadline",
     "Evaluation", "Rectification", "DepartmentSeal", "DocumentCounter", "IssuedDocument",
     "CaseCheck", "CheckFinding", "CheckRound", "DutyShift", "Card", "Consequence", "Violation",
-    "AssessmentMonth", "Enquiry",
+    "AssessmentMonth", "Enquiry", "AgencyMandate", "AgencyProject", "AgencyProjectItem",
+    "AgencyReminder", "FeeAssessment", "FeePayment", "FeeRefund", "CommitmentCheck",
+    "LenientAcceptance", "DeliveryRecord", "Licence", "CaseEvent",
 ]

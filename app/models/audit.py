@@ -11,6 +11,8 @@ from app.models.base import db, utcnow
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_event"
+    # The dashboard's "warned and still open" reads one action's instances, not the trail.
+    __table_args__ = (sa.Index("ix_audit_event_action_instance", "action", "instance_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -69,11 +69,19 @@ class Item(db.Model):  # 事项 (one version of it)
     materials: Mapped[list] = mapped_column(default=list)
     fee: Mapped[str] = mapped_column(sa.String(200), default="不收费")  # 收费标准
     fee_basis: Mapped[str] = mapped_column(sa.Text, default="", server_default="")  # 收费依据
+    # The 收费标准 as a number the window can assess (元, two decimals): a fixed fee per case,
+    # or with fee_unit (计费单位: 份, 平方米…) the rate per unit; None: the text alone states it.
+    fee_amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
+    fee_unit: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
     # Why the department may take longer than 2 working days (LONG_DECISION_REASONS), or "".
     long_decision_reason: Mapped[str] = mapped_column(sa.String(32), default="")
     # 补正 after acceptance stops the clock (case codes 6/7), where the item's law says so.
     correction_pauses: Mapped[bool] = mapped_column(default=False)
+    # 告知承诺制: decided on the applicant's commitment, checked afterwards (核查)
+    commitment_system: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     approval_level: Mapped[str] = mapped_column(sa.String(16), default="county")
+    # 电子证照's validity in years from its issue; 0 is 长期有效 (long-term).
+    licence_validity_years: Mapped[int] = mapped_column(default=0, server_default="0")
     process_key: Mapped[str] = mapped_column(sa.String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))

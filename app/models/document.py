@@ -26,6 +26,16 @@ class DocumentCounter(db.Model):
     last: Mapped[int] = mapped_column(default=0)
 
 
+class CenterCounter(db.Model):
+    """The center's own last number of one document series in one year (效能通报〔2026〕3号)."""
+
+    __tablename__ = "center_counter"
+
+    series: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)
+
+
 class IssuedDocument(db.Model):
     """One document of a case as issued: by whom, with which number, when."""
 

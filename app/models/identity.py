@@ -22,8 +22,16 @@ COUNTY_APPROVER = "county_approver"  # 县政府审批负责人
 # The center's 效能监察 (seed 004): sees every unit's figures, records violations, checks
 # case files (案卷抽查) and duty; never handles a case.
 SUPERVISOR = "supervisor"  # 效能监察员
+# The center's 代办窗口 (seed 002 art. 41): takes investment and major projects across items
+# and departments on the applicant's mandate (全程代办); never decides a case.
+AGENT = "agent"  # 代办员
+# 一口式收费 (seed 004): the center's settlement window takes every fee; only it records one.
+CASHIER = "cashier"  # 结算窗口收费员
+# The account of another system (一网通办 portal, 12345 hotline) reading the case events feed;
+# it handles no case and sees no task.
+INTEGRATOR = "integrator"  # 对接系统
 ROLES = (WINDOW_CLERK, CHIEF_REPRESENTATIVE, APPROVING_LEADER, COMMITTEE_MEMBER,
-         CENTER_ADMIN, PROCESS_DESIGNER, COUNTY_APPROVER, SUPERVISOR)
+         CENTER_ADMIN, PROCESS_DESIGNER, COUNTY_APPROVER, SUPERVISOR, AGENT, CASHIER, INTEGRATOR)
 DEPARTMENT_ROLES = (WINDOW_CLERK, CHIEF_REPRESENTATIVE, APPROVING_LEADER)  # held per department
 # Not a role: a lane the routing rules resolve through authorization letters (授权书) to the
 # chief representative or, without direct approval power, the department's approving leader.
@@ -101,6 +109,16 @@ class User(UserMixin, db.Model):
     def is_supervisor(self) -> bool:
         """Sees and acts on the whole center's 效能监察 (administrators may too)."""
         return self.has_role(SUPERVISOR) or self.is_admin
+
+    @property
+    def is_agent(self) -> bool:
+        """Takes projects on as the center's 代办员 (administrators see and manage them all)."""
+        return self.has_role(AGENT)
+
+    @property
+    def is_cashier(self) -> bool:
+        """Works the center's settlement window (结算窗口): records payments and refunds."""
+        return self.has_role(CASHIER)
 
     @property
     def is_designer(self) -> bool:

@@ -27,10 +27,12 @@ class ProcessDefinition(db.Model):
     version: Mapped[int]
     name: Mapped[str] = mapped_column(sa.String(200))
     source_name: Mapped[str] = mapped_column(sa.String(200))  # file it came from
-    bpmn_xml: Mapped[str] = mapped_column(sa.Text)
-    forms: Mapped[dict] = mapped_column(default=dict)  # file name -> JSON document
+    # The documents are loaded when read, not with every instance a list or a step joins to
+    # its definition: a step finds the parsed process in the worker's cache.
+    bpmn_xml: Mapped[str] = mapped_column(sa.Text, deferred=True)
+    forms: Mapped[dict] = mapped_column(default=dict, deferred=True)  # file name -> JSON
     # The DMN decision tables its business rule tasks call: file name -> DMN XML text.
-    decisions: Mapped[dict | None] = mapped_column(default=dict)
+    decisions: Mapped[dict | None] = mapped_column(default=dict, deferred=True)
     sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
     deployed_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     deployed_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -42,14 +44,20 @@ class ProcessDefinition(db.Model):
 
 class ProcessInstance(db.Model):
     __tablename__ = "process_instance"
+    # The monitor's list filtered by state, newest first, read from the index in order.
+    __table_args__ = (sa.Index("ix_process_instance_state_id", "state", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(sa.ForeignKey("process_definition.id"), index=True)
     business_key: Mapped[str | None] = mapped_column(sa.String(100), index=True)
     state: Mapped[str] = mapped_column(sa.String(16), default=RUNNING, index=True)
-    workflow_json: Mapped[str] = mapped_column(sa.Text, default="")  # engine state without spec
+    # The engine state without spec: loaded by the locking path (and when read), never by lists.
+    workflow_json: Mapped[str] = mapped_column(sa.Text, default="", deferred=True)
     serializer_version: Mapped[str] = mapped_column(sa.String(16), default="")
     next_timer_at: Mapped[datetime | None] = mapped_column(index=True)
+    # A sweep's claim on a due timer: until then no other sweep (a second worker, a duplicate
+    # beat) queues the instance again; every save clears it, a lost claim lapses.
+    timer_claimed_until: Mapped[datetime | None]
     incident: Mapped[str | None] = mapped_column(sa.Text)
     started_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -5,12 +5,14 @@ one part of a center's rules, the way a Flask extension is bound with init_app.
 """
 from __future__ import annotations
 
-from app.services import calendar, committee, effects
+from app.services import agency, calendar, committee, effects, fees
+from app.services.authorization import acceptance
 from app.services.authorization import guard as authorization_guard
 from app.services.calendar import changes as calendar_changes
 from app.services.cases import clock as case_clock
 from app.services.cases import decision_context
-from app.services.cases import intake_rules, law_limits, opening, two_visits
+from app.services.cases import (commitments, delivery, events, intake_rules, law_limits,
+                                lenient, opening, two_visits)
 from app.services.linkage import outbox as link_outbox
 from app.services.organization import routing
 from app.services.supervision import parts as supervision
@@ -24,11 +26,18 @@ def register() -> None:
     opening.register()  # a start naming an item opens its case (办件)
     intake_rules.register()  # who may take in which item at a window
     two_visits.register()  # 两次办结: a later 补正 asks only for what the first notice listed
+    fees.register()  # 一口式收费: no result is delivered while a fee assessed on it is unpaid
+    lenient.register()  # 容缺受理: the result is held until the deferred materials are in
+    commitments.register()  # 告知承诺制: accepted on a commitment, checked after approval
+    events.register()  # case events out: the webhook channel of the outbox
+    delivery.register()  # 送达: the 办结送达 form's delivery recorded with its completion
     case_clock.register()  # an extension's approver has a part in the case
     law_limits.register()  # the case's decision limit moves with the instance's deadlines
     authorization_guard.register()  # a chief decides only while the letter is in force
+    acceptance.register()  # the window accepts only under 受理决定权, else the leader does
     committee.register()  # a member's vote is personal
     decision_context.register()  # what each decision task shows of the steps before it
     effects.register()  # the functions scripts call and what their effects write
     supervision.register()  # 效能监察: the assessment, cards, violations, checks, duty
+    agency.register()  # 全程代办: an agent takes in a mandate's items; its reminders' sweep
     step_hooks.on_thrown(link_outbox.thrown_messages, link_outbox.record)  # 三级联动 messages

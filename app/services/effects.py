@@ -9,6 +9,7 @@ from app.engine.scripting import emit, register_function
 from app.models import ProcessInstance, utcnow
 from app.services import calendar, cases, committee, joint
 from app.services.cases import law_limits as law_intake
+from app.services.cases import lenient
 from app.services.committee import denials
 from app.services.linkage import effects as link_effects
 from app.services.workflow import forms, step_hooks
@@ -40,6 +41,7 @@ CASE_EFFECTS = {
     "case_needs_supplement": cases.needs_supplement,  # 一次性告知 / 补正开始
     "case_supplemented": cases.supplemented,  # 补正结束
     "case_accepted": cases.accepted,  # 受理
+    "case_lenient_accepted": lenient.accepted,  # 容缺受理 (after 受理)
     "case_concluded": cases.concluded,  # 办结
     "case_warned": cases.warned,  # 预警
     "case_overdue": cases.overdue,  # 逾期 / 超时默认
@@ -65,7 +67,7 @@ ENGINE_VARIABLES = (
     "vote_deadline_at", "denial_kind", "denial_trigger", "denial_review_due",
     "long_decision_reason", "received_at", "intake_deadline_at", "intake_warning_at",
     "decision_limit_days", "decision_limited", "decision_limit_at", "spot_deadline_at",
-    "case_warning_at",
+    "case_warning_at", "lenient_deferred",
 )
 
 
@@ -75,7 +77,8 @@ def register() -> None:
     forms.reserve(ENGINE_VARIABLES, "the service-center processes")
     for name, function in (("now_iso", now_iso), ("add_working_days", add_working_days),
                            ("working_days_between", working_days_between),
-                           ("joint_schedule", joint.schedule)):
+                           ("joint_schedule", joint.schedule),
+                           ("lenient_deferral", lenient.deferral)):
         register_function(name, function)
     for name, function in {**committee.FUNCTIONS, **denials.FUNCTIONS}.items():
         register_function(name, function)

@@ -7,12 +7,14 @@ from app.web.blueprint import bp
 
 
 def init_app(app: Flask) -> None:
-    from app.web import authorization, catalog, evaluations, joint, linkage  # noqa: F401
+    from app.web import agency, authorization, cashier, catalog, evaluations  # noqa: F401
+    from app.web import joint, linkage  # noqa: F401
     from app.web import time_filters, window_rating  # noqa: F401
     from app.web.calendar import admin, notice  # noqa: F401
-    from app.web.cases import clock, enquiries, intake, search  # noqa: F401
+    from app.web.cases import clock, delivery, enquiries, fees, intake, lenient  # noqa: F401
+    from app.web.cases import search  # noqa: F401
     from app.web.committee import denials, reviews  # noqa: F401
-    from app.web.organization import absences, documents, units  # noqa: F401
+    from app.web.organization import absences, center, documents, units  # noqa: F401
     from app.web.workflow import admin as workflow_admin  # noqa: F401
     from app.web.workflow import decisions, designer, pages, tasks, timer_pages  # noqa: F401
     from app.web.public import lookup as public_lookup  # noqa: F401  first in the header

@@ -27,8 +27,8 @@ from app.web.blueprint import bp
 
 TEXT_FIELDS = ("code", "basic_code", "name", "department", "kind", "category",
                "service_object", "legal_days", "promised_days", "legal_basis",
-               "acceptance_conditions", "fee", "fee_basis", "approval_level", "process_key",
-               "long_decision_reason")
+               "acceptance_conditions", "fee", "fee_basis", "fee_amount", "fee_unit",
+               "approval_level", "process_key", "long_decision_reason", "licence_validity_years")
 FLAGS = catalog.FLAGS
 
 
@@ -98,10 +98,11 @@ def sample_form_delete(code: str, material: str, kind: str):
 def _form_values(item: Item | None) -> dict:
     """What the form shows: an item's current values, or the defaults of a new one."""
     if item is None:
-        return {**catalog.DEFAULTS, "materials": ""}
+        return {**catalog.DEFAULTS, "materials": "", "fee_amount": ""}
     fields = catalog.as_fields(item)
     return {**fields, "legal_days": catalog.format_days(fields["legal_days"]),
             "promised_days": catalog.format_days(fields["promised_days"]),
+            "fee_amount": "" if fields["fee_amount"] is None else str(fields["fee_amount"]),
             "materials": catalog_io.format_materials(fields["materials"], separator="\n")}
 
 

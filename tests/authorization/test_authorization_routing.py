@@ -44,9 +44,10 @@ def _reissue(valid_from: date, valid_until: date, grantee: str = "chief",
     }, admin)
 
 
-def _instant_case_at_decision(client) -> int:
+def _instant_case_at_decision(client, accepted_by: str = "clerk") -> int:
+    """Accepted by the window under the letter's 受理决定权, or by the leader without one."""
     case_id = start_case(client, "MSA-001")["id"]
-    complete(client, case_id, "intake", "clerk", within_remit=True,
+    complete(client, case_id, "intake", accepted_by, within_remit=True,
              materials_received=ALL_MATERIALS)
     return case_id
 
@@ -78,13 +79,13 @@ def test_item_without_direct_approval_goes_to_the_approving_leader(client, clock
 
 def test_routing_follows_the_letters_term_day_by_day(client, clock):
     _reissue(date(2026, 3, 9), date(2026, 3, 31))
-    before = open_task(_instant_case_at_decision(client), "decide_on_spot")
+    before = open_task(_instant_case_at_decision(client, "leader"), "decide_on_spot")
     assert _where(before)[:2] == ("approving_leader", None)  # not yet in force on 2 March
     clock.move_to(datetime(2026, 3, 9, 9, 0, tzinfo=SHANGHAI))
     within = open_task(_instant_case_at_decision(client), "decide_on_spot")
     assert _where(within)[:2] == ("chief_representative", user("chief").id)
     clock.move_to(datetime(2026, 4, 1, 9, 0, tzinfo=SHANGHAI))
-    after = open_task(_instant_case_at_decision(client), "decide_on_spot")
+    after = open_task(_instant_case_at_decision(client, "leader"), "decide_on_spot")
     assert _where(after)[:2] == ("approving_leader", None)  # expired on 31 March
 
 

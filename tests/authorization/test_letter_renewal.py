@@ -174,9 +174,10 @@ def test_the_next_term_keeps_the_length_of_the_old_one():
 
 # --- routing across the turn of the year ---------------------------------------------------
 
-def _approval_of_a_new_case(client):
+def _approval_of_a_new_case(client, accepted_by: str = "clerk"):
+    """Accepted by the window under the letter's 受理决定权, or by the leader without one."""
     case_id = start_case(client, "MSA-001")["id"]
-    complete(client, case_id, "intake", "clerk", within_remit=True,
+    complete(client, case_id, "intake", accepted_by, within_remit=True,
              materials_received=ALL_MATERIALS)
     task = open_task(case_id, "decide_on_spot")
     return task.candidate_role, task.assignee_id, task.authorization_letter_id
@@ -198,7 +199,7 @@ def test_without_a_renewal_new_years_day_sends_approvals_to_the_leader(client, c
     assert _approval_of_a_new_case(client) == ("chief_representative", user("chief").id,
                                                old.id)
     clock.move_to(at(date(2027, 1, 1)))
-    assert _approval_of_a_new_case(client) == ("approving_leader", None, None)
+    assert _approval_of_a_new_case(client, "leader") == ("approving_leader", None, None)
 
 
 def test_an_approval_open_at_the_turn_of_the_year_passes_to_the_renewed_letter(client, clock):

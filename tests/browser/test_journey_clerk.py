@@ -79,3 +79,32 @@ def test_clerk_takes_in_accepts_and_finds_a_promise_case_again(wide_and_narrow):
     expect(done).to_contain_text("接件审查")
     expect(done).to_contain_text(applicant)
     journey.shot("07-done")
+
+
+def test_clerk_logs_an_enquiry_referred_elsewhere_and_the_supervisor_reads_it(page, page_guard):
+    """首问负责: the first-asked clerk logs a question for another unit; the referral needs
+    its destination (the refused form keeps what was typed and names the field)."""
+    journey = Journey(page, "clerk")
+    sign_in(page, "clerk")
+    page.goto("/enquiries")
+    expect(page.get_by_role("heading", name="首问登记", level=1)).to_be_visible()
+    form = page.get_by_role("form", name="登记咨询")
+    form.get_by_label("咨询人（可不填）").fill("孙八")
+    form.get_by_label("咨询事项").fill("办理建筑工程施工许可需要哪些材料")
+    form.get_by_label("引导至承办窗口").check()
+    page_guard.allow_status(400, "/enquiries")
+    form.get_by_role("button", name="登记").click()
+    field = page.get_by_label("引导至（承办窗口或单位，引导时必填）")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("咨询事项")).to_have_value("办理建筑工程施工许可需要哪些材料")
+    field.fill("住建局窗口（3号）")
+    page.get_by_role("button", name="登记").click()
+    rows = page.get_by_role("table").get_by_role("row").filter(has_text="孙八")
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("引导至住建局窗口（3号）")
+    journey.shot("enquiry-logged")
+
+    page.context.clear_cookies()
+    sign_in(page, "supervisor")
+    page.goto("/enquiries")
+    expect(page.get_by_role("table").get_by_role("row").filter(has_text="孙八")).to_have_count(1)

@@ -46,6 +46,18 @@ def test_working_days_between(session):
     assert calendar.working_days_between("2025-10-10", "2025-09-26") == -5
 
 
+@pytest.mark.parametrize("start, end", [
+    ("2024-12-20", "2026-01-09"),  # across two new years, 春节 and 国庆 twice
+    ("2025-12-31", "2026-01-01"), ("2026-01-01", "2026-01-01"), ("2026-10-08", "2031-05-06"),
+])
+def test_working_days_between_counts_what_the_days_say(session, start, end):
+    first, last = date.fromisoformat(start), date.fromisoformat(end)
+    by_day = sum(calendar.is_workday(date.fromordinal(n))
+                 for n in range(first.toordinal() + 1, last.toordinal() + 1))
+    assert calendar.working_days_between(start, end) == by_day
+    assert calendar.working_days_between(end, start) == -by_day
+
+
 def test_a_year_nobody_entered_is_counted_by_the_law_and_provisional(session):
     # 2031-05-01/02 劳动节 by rule (Thu, Fri), then the weekend: 1 WD after 04-30 is 05-05.
     assert calendar.add_working_days(date(2031, 4, 30), 1).date() == date(2031, 5, 5)

@@ -136,6 +136,7 @@ def test_the_api_counts_a_limit_and_says_when_it_is_provisional(client):
 
 
 def _intake_beyond_the_calendar(client, frozen_clock) -> HumanTask:
+    """No letter is in force in 2199: the acceptance is the approving leader's (受理决定权)."""
     frozen_clock.move_to(datetime(2199, 12, 20, 9, 30, tzinfo=LOCAL))
     return open_task(start_case(client, "MSA-002")["id"], "intake")
 
@@ -143,7 +144,7 @@ def _intake_beyond_the_calendar(client, frozen_clock) -> HumanTask:
 def test_a_calendar_problem_in_a_step_is_a_calendar_error_and_nothing_is_written(
         client, frozen_clock):
     intake = _intake_beyond_the_calendar(client, frozen_clock)
-    response = client.post(f"/api/tasks/{intake.id}/complete", headers=headers_for("clerk"),
+    response = client.post(f"/api/tasks/{intake.id}/complete", headers=headers_for("leader"),
                            json={"variables": {"within_remit": True, "materials_received":
                                                required_materials("MSA-002")}})
     assert response.status_code == 422 and response.json["code"] == "calendar_out_of_range"
@@ -151,13 +152,13 @@ def test_a_calendar_problem_in_a_step_is_a_calendar_error_and_nothing_is_written
     assert intake.state == "open"
 
 
-def test_the_clerk_reads_a_calendar_problem_in_chinese_with_the_form_kept(client, frozen_clock):
+def test_the_decider_reads_a_calendar_problem_in_chinese_with_the_form_kept(client, frozen_clock):
     intake = _intake_beyond_the_calendar(client, frozen_clock)
-    response = client.post(f"/tasks/{intake.id}", headers=headers_for("clerk"), data={
+    response = client.post(f"/tasks/{intake.id}", headers=headers_for("leader"), data={
         "within_remit": "true", "materials_received": required_materials("MSA-002")})
     assert response.status_code == 422
     assert "工作日历无法计算的年份（2200 年）" in response.text
     assert re.search(r'value="id_card" checked', response.text)
-    english = client.post(f"/tasks/{intake.id}?lang=en", headers=headers_for("clerk"), data={
+    english = client.post(f"/tasks/{intake.id}?lang=en", headers=headers_for("leader"), data={
         "within_remit": "true", "materials_received": required_materials("MSA-002")})
     assert "calendar cannot count (2200)" in english.text

@@ -24,9 +24,9 @@ def msa(session) -> Department:
     return db.session.scalar(db.select(Department).where(Department.code == "MSA"))
 
 
-def _accept(client, item: str = "MSA-002") -> int:
+def _accept(client, item: str = "MSA-002", accepted_by: str = "clerk") -> int:
     case_id = start_case(client, item)["id"]
-    complete(client, case_id, "intake", "clerk", within_remit=True,
+    complete(client, case_id, "intake", accepted_by, within_remit=True,
              materials_received=ALL_MATERIALS)
     return case_id
 
@@ -44,7 +44,7 @@ def test_each_department_and_type_has_its_own_sequence_starting_again_each_year(
         complete(client, nrp, "intake", "clerk", within_remit=True,
                  materials_received=[m["code"] for m in catalog.current("NRP-001").materials])
     with time_machine.travel(datetime(2027, 1, 4, 9, 30, tzinfo=ZONE), tick=False):
-        next_year = _accept(client)
+        next_year = _accept(client, accepted_by="leader")  # the 2026 letter has ended
     numbers = [documents.issued(i, "accepted").number for i in (first, second, nrp, next_year)]
     assert numbers == ["姚市监受〔2026〕1号", "姚市监受〔2026〕2号", "姚自然资受〔2026〕1号",
                        "姚市监受〔2027〕1号"]
@@ -94,3 +94,20 @@ def test_an_administrator_uploads_a_seal_and_sets_the_code_others_may_not(client
         refused = client.post(path, headers=headers_for("clerk"), data={"documentCode": "x"})
         assert refused.status_code == 403
     assert client.get(f"{page}/documents", headers=headers_for("chief")).status_code == 403
+
+
+def test_the_seal_image_is_read_once_per_request_and_never_stale(app, msa):
+    with app.test_request_context("/"):
+        shown = documents.seal_data_uri(msa.id)
+        assert shown and shown.startswith("data:image/png;base64,")
+        db.session.execute(db.update(DepartmentSeal).where(DepartmentSeal.department_id == msa.id)
+                           .values(data=b"changed under the same digest"))
+        db.session.expire_all()
+        assert documents.seal_data_uri(msa.id) == shown  # read and encoded once per request
+        db.session.get(DepartmentSeal, msa.id).store("新章.png", "image/png", b"\x89PNG new", None)
+        db.session.flush()
+        assert documents.seal_data_uri(msa.id) == "data:image/png;base64,iVBORyBuZXc="
+    with app.test_request_context("/"):
+        db.session.execute(db.delete(DepartmentSeal).where(DepartmentSeal.department_id == msa.id))
+        db.session.expire_all()
+        assert documents.seal_data_uri(msa.id) is None

@@ -157,7 +157,8 @@ def test_overdue_unit_is_deemed_to_approve_where_the_item_allows(client, frozen_
     assert case.responsible_unit == "县市场监督管理局"
     assert notices(case_id, "deemed_approved")  # 超时默认通知书
     assert open_names(case_id) == ["deliver"]  # the leader's task was withdrawn
-    complete(client, case_id, "deliver", "clerk", delivery_method="electronic")
+    complete(client, case_id, "deliver", "clerk", delivery_method="electronic",
+             electronic_address="zhangsan@example.com")
     assert case_of(case_id).status_code == 11
     assert instance_state(case_id) == "completed"
 

@@ -1,7 +1,12 @@
 """两次办结: a later 补正 round may ask only for what the first 一次性告知书 listed; asking for
 anything else needs the window's written reason, kept on the round; the case counts visits."""
+import pytest
+
 from tests.cases.service_item_steps import case_of, complete, open_names, start_case
 from tests.conftest import headers_for
+
+# These act under the demo's authorization letters, which cover the demo's year.
+pytestmark = pytest.mark.usefixtures("demo_year")
 
 
 def _told_once(client) -> int:

@@ -324,7 +324,8 @@ def test_the_committee_pages_render_in_english(client, officer):
     data = _data_strings() + [chair.title, chair.instructions, "意见", "材料真实完整", "张三",
                               "申请用地涉及相邻权利人异议，需集体研究", "经审查，建议准予临时用地",
                               *[h["note"] for h in case_of(case_id).history],
-                              *task_titles(case_id)]  # the record names each step done
+                              *task_titles(case_id),  # the record names each step done
+                              case_of(case_id).item.fee, case_of(case_id).item.fee_basis]
     for path, who in ((f"/cases/{case_id}", "clerk"), (f"/tasks/{chair.id}", "committee1"),
                       ("/admin/committees", "admin"),
                       ("/designer/processes/service_item/decisions", "designer")):

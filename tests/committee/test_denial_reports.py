@@ -103,10 +103,11 @@ def test_disputed_refusal_corrected_goes_back_to_the_handler(client):
     assert case_of(case_id).status_code == 3  # accepted after all
 
 
-def test_a_window_without_power_to_refuse_cannot_finish_a_refusal_alone(client):
+def test_without_acceptance_power_the_leader_refuses_and_the_refusal_is_still_reported(client):
     reissue_letter("MSA", {"MSA-001": ["approval"]}, "chief")  # no 受理决定权 over MSA-002
     case_id = start_case(client, "MSA-002")["id"]
-    complete(client, case_id, "intake", "clerk", **REFUSAL)  # no objection
+    assert open_task(case_id, "intake").candidate_role == "approving_leader"
+    complete(client, case_id, "intake", "leader", **REFUSAL)  # no objection
     assert case_of(case_id).status_code == 1
     assert open_names(case_id) == ["file_denial_report"]
     complete(client, case_id, "file_denial_report", "clerk", **REPORT)

@@ -117,7 +117,7 @@ def test_three_of_five_answer_and_the_worker_deems_the_other_two(client, clock):
               "basic_code": "MSA-095", "joint_departments": ["HEA:5", "HCD:5", "NRP:5", "TRA:5"]}
     catalog.create(fields, Actor.system("tests"))
     case_id = start_joint(client, "MSA-095")
-    accept(client, case_id, "MSA-095")
+    accept(client, case_id, "MSA-095", "leader")  # a new item no letter names: 受理决定权
     answer(client, case_id, "MSA", "conditional", opinion_conditions="开业前完成消防验收")
     answer(client, case_id, "HEA")
     answer(client, case_id, "NRP")

@@ -83,7 +83,8 @@ def test_a_case_goes_up_to_the_province_which_asks_for_more_materials_then_decid
     pump()
     assert case_of(city).decision == "deny" and instance_state(city) == "completed"
     assert open_names(county) == ["deliver"]
-    complete(client, county, "deliver", "hea_a", delivery_method="mail")
+    complete(client, county, "deliver", "hea_a", delivery_method="mail",
+             mail_carrier="中国邮政EMS", tracking_number="1100123456789")
     county_case = case_of(county)
     assert county_case.status_code == 13
     [done] = notices(county, "concluded")

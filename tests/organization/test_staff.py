@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.models import AuditEvent, db
+from app.models.identity import ROLES
 from tests.conftest import headers_for, user
 from tests.organization.organization_steps import PASSWORD, audit_events, make_staff, send
 
@@ -41,9 +42,7 @@ def test_staff_problems_are_listed_all_at_once(client):
         {"field": "roles[0].department", "message": "window_clerk is held within a department"},
         {"field": "roles[1].department",
          "message": "center_admin is held center-wide, without a department"},
-        {"field": "roles[2].role", "message": "must be one of window_clerk, "
-         "chief_representative, approving_leader, committee_member, center_admin, "
-         "process_designer, county_approver, supervisor"},
+        {"field": "roles[2].role", "message": "must be one of " + ", ".join(ROLES)},
         {"field": "roles[2].department", "message": "no active department 'NOPE'"},
         {"field": "roles[3]", "message": "an object {role, department}"},
     ]

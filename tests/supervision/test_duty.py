@@ -145,3 +145,20 @@ def test_a_duty_is_cancelled_before_its_day_only(client, week):
         assert post(client, f"/supervision/duty/{friday.id}/cancel",
                     "supervisor").status_code == 409  # its day: checked in or missed
     assert db.session.get(DutyShift, friday.id) is not None
+
+
+def test_the_schedule_form_asks_unit_and_person_in_one_choice(client, session):
+    with time_machine.travel(WEDNESDAY, tick=False):
+        page = client.get("/supervision/duty", headers=headers_for("supervisor")).text
+        assert 'name="head"' in page and 'name="department_id"' not in page
+        choice = f"{unit('MSA').id}:{user('chief').id}"
+        assert f'value="{choice}"' in page
+        assert post(client, "/supervision/duty", "supervisor", head=choice, day="2026-12-03",
+                    part="morning").status_code == 303
+        wrong = f"{unit('NRP').id}:{user('chief').id}"  # chief heads MSA, not NRP
+        refused = post(client, "/supervision/duty", "supervisor", head=wrong, day="2026-12-04",
+                       part="morning")
+        assert refused.status_code == 400 and 'id="schedule-user_id-error"' in refused.text
+        assert 'aria-describedby="schedule-user_id-error"' in refused.text
+    [shift] = db.session.scalars(sa.select(DutyShift))
+    assert (shift.department_id, shift.user_id) == (unit("MSA").id, user("chief").id)

@@ -12,6 +12,9 @@ from app.services.workflow.errors import InvalidInput
 from tests.cases.service_item_steps import open_task, start_case
 from tests.conftest import headers_for
 
+# These act under the demo's authorization letters, which cover the demo's year.
+pytestmark = pytest.mark.usefixtures("demo_year")
+
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 

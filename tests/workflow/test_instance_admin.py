@@ -1,9 +1,13 @@
 """Suspend, resume and terminate: audited, refused where they do not apply."""
+import pytest
 import sqlalchemy as sa
 
 from app.models import AuditEvent, db
 from tests.cases.service_item_steps import ALL_MATERIALS, open_task, start_case
 from tests.conftest import headers_for
+
+# These act under the demo's authorization letters, which cover the demo's year.
+pytestmark = pytest.mark.usefixtures("demo_year")
 
 
 def test_suspended_instance_refuses_completion_until_resumed(client):

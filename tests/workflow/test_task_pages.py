@@ -1,4 +1,6 @@
 """The clerk's task page: fields generated from JSON Schema, completing, claiming, CSRF."""
+import pytest
+
 import json
 import re
 from pathlib import Path
@@ -10,6 +12,9 @@ from app.services import cases
 from app.web import schema_form
 from tests.cases.service_item_steps import open_task, start_case
 from tests.conftest import headers_for, user
+
+# These act under the demo's authorization letters, which cover the demo's year.
+pytestmark = pytest.mark.usefixtures("demo_year")
 
 FORMS = Path(__file__).parents[2] / "forms"
 
@@ -60,7 +65,7 @@ def test_the_intake_form_is_laid_out_in_sections_with_refusal_shown_for_refusing
     grouped = schema_form.sections(schema, ui, schema_form.fields(schema, ui))
     assert [(s.title, [f.name for f in s.fields], s.shown_when) for s in grouped] == [
         ("受理决定", ["within_remit"], None),
-        ("收取材料", ["materials_received"], None),
+        ("收取材料", ["materials_received", "lenient_commitment"], None),
         ("不予受理", ["refusal_reasons", "redirect_to"], ("within_remit", "false"))]
 
 
@@ -89,14 +94,17 @@ def test_form_to_json_types_booleans_lists_and_leaves_out_empty_text():
     posted = MultiDict([("within_remit", "true"), ("materials_received", "id_card"),
                         ("materials_received", "application_form"), ("refusal_reasons", "  "),
                         ("csrf_token", "t")])
+    # an unticked checkbox is a valid no (容缺受理承诺书 not signed)
     assert schema_form.to_json(schema, posted, ui) == {
-        "within_remit": True, "materials_received": ["id_card", "application_form"]}
+        "within_remit": True, "materials_received": ["id_card", "application_form"],
+        "lenient_commitment": False}
     assert schema_form.to_json(schema, MultiDict({"within_remit": "false"}), ui) == {
-        "within_remit": False, "materials_received": []}
+        "within_remit": False, "materials_received": [], "lenient_commitment": False}
     # no choice made is no choice, not a refusal: the schema reports it missing
-    assert schema_form.to_json(schema, MultiDict(), ui) == {"materials_received": []}
+    assert schema_form.to_json(schema, MultiDict(), ui) == {"materials_received": [],
+                                                            "lenient_commitment": False}
     assert schema_form.to_json(schema, MultiDict({"within_remit": "on"}), ui) == {
-        "materials_received": []}
+        "materials_received": [], "lenient_commitment": False}
 
 
 def test_messages_are_grouped_by_top_level_field():

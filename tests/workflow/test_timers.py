@@ -148,3 +148,40 @@ def test_engine_error_during_fire_records_an_incident(at_t0):
     assert incident.actor == "system:timer"
     assert timers.fire(instance.id, TIMER) is False  # an instance in error is left alone
     assert instance.id not in timers.due_instance_ids()
+
+
+def test_a_claimed_instance_is_not_queued_again_until_fired_or_its_lease_lapses(at_t0):
+    first, second = start(), start()
+    at_t0.move_to(T0 + timedelta(hours=2))
+    claimed = timers.claim_due()
+    assert {first.id, second.id} <= set(claimed)
+    assert not {first.id, second.id} & set(timers.claim_due())  # a duplicate beat's sweep
+    assert timers.fire(first.id, TIMER) is True  # the save clears the claim ...
+    db.session.refresh(first)
+    assert first.timer_claimed_until is None and first.next_timer_at == DEADLINE
+    at_t0.move_to(T0 + timedelta(hours=2, minutes=2))
+    assert second.id not in timers.claim_due()  # ... a lost claim holds for its lease ...
+    at_t0.move_to(T0 + timedelta(hours=2, minutes=6))
+    assert second.id in timers.claim_due()  # ... then lapses: the timer is not forgotten
+
+
+def test_a_claim_found_not_due_is_released(at_t0):
+    instance = start()
+    at_t0.move_to(T0 + timedelta(hours=2))
+    assert instance.id in timers.claim_due()
+    assert timers.fire(instance.id, TIMER) is True
+    assert timers.fire(instance.id, TIMER) is False  # a duplicate delivery: nothing due
+    db.session.refresh(instance)
+    assert instance.timer_claimed_until is None
+
+
+def test_one_sweep_queues_every_due_instance_in_batches_each_once(at_t0):
+    started = [start() for _ in range(7)]
+    at_t0.move_to(T0 + timedelta(hours=2))
+    queued: list[int] = []
+    timers.sweep(queued.append, batch=3)
+    ours = [i for i in queued if i in {s.id for s in started}]
+    assert sorted(ours) == sorted(s.id for s in started) and len(set(queued)) == len(queued)
+    again: list[int] = []
+    timers.sweep(again.append, batch=3)
+    assert not set(again) & set(ours)

@@ -5,7 +5,7 @@ from app.api.blueprint import bp, json_object
 from app.http_inputs import page_args
 from app.security import current_actor
 from app.services import cases
-from app.services.workflow import instances, permissions, timers
+from app.services.workflow import instances, paging, permissions, timers
 from app.services.workflow.errors import InvalidInput
 from app.services.workflow.instances import admin as instance_admin
 from app.services.workflow.instances import diagram as instance_diagram
@@ -32,7 +32,8 @@ def list_instances():
         key=args.get("key"), state=args.get("state"), business_key=args.get("businessKey"),
         **page_args(args),
         viewer=current_actor().user)
-    return jsonify(total=total, items=[rep.instance(i) for i in rows])
+    return jsonify(total=total, totalCapped=paging.is_capped(total),
+                   items=[rep.instance(i) for i in rows])
 
 
 @bp.get("/process-instances/<int:instance_id>")

@@ -1,8 +1,10 @@
 """Which letter (授权书) is in force, and whether a chief representative may still decide.
 
-Lookups only (no writes; see letters for issuing and revoking). A task goes to a chief representative because a letter (授权书) granted direct approval on
-the day it was created; by the time it is completed the letter may have been revoked,
-replaced or may have expired, and a deputy's filing may have ended.
+Lookups only (no writes; see letters for issuing and revoking). A task goes to a chief
+representative because a letter (授权书) granted direct approval on the day it was created,
+and an intake review stays at the window because one granted 受理决定权; by the time it is
+completed the letter may have been revoked, replaced or may have expired, and a deputy's
+filing may have ended.
 """
 from __future__ import annotations
 
@@ -11,9 +13,13 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.models import AuthorizationLetter, HumanTask, User, db
-from app.models.authorization import APPROVAL, LIAISON, REVOKED
+from app.models.authorization import ACCEPTANCE, APPROVAL, LIAISON, REVOKED
 from app.models.identity import JOINT_DEPARTMENT_LANE
 from app.services.organization import absences
+
+# The user tasks that decide on acceptance (受理审查), all named `intake`: a service item's,
+# a joint case's lead window's and a 上报件's at the window that takes it in.
+ACCEPTANCE_TASKS = frozenset({"intake"})
 
 
 def in_force_on(day: date):
@@ -31,16 +37,46 @@ def valid_letter(department_id: int, day: date) -> AuthorizationLetter | None:
         .order_by(AuthorizationLetter.id.desc()).limit(1))
 
 
+def granting_letter(power: str, department_id: int | None, item_code: str | None,
+                    day: date) -> AuthorizationLetter | None:
+    """The department's letter in force on `day` if it grants `power` over the item: the one
+    test routing, the completion guards and the 授权率 (rate.py) all count by."""
+    letter = valid_letter(department_id, day) if department_id and item_code else None
+    return letter if grants(letter, power, item_code) else None
+
+
+def grants(letter: AuthorizationLetter | None, power: str, item_code: str | None) -> bool:
+    return letter is not None and power in letter.powers_for(item_code or "")
+
+
 def direct_approval_letter(department_id: int, item_code: str,
                            day: date) -> AuthorizationLetter | None:
     """The letter in force on `day` if it grants direct approval (审核审批权) of the item."""
-    letter = valid_letter(department_id, day)
-    return letter if letter is not None and APPROVAL in letter.powers_for(item_code) else None
+    return granting_letter(APPROVAL, department_id, item_code, day)
+
+
+def acceptance_letter(department_id: int | None, item_code: str | None,
+                      day: date) -> AuthorizationLetter | None:
+    """The letter in force on `day` if it grants the acceptance decision (受理决定权) over
+    the item to the department's chief representative, under whom its window works."""
+    return granting_letter(ACCEPTANCE, department_id, item_code, day)
+
+
+def acceptance_missing_reason(department_id: int | None, item_code: str | None,
+                              day: date) -> str:
+    """Why the window may not decide on acceptance of the item on `day` (no such letter)."""
+    letter = valid_letter(department_id, day) if department_id else None
+    if letter is None:
+        return f"本部门 {day.isoformat()} 无有效授权书"
+    return f"授权书 {letter.number} 未授予事项 {item_code} 的受理决定权"
 
 
 def lapse_reason(task: HumanTask, user: User, day: date) -> str | None:
-    """Why `user` may no longer decide `task` under its letter on `day`; None if they may."""
-    if task.authorization_letter_id is None:
+    """Why `user` may no longer decide `task` under its letter on `day`; None if they may.
+
+    An intake review kept at the window by 受理决定权 is judged by the acceptance guard
+    (acceptance.py), with the decision in view: a refusal has its own rules (否定报备)."""
+    if task.authorization_letter_id is None or task.name in ACCEPTANCE_TASKS:
         return None
     letter = db.session.get(AuthorizationLetter, task.authorization_letter_id)
     if not letter.valid_on(day):

@@ -4,7 +4,9 @@ Seed 003: 授权率 = 授权事项数 / 本部门事项总数 × 100%, per power
 受理决定权, 即办件审核审批权, 协调处置权, 办理结果投递权 and 应诉代理权, at least 80% for 制证权
 and 行政许可事项审核审批权, and (原则上) 100% for 公共服务事项审核审批权.
 
-The numerator counts the letter in force on the day; the denominator is the department's
+The numerator counts the letter in force on the day, by the test routing applies
+(authorization.grants): an item counted for 受理决定权 is one whose intake review the window
+decides itself that day, the others go to the leader; the denominator is the department's
 current catalog (the versions not superseded), so a rate can always be read against the items
 the window handles now. A power with no items in scope is not applicable (rate None), neither
 met nor missed: a department without instant items has no 即办件 rate to reach.
@@ -20,7 +22,7 @@ from app.models import AuthorizationLetter, Department, Item
 from app.models.authorization import (ACCEPTANCE, APPROVAL, CERTIFICATE, COORDINATION,
                                       DELIVERY, LITIGATION)
 from app.models.catalog import INSTANT, LICENSING, PUBLIC_SERVICE
-from app.services import calendar, catalog, organization
+from app.services import authorization, calendar, catalog, organization
 from app.services.authorization import letters
 
 
@@ -99,8 +101,7 @@ def _cells(items: list[Item], letter: AuthorizationLetter | None) -> dict[str, C
     cells = {}
     for rated in RATED_POWERS:
         scope = [item for item in items if rated.in_scope(item)]
-        granted = sum(1 for item in scope
-                      if letter is not None and rated.power in letter.powers_for(item.code))
+        granted = sum(1 for item in scope if authorization.grants(letter, rated.power, item.code))
         cells[rated.key] = Cell(granted, len(scope), rated.target)
     return cells
 

@@ -7,11 +7,12 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from app.models import Case, CaseCounter, Center, Item, ProcessInstance, db, utcnow
+from app.models import (Case, CaseCounter, Center, Item, LenientAcceptance, ProcessInstance, db,
+                        utcnow)
 from app.models.calendar import CONFIRMED
 from app.models.identity import APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE, WINDOW_CLERK
 from app.services import calendar, catalog, sequences
-from app.services.cases import documents
+from app.services.cases import documents, events, licences
 from app.services.evaluation import rating
 from app.services.organization import routing
 from app.services.supervision import case_hooks as supervision
@@ -59,6 +60,7 @@ def set_status(case: Case, code: int, actor: Actor, note: str = "") -> None:
     case.status_code = code
     case.history = [*case.history, {"code": code, "at": utcnow().isoformat(), "note": note}]
     audit.record(actor, "case.status", instance_id=case.instance_id, code=code, note=note)
+    events.status_changed(case, code, note, center_code(case))
 
 
 def local_text(value: datetime | str) -> str:
@@ -159,12 +161,27 @@ def provisional_note(deadline: datetime, since: datetime) -> str:
     return f"期限按暂定工作日历计算（{'、'.join(years)} 年放假安排未核定）" if years else ""
 
 
+# What other parts do after 办结 (registered at app start): (case, actor, approved).
+_concluded_hooks: list = []
+
+
+def on_concluded(hook) -> None:
+    if hook not in _concluded_hooks:
+        _concluded_hooks.append(hook)
+
+
+def approved_code(case: Case) -> int:
+    """11 办结（通过）, or 12 办结（容缺通过） for a case accepted 容缺."""
+    return 12 if db.session.get(LenientAcceptance, case.id) is not None else 11
+
+
 def concluded(case: Case, actor: Actor, decision: str, reasons: str = "",
               legal_basis: str = "") -> None:  # 办结
     approved = decision in ("approve", "deemed_approved")
     case.concluded_at, case.decision = utcnow(), decision
-    set_status(case, 11 if approved else 13, actor, reasons)
+    set_status(case, approved_code(case) if approved else 13, actor, reasons)
     documents.issue(case, "concluded", "approval" if approved else "denial", case.concluded_at)
+    licences.issue_on_approval(case, actor)  # 电子证照: only an approval has one
     if approved:
         body = f"您申请的「{case.item.name}」（办件编号 {case.case_no}）已办结，决定：准予许可。"
     else:
@@ -172,6 +189,8 @@ def concluded(case: Case, actor: Actor, decision: str, reasons: str = "",
                 f"理由：{reasons}。法律依据：{legal_basis}。{REMEDY_RIGHTS}")
     tell(case, "concluded", "办结通知", body)
     rating.invite(case)  # 好差评: one evaluation per case, asked for at 办结
+    for hook in _concluded_hooks:
+        hook(case, actor, approved)
 
 
 def warned(case: Case, actor: Actor) -> None:  # 预警

@@ -11,6 +11,7 @@ import base64
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 
 from app.models import Case, Department, DepartmentSeal, DocumentCounter, IssuedDocument, db
 from app.models.base import utcnow
@@ -18,7 +19,10 @@ from app.services import calendar, sequences
 
 # 字号 of each document type: one number sequence each, per department and year.
 SERIES = {"accepted": "受", "not_accepted": "不受", "supplement": "补告",
-          "approval": "准许", "denial": "不许", "extension": "延", "pause": "停"}
+          "approval": "准许", "denial": "不许", "extension": "延", "pause": "停",
+          "fee": "缴",  # 缴费通知书 (app.services.fees)
+          "revocation": "撤",  # 撤销决定书 (告知承诺不实)
+          "licence": "证"}  # 电子证照 (app/services/cases/licences.py)
 
 
 def issue(case: Case, kind: str, series: str, at: datetime | None = None) -> IssuedDocument:
@@ -58,9 +62,18 @@ def issuer_code(department: Department) -> str:
 
 def seal_data_uri(department_id: int) -> str | None:
     """The department's seal image as a data: URI for the HTML notice (no extra request, so
-    the public lookup shows it as well), or None when none was uploaded."""
-    seal = db.session.get(DepartmentSeal, department_id)
+    the public lookup shows it as well), or None when none was uploaded.
+
+    A page builds several notices of one department: the image (a deferred blob) is read and
+    encoded once per request, keyed by its digest so a seal replaced meanwhile is never
+    shown stale."""
+    seal = db.session.get(DepartmentSeal, department_id)  # without the deferred image
     if seal is None:
         return None
-    return f"data:{seal.content_type};base64,{base64.b64encode(seal.data).decode('ascii')}"
+    cache = g.setdefault("seal_data_uris", {}) if has_request_context() else {}
+    key = (department_id, seal.sha256)
+    if key not in cache:
+        cache[key] = (f"data:{seal.content_type};base64,"
+                      f"{base64.b64encode(seal.data).decode('ascii')}")
+    return cache[key]
 

@@ -11,10 +11,11 @@ its Chinese heading, in the order a printed guide shows them:
     legalBasis 设定依据, acceptanceConditions 受理条件, materials 申请材料, steps 办理流程,
     legalTimeLimit 法定办结时限, promisedTimeLimit 承诺办结时限,
     decisionTimeLimit 部门审批时限 (promise items, seed 004; "" for others), fee 收费标准,
-    feeBasis 收费依据 ("" when the catalog states none),
+    feeBasis 收费依据 ("" when the catalog states none), feeAmount 收费金额 (¥20.00/张; ""
+    when the standard is text alone),
     approvalLevel 审批层级, address 办理地点, consultationPhone 咨询电话,
     complaintPhone 监督投诉电话, officeHours 办公时间, overdueDefault 超时默认,
-    absentDefault 缺席默认, remedies 救济途径, version 版本, effectiveDate 生效日期
+    absentDefault 缺席默认, commitmentSystem 告知承诺制, remedies 救济途径, version 版本, effectiveDate 生效日期
 
 Values are display text, except: materials, a list of {name, required, requirement,
 deferrable, deferral, copies}; steps and remedies, lists of text; legalDays and
@@ -28,7 +29,7 @@ from decimal import Decimal
 
 from app.models import Center, Item, db
 from app.models.catalog import INSTANT, JOINT, PROMISE, REPORT
-from app.services import calendar, catalog, organization
+from app.services import calendar, catalog, money, organization
 
 LABELS = {
     "itemName": "事项名称", "basicCode": "基本编码", "implementationCode": "实施编码",
@@ -37,9 +38,9 @@ LABELS = {
     "acceptanceConditions": "受理条件", "materials": "申请材料", "steps": "办理流程",
     "legalTimeLimit": "法定办结时限", "promisedTimeLimit": "承诺办结时限",
     "decisionTimeLimit": "部门审批时限", "fee": "收费标准", "feeBasis": "收费依据",
-    "approvalLevel": "审批层级", "address": "办理地点", "consultationPhone": "咨询电话",
+    "feeAmount": "收费金额", "approvalLevel": "审批层级", "address": "办理地点", "consultationPhone": "咨询电话",
     "complaintPhone": "监督投诉电话", "officeHours": "办公时间", "overdueDefault": "超时默认",
-    "absentDefault": "缺席默认", "remedies": "救济途径", "version": "版本",
+    "absentDefault": "缺席默认", "commitmentSystem": "告知承诺制", "remedies": "救济途径", "version": "版本",
     "effectiveDate": "生效日期",
 }
 
@@ -57,6 +58,11 @@ OVERDUE_DEFAULT = {
 ABSENT_DEFAULT = {
     True: "本事项实行缺席默认：联合办理中，相关部门无正当理由不参加联合踏勘或并联审查的，视为同意。",
     False: "本事项不实行缺席默认。",
+}
+COMMITMENT_SYSTEM = {
+    True: "本事项实行告知承诺制：申请人书面承诺符合条件的，当场或在承诺时限内作出决定；"
+          "部门在决定后核查，承诺不实的依法撤销决定。",
+    False: "本事项不实行告知承诺制。",
 }
 
 # 行政复议法 (2023) art. 20: 60 days; 行政诉讼法 art. 46: six months.
@@ -77,6 +83,7 @@ def for_item(item: Item) -> dict:
     return {**_identity(item), **_content(item), **_time_limits(item), **_contacts(item),
             "overdueDefault": OVERDUE_DEFAULT[item.overdue_default],
             "absentDefault": ABSENT_DEFAULT[item.absent_default],
+            "commitmentSystem": COMMITMENT_SYSTEM[item.commitment_system],
             "remedies": list(REMEDIES), "version": item.version,
             "effectiveDate": calendar.to_local(item.created_at).date().isoformat(),
             "current": item.is_current, "labels": dict(LABELS)}
@@ -101,7 +108,7 @@ def _content(item: Item) -> dict:
             "acceptanceConditions": item.acceptance_conditions,
             "materials": [_material(m) for m in fields["materials"]],
             "steps": list(STEPS.get(item.kind, [])), "fee": item.fee,
-            "feeBasis": item.fee_basis}
+            "feeBasis": item.fee_basis, "feeAmount": money.rate_text(item.fee_amount, item.fee_unit)}
 
 
 def _material(material: dict) -> dict:

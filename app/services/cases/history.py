@@ -50,6 +50,9 @@ ACTIONS = {
     "committee.chair_ruled": "主任裁决", "committee.overtaken": "委员会审议因时限届满终止",
     "denial.reported": "否定报备", "denial.reviewed": "领导审查否定报备",
     "denial.review_overdue": "否定报备审查督办",
+    "case.lenient_accepted": "容缺受理", "case.lenient_reminded": "容缺材料补交提醒",
+    "case.lenient_received": "容缺材料已补齐", "case.commitment_check_opened": "告知承诺待核查",
+    "case.commitment_checked": "告知承诺核查", "case.commitment_check_overdue": "告知承诺核查逾期",
     "instance.suspended": "流程挂起", "instance.resumed": "流程恢复", "instance.terminated": "流程终止",
     "instance.migrated": "流程迁移到新版本", "instance.completed": "流程结束",
     "link.sent": "三级联动：报送", "link.received": "三级联动：收到",
@@ -58,6 +61,9 @@ ACTIONS = {
     "rectification.reported": "报送整改情况", "rectification.followed_up": "中心回访",
     "rectification.appealed": "办理单位申诉", "rectification.appeal_decided": "申诉复核",
     "rectification.escalated": "整改逾期，已通报中心及分管领导",
+    "agency.case_started": "代办员代为申办（全程代办）", "agency.case_linked": "纳入全程代办项目",
+    "agency.reminded": "全程代办催办",
+    "fee.assessed": "核定收费", "fee.paid": "缴费", "fee.refunded": "退费",  # 一口式收费
 }
 WORDS = {
     "system": "系统", "peer": "对接平台", "status": "状态", "note": "说明", "yes": "是",
@@ -205,7 +211,7 @@ def _completed(reader: _Reader, entry: HistoryEntry, detail: dict, task) -> None
 
 NOTICE_OF_STATUS = {3: notices.ACCEPTED, 8: notices.ACCEPTED, 5: notices.NOT_ACCEPTED,
                     6: notices.SUPPLEMENT, 11: notices.CONCLUDED, 12: notices.CONCLUDED,
-                    13: notices.CONCLUDED}
+                    13: notices.CONCLUDED, 15: notices.REVOKED}
 
 
 def _status(reader: _Reader, entry: HistoryEntry, detail: dict, task) -> None:

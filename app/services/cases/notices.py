@@ -15,22 +15,26 @@ from datetime import datetime
 
 from flask import current_app
 
-from app.models import Case, CaseClockEvent, Center, db
+from app.models import Case, CaseClockEvent, Center, CommitmentCheck, db
 from app.models.case_clock import ENDED, EXTENSION, SPECIAL
 from app.models.joint import CONDITIONAL, DEEMED, OPINION_LABELS, PENDING, REJECTED
-from app.services import calendar, catalog, committee, joint
+from app.services import calendar, catalog, committee, joint, money
 from app.services.cases import clock as case_clock
 from app.services.cases import documents, guide
 from app.services.workflow.errors import NotFound
 
 ACCEPTED, NOT_ACCEPTED = "accepted", "not_accepted"
 SUPPLEMENT, CONCLUDED = "supplement", "concluded"
-KINDS = (ACCEPTED, NOT_ACCEPTED, SUPPLEMENT, CONCLUDED)
+REVOKED = "revoked"  # 告知承诺不实 (app/services/cases/commitments.py)
+KINDS = (ACCEPTED, NOT_ACCEPTED, SUPPLEMENT, CONCLUDED, REVOKED)
 TITLES = {ACCEPTED: "受理通知书", NOT_ACCEPTED: "不予受理决定书",
-          SUPPLEMENT: "一次性告知书（补正材料通知书）", CONCLUDED: "办结通知书"}
+          SUPPLEMENT: "一次性告知书（补正材料通知书）", CONCLUDED: "办结通知书",
+          REVOKED: "撤销行政许可决定书"}
+TITLE_OF_TERMINATION = "终止办理通知书"  # 容缺受理 materials never brought
 TITLE_OF_DENIAL = "不予行政许可决定书"
 TITLE_OF_APPROVAL = "准予行政许可决定书"
-NUMBER_PREFIX = {ACCEPTED: "受", NOT_ACCEPTED: "不受", SUPPLEMENT: "补告", CONCLUDED: "决"}
+NUMBER_PREFIX = {ACCEPTED: "受", NOT_ACCEPTED: "不受", SUPPLEMENT: "补告", CONCLUDED: "决",
+                 REVOKED: "撤"}
 
 # 行政复议法 (2023) art. 20: 60 days; 行政诉讼法 art. 46: six months. The bodies are the
 # center's settings (Center.review_body, Center.court); without them, named generically.
@@ -47,7 +51,7 @@ def remedies(center: Center) -> list[str]:
 
 
 _REFUSED, _SUPPLEMENT_STARTED, _WINDOW_ACCEPTED, _DEPARTMENT_ACCEPTED = 5, 6, 3, 8
-_CONCLUDED_CODES = (11, 12, 13)
+_CONCLUDED_CODES, _REVOKED_CODE = (11, 12, 13), 15
 _APPROVALS = ("approve", "deemed_approved")
 
 
@@ -63,8 +67,10 @@ def applicable(case: Case) -> list[str]:
     if case.case_no and (_WINDOW_ACCEPTED in codes or _DEPARTMENT_ACCEPTED in codes):
         kinds.append(ACCEPTED)
     kinds += [_clock_kind(e) for e in case_clock.events(case.instance_id) if e.notice_no]
-    if case.status_code in _CONCLUDED_CODES:
+    if case.status_code in _CONCLUDED_CODES or _REVOKED_CODE in codes:
         kinds.append(CONCLUDED)
+    if _REVOKED_CODE in codes:
+        kinds.append(REVOKED)
     return kinds
 
 
@@ -146,6 +152,12 @@ def _frame(case: Case, kind: str, issued_at, title: str | None = None) -> dict:
                           "seal": documents.seal_data_uri(department.id)}}
 
 
+def frame(case: Case, kind: str, issued_at, title: str) -> dict:
+    """The frame of another document of the case (电子证照, 送达回证): `kind` names the issued
+    document whose number it carries."""
+    return _frame(case, kind, issued_at, title=title)
+
+
 # 行政许可法 art. 32: accepted from the day the materials were received (逾期自动受理).
 _ART_32_ACCEPTED = "依《中华人民共和国行政许可法》第三十二条，自收到申请材料之日起即为受理"
 
@@ -222,8 +234,9 @@ def _supplement(case: Case, variables: dict) -> dict:
         f"设定依据：{item.legal_basis or '见办事指南'}。",
         f"受理条件：{item.acceptance_conditions or '见办事指南'}。",
         f"办理程序：{'、'.join(guide.STEPS.get(item.kind, []))}。",
-        f"收费标准：{item.fee or '不收费'}" + (f"（{item.fee_basis}）" if item.fee_basis else "")
-        + "。",
+        f"收费标准：{item.fee or '不收费'}"
+        + (f"，{money.rate_text(item.fee_amount, item.fee_unit)}" if item.fee_amount else "")
+        + (f"（{item.fee_basis}）" if item.fee_basis else "") + "。",
         f"承诺时限：{guide.days_text(item.promised_days)}，自受理之日起计算。",
     ]
     if not case.case_no and (lookup := _before_acceptance_lookup(case)):
@@ -239,6 +252,8 @@ def supplement_due(started_at: str) -> datetime:
 
 def _concluded(case: Case, variables: dict) -> dict:
     approved = case.decision in _APPROVALS
+    if case.decision == "lenient_terminated":
+        return _terminated(case)
     title = TITLE_OF_APPROVAL if approved else TITLE_OF_DENIAL
     notice = _frame(case, CONCLUDED, case.concluded_at, title=title)
     notice["body"] = [f"你（单位）申请的「{case.item.name}」（办件编号 {case.case_no}），"
@@ -256,6 +271,27 @@ def _concluded(case: Case, variables: dict) -> dict:
                            f"法律依据：{variables.get('legal_basis', '')}。"]
         notice["remedies"] = remedies(_center(case))
     notice["body"] += _joint_opinions(case) + _committee_decided(case)
+    return notice
+
+
+def _terminated(case: Case) -> dict:
+    notice = _frame(case, CONCLUDED, case.concluded_at, title=TITLE_OF_TERMINATION)
+    notice["body"] = [f"你（单位）申请的「{case.item.name}」（办件编号 {case.case_no}），本机关已于"
+                      f"{_local_date(case.accepted_at)}容缺受理。你（单位）承诺补交的材料未在补正"
+                      "期限内补齐，依容缺受理承诺书，本机关决定终止办理。"]
+    notice["remedies"] = remedies(_center(case))
+    return notice
+
+
+def _revoked(case: Case, variables: dict) -> dict:
+    check = db.session.get(CommitmentCheck, case.id)
+    notice = _frame(case, REVOKED, check.checked_at)
+    notice["body"] = [
+        f"你（单位）申请的「{case.item.name}」（办件编号 {case.case_no}），本机关按告知承诺制于"
+        f"{_local_date(case.concluded_at)}作出准予许可决定（{decision_number(case)}）。",
+        f"经核查，你（单位）的承诺与实际情况不符：{check.findings}。",
+        "依照《中华人民共和国行政许可法》第六十九条，本机关决定撤销该准予许可决定。"]
+    notice["remedies"] = remedies(_center(case))
     return notice
 
 
@@ -323,4 +359,4 @@ def _clock_notice(case: Case, kind: str) -> dict:
 
 
 _BUILDERS = {ACCEPTED: _accepted, NOT_ACCEPTED: _not_accepted, SUPPLEMENT: _supplement,
-             CONCLUDED: _concluded}
+             CONCLUDED: _concluded, REVOKED: _revoked}

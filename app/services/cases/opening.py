@@ -6,6 +6,7 @@ branches, from the start. Registered with the platform's instances at app start.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.models import Item, ProcessInstance
@@ -37,10 +38,24 @@ def subject(variables: dict) -> Subject | None:
     return Subject(cases.item_by_code(item_code), applicant)
 
 
+def add_start_variables(provider: Callable[[Subject], dict]) -> None:
+    """A rule that sets process variables of a start from what the server knows (a 全程代办
+    start marks its case 重大项目); it overrides whatever the start's payload sent."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+_providers: list[Callable[[Subject], dict]] = []
+
+
 def process_variables(found: Subject) -> dict:
     variables = found.item.as_process_variables()
     if found.item.kind == JOINT:
         variables.update(joint.start_variables(found.item))
+    # 重大项目及招商引资项目: the window ticks it at intake; never the start's payload.
+    variables["major_project"] = False
+    for provider in _providers:
+        variables.update(provider(found))
     return variables
 
 

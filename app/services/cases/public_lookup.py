@@ -4,7 +4,8 @@ A case is found by its number and a check only the applicant holds: the query co
 on the 受理通知书 or the last six characters of the ID number. What it shows is an
 `ApplicantView`: the status, who handles it (department and window, never a person), the
 stage, the deadlines and what moved them, what is missing in a 补正, the written notices,
-and for a 上报件 the level that holds it. Nothing else of the case leaves this module.
+the licence's number, validity and status, and for a 上报件 the level that holds it.
+Nothing else of the case leaves this module.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from app.models.case_clock import APPROVED, ENDED, EXTENSION, RUNNING
 from app.models.organization import window_department
 from app.models.task import OPEN
 from app.services.cases import clock as case_clock
-from app.services.cases import notices
+from app.services.cases import licences, notices
 from app.services.linkage import tracking
 from app.services.workflow import instances, working_days
 
@@ -85,6 +86,7 @@ class ApplicantView:
     missing: tuple[str, ...]
     notices: tuple[NoticeLine, ...]
     holding_level: HoldingLevel | None
+    licence: licences.PublicLicence | None = None  # 电子证照 of an approval
 
 
 def find(case_no: object, check: object) -> Case | None:
@@ -134,7 +136,8 @@ def view(case: Case) -> ApplicantView:
                            if case.deadline_at and moved else case.deadline_at),
         current_deadline=case.deadline_at, concluded_at=case.concluded_at,
         clock=tuple(_clock_line(e) for e in told), missing=_missing(case),
-        notices=_notices(case), holding_level=holding)
+        notices=_notices(case), holding_level=holding,
+        licence=licences.public(licences.of_case(case.instance_id)))
 
 
 def _stage(case: Case, told: list, holding: HoldingLevel | None) -> str:

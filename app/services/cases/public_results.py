@@ -2,9 +2,11 @@
 
 Cases concluded with 准予许可 (status 办结（通过） or 办结（容缺通过）) only. Shown: the decision's
 time, the item, its department, the case number, the number of the decision document (准予行政
-许可决定书, as app/services/cases/notices.py numbers it) and the applicant. An applicant is an
-organization only when the case holds a valid unified social credit code (统一社会信用代码,
-GB 32100) as its ID number; then the name is shown in full. Every other name is masked
+许可决定书, as app/services/cases/notices.py numbers it), the applicant, and the licence
+(电子证照) it produced: its number, validity and status (public as its decision is; the
+holder is the applicant, shown as below). An applicant is an organization only when the
+case holds a valid unified social credit code (统一社会信用代码, GB 32100) as its ID number;
+then the name is shown in full. Every other name is masked
 (张*三, 张*): a case does not say otherwise whether it was a person. Never the ID number,
 phone, address or contact.
 """
@@ -16,9 +18,9 @@ from datetime import date, datetime, time, timezone
 
 import sqlalchemy as sa
 
-from app.models import Case, Item, db
+from app.models import Case, Item, Licence, db
 from app.services import calendar
-from app.services.cases import notices
+from app.services.cases import licences, notices
 
 APPROVED_CODES = (11, 12)  # 办结（通过）, 办结（容缺通过）
 PAGE_SIZE = 20
@@ -35,6 +37,7 @@ class PublicDecision:
     case_no: str
     applicant: str
     document_no: str = ""  # 准予行政许可决定书的文号
+    licence: licences.PublicLicence | None = None  # 电子证照: number, validity, status
 
 
 def is_credit_code(value: str | None) -> bool:
@@ -93,6 +96,10 @@ def decisions(department_id: int | None = None, page: int = 1,
     rows = db.session.scalars(sa.select(Case).where(*where)
                               .order_by(Case.concluded_at.desc(), Case.id.desc())
                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+    rows = list(rows)
+    issued = {row.instance_id: row for row in db.session.scalars(sa.select(Licence).where(
+        Licence.instance_id.in_([c.instance_id for c in rows])))}
     return [PublicDecision(c.concluded_at, c.item.name, c.item.department.name, c.case_no,
-                           applicant_shown(c), document_no=notices.decision_number(c))
+                           applicant_shown(c), document_no=notices.decision_number(c),
+                           licence=licences.public(issued.get(c.instance_id)))
             for c in rows], total

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from app.models import Case, HumanTask, Item, ProcessInstance, User, db
 from app.models.case import STATUS_NAMES
 from app.models.task import COMPLETED
-from app.services.workflow import instances, working_days
+from app.services.workflow import instances, paging, working_days
 from app.services.workflow.errors import InvalidInput
 
 PAGE_SIZE = 50
@@ -63,7 +63,7 @@ def find_cases(viewer: User, query: CaseQuery) -> tuple[list[Case], int]:
             .join(Item, Item.id == Case.item_id).where(instances.visible_to(viewer)))
     for condition in _conditions(query):
         stmt = stmt.where(condition)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    total = paging.bounded_count(stmt)
     rows = db.session.scalars(stmt.order_by(Case.received_at.desc(), Case.id.desc())
                               .limit(PAGE_SIZE).offset((query.page - 1) * PAGE_SIZE))
     return list(rows.unique()), total
@@ -96,7 +96,7 @@ def completed_tasks(user: User, page: int = 1) -> tuple[list[HumanTask], int]:
     """已办: the tasks `user` completed, the latest first."""
     stmt = sa.select(HumanTask).where(HumanTask.completed_by == user.id,
                                       HumanTask.state == COMPLETED)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    total = paging.bounded_count(stmt)
     rows = db.session.scalars(stmt.order_by(HumanTask.completed_at.desc())
                               .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE))
     return list(rows), total

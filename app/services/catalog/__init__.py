@@ -21,6 +21,8 @@ from jsonschema import Draft202012Validator
 from app.models import Department, Item, db, utcnow
 from app.models.catalog import (APPROVAL_LEVELS, ITEM_CATEGORIES, ITEM_KINDS, JOINT, LICENSING,
                                 LONG_DECISION_REASONS)
+from app.services import money
+from app.services.catalog import field_rules
 from app.services.catalog.days import days_problem, format_days, parse_days
 from app.services.workflow import audit, permissions
 from app.services.workflow.actor import Actor
@@ -29,16 +31,19 @@ from app.services.workflow.errors import Conflict, InvalidInput, NotFound
 FIELDS = ("code", "basic_code", "name", "department", "kind", "category", "service_object",
           "legal_days", "promised_days", "overdue_default", "absent_default",
           "joint_departments", "legal_basis", "acceptance_conditions", "materials", "fee",
-          "fee_basis", "approval_level", "process_key", "long_decision_reason",
-          "correction_pauses")
-FLAGS = ("overdue_default", "absent_default", "correction_pauses")  # yes/no fields
+          "fee_basis", "fee_amount", "fee_unit", "approval_level", "process_key",
+          "long_decision_reason", "correction_pauses", "commitment_system",
+          "licence_validity_years")
+# yes/no fields
+FLAGS = ("overdue_default", "absent_default", "correction_pauses", "commitment_system")
 REQUIRED = ("code", "basic_code", "name", "department", "kind", "legal_days", "promised_days",
             "process_key")
 DEFAULTS = {"category": LICENSING, "service_object": "", "overdue_default": False,
             "absent_default": False, "joint_departments": [], "legal_basis": "",
             "acceptance_conditions": "", "materials": [], "fee": "不收费",
-            "fee_basis": "", "approval_level": "county", "long_decision_reason": "",
-            "correction_pauses": False}
+            "fee_basis": "", "fee_amount": None, "fee_unit": "", "approval_level": "county",
+            "long_decision_reason": "", "correction_pauses": False, "commitment_system": False,
+            "licence_validity_years": 0}
 MATERIAL_DEFAULTS = {"required": False, "deferrable": False, "copies": 1}
 
 # Chinese names of fields and values: the spreadsheet headers, the 办事指南 and the pages
@@ -49,9 +54,13 @@ LABELS = {
     "legal_days": "法定时限（工作日）", "promised_days": "承诺时限（工作日）",
     "overdue_default": "超时默认", "absent_default": "缺席默认", "joint_departments": "联办部门",
     "legal_basis": "设定依据", "acceptance_conditions": "受理条件", "materials": "申请材料",
-    "fee": "收费标准", "fee_basis": "收费依据", "approval_level": "审批层级", "process_key": "流程标识",
+    "fee": "收费标准", "fee_basis": "收费依据",
+    "fee_amount": "收费金额（元）",  # a fixed fee, or with fee_unit the rate per unit
+    "fee_unit": "计费单位", "approval_level": "审批层级", "process_key": "流程标识",
     "long_decision_reason": "延长审批的原因",  # seed 004: else decided within 2 working days
     "correction_pauses": "补正暂停计时",  # a 补正 after acceptance stops the clock (case_clock)
+    "commitment_system": "告知承诺制",  # decided on a 承诺书, checked afterwards (commitments)
+    "licence_validity_years": "证照有效期（年，0 为长期有效）",  # 电子证照 (cases.licences)
 }
 KIND_LABELS = {"instant": "即办件", "promise": "承诺件", "joint": "联办件", "report": "上报件"}
 CATEGORY_LABELS = {"licensing": "行政许可", "public_service": "公共服务",
@@ -87,8 +96,10 @@ _SHAPE = Draft202012Validator({
         "legal_basis": _text(20000), "acceptance_conditions": _text(20000),
         "materials": {"type": "array", "items": _MATERIAL_SCHEMA, "maxItems": 100},
         "fee": _text(200), "fee_basis": _text(2000),
+        "fee_amount": {"type": ["number", "string", "null"]}, "fee_unit": _text(20),
         "approval_level": {"enum": list(APPROVAL_LEVELS)},
         "process_key": _text(100, 1), "long_decision_reason": {"enum": list(REASON_LABELS)},
+        "licence_validity_years": {"type": ["integer", "string"]},  # text from forms, cells
     },
 })
 
@@ -235,7 +246,12 @@ def _rule_problems(fields: dict, bad: set[str], department_codes: set[str]) -> l
     if "joint_departments" not in bad:
         problems += _joint_problems(fields, department_codes)
     if "materials" not in bad:
-        problems += _material_problems(fields["materials"])
+        problems += field_rules.material_problems(fields["materials"])
+    if "fee_amount" not in bad:
+        problems += field_rules.fee_problems(fields)
+    if "licence_validity_years" not in bad \
+            and field_rules.validity_years(fields["licence_validity_years"]) is None:
+        problems.append({"field": "licence_validity_years", "message": "应为 0 至 100 的整数"})
     return problems
 
 
@@ -274,19 +290,6 @@ def _joint_problems(fields: dict, department_codes: set[str]) -> list[dict]:
     return problems
 
 
-def _material_problems(materials: list[dict]) -> list[dict]:
-    problems, seen = [], set()
-    for index, material in enumerate(materials):
-        if material["code"] in seen:
-            problems.append({"field": f"materials/{index}/code",
-                             "message": f"材料编码 {material['code']} 重复"})
-        seen.add(material["code"])
-        if material.get("deferrable") and not material.get("required"):
-            problems.append({"field": f"materials/{index}/deferrable",
-                             "message": "只有必要材料才能容缺"})
-    return problems
-
-
 def _material(material: dict) -> dict:
     return {"code": material["code"], "name": material["name"],
             **{k: material.get(k, default) for k, default in MATERIAL_DEFAULTS.items()}}
@@ -298,6 +301,9 @@ def _cleaned(fields: dict) -> dict:
     clean["promised_days"] = parse_days(fields["promised_days"])
     clean["joint_departments"] = list(dict.fromkeys(fields["joint_departments"]))
     clean["materials"] = [_material(m) for m in fields["materials"]]
+    if fields["fee_amount"] is not None:
+        clean["fee_amount"] = money.to_yuan(money.to_fen(fields["fee_amount"]))
+    clean["licence_validity_years"] = field_rules.validity_years(fields["licence_validity_years"])
     return clean
 
 

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.models import Center, Department, Item, db
 from app.models.catalog import INSTANT, ITEM_KINDS
-from app.services import calendar, catalog, organization
+from app.services import calendar, catalog, money, organization
 from app.services.catalog import samples
 from app.services.cases.guide import REMEDIES, STEPS
 from app.services.workflow.errors import NotFound
@@ -79,9 +79,11 @@ class PublicGuide:  # 办事指南
     materials: tuple[PublicMaterial, ...]
     fee: str  # the catalog's 收费标准; "" when the catalog states none
     fee_basis: str  # 收费依据; "" when the catalog states none
+    fee_amount: str  # the structured 收费标准 (¥20.00/张); "" when the text alone states it
     legal_days: Decimal
     promised_days: Decimal
     on_the_spot: bool  # 即办件 or a zero limit: 当场办结
+    commitment_system: bool  # 告知承诺制: decided on a written commitment, checked afterwards
     steps: tuple[str, ...]
     center: str
     address: str
@@ -160,9 +162,11 @@ def guide(code: str) -> PublicGuide:
         service_object=item.service_object, legal_basis=item.legal_basis,
         acceptance_conditions=item.acceptance_conditions, materials=materials,
         fee=(item.fee or "").strip(), fee_basis=(item.fee_basis or "").strip(),
+        fee_amount=money.rate_text(item.fee_amount, item.fee_unit),
         legal_days=item.legal_days,
         promised_days=item.promised_days,
         on_the_spot=item.kind == INSTANT or item.promised_days == 0,
+        commitment_system=item.commitment_system,
         steps=tuple(STEPS.get(item.kind, ())),
         center=center.name if center else "", windows=windows, **contact,
         remedies=tuple(REMEDIES), version=item.version,

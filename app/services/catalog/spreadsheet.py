@@ -8,8 +8,9 @@ the items being revised (and the defaults of new ones); an empty cell means empt
 
     code, basic_code, name, department (department code), kind, category, service_object,
     legal_days, promised_days, overdue_default, absent_default, joint_departments,
-    legal_basis, acceptance_conditions, materials, fee, fee_basis, approval_level,
-    process_key, long_decision_reason, correction_pauses
+    legal_basis, acceptance_conditions, materials, fee, fee_basis, fee_amount, fee_unit,
+    approval_level, process_key, long_decision_reason, correction_pauses, commitment_system,
+    licence_validity_years
 
 Sample forms (示范文本, 空白表格) are files, not cells: they are uploaded on the item's page
 (app/services/catalog/samples.py) and neither exported nor imported here.
@@ -23,6 +24,9 @@ Cell values (export writes the Chinese form, import accepts both):
   prior_approval / higher_level / special), an empty cell for none.
 - yes/no columns: 是 / 否 (also true/false, yes/no, 1/0); an empty cell is 否.
 - legal_days, promised_days: working days in steps of 0.5, e.g. 20 or 2.5.
+- fee_amount: the 收费标准 in 元 to the cent (12.50), empty when the text alone states it;
+  fee_unit: the 计费单位 when fee_amount is a rate per unit (张), else empty.
+- licence_validity_years: whole years the licence (电子证照) is valid, 0 for 长期有效.
 - joint_departments: department codes separated by ";" (also "；", "," or "、").
 - materials: one cell, materials separated by ";" (or line breaks), each
   code:name:required-or-optional:deferrable-or-empty:copies, e.g.

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.models import Case, DenialReport, User, db, utcnow
-from app.models.authorization import ACCEPTANCE
 from app.models.denial import CONFIRMED, CORRECTED, KIND_LABELS, KINDS, PENDING, TRIGGERS
 from app.services import authorization, calendar, cases
 from app.services.workflow import audit, notifications
@@ -30,9 +29,7 @@ OUTCOME_OF = {"confirm": CONFIRMED, "correct": CORRECTED}  # the review form's v
 
 def window_may_refuse(department_id: int, item_code: str) -> bool:
     """The department's letter in force today grants 受理决定权 over the item."""
-    letter = authorization.valid_letter(department_id, calendar.today()) if department_id \
-        else None
-    return letter is not None and ACCEPTANCE in letter.powers_for(item_code or "")
+    return authorization.acceptance_letter(department_id, item_code, calendar.today()) is not None
 
 
 def denial_review_deadline(start: str) -> str:

@@ -4,7 +4,9 @@ BPMN lanes name roles; the case decides the department. Two lanes get more than 
 - `approver`: the chief representative when a letter valid today grants direct approval of
   the case's item (授权书), otherwise the department's approving leader;
 - `window_clerk`: the clerk who received the case, so one window serves the applicant from
-  intake to delivery;
+  intake to delivery; but the intake review (受理审查, the acceptance decision) stays at the
+  window only while a letter valid today grants 受理决定权 over the item, otherwise it goes to
+  the department's approving leader as an approval does;
 - `committee_vote`: the committee member named by the task's `voter_id` (votes are personal);
 - `committee_chair`: the chair of the department's committee, or its executive vice chair
   while the chair is away.
@@ -12,6 +14,7 @@ Work meant for someone absent goes to their substitute (AB岗 B, 临时代行 de
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import sqlalchemy as sa
@@ -37,12 +40,15 @@ def register() -> None:
 
 
 def route(lane: str | None, data: dict, instance: ProcessInstance | None = None,
-          day: date | None = None) -> Assignment:
-    """Where a task of `lane` goes, for a case described by `data` (department, item)."""
+          day: date | None = None, name: str | None = None) -> Assignment:
+    """Where a task of `lane` (the element `name`) goes, for a case described by `data`
+    (department, item)."""
     day = day or calendar.today()
     department_id = data.get("department_id")
     if lane == APPROVER_LANE:
         return _approver(department_id, data.get("item_code"), day)
+    if lane == WINDOW_CLERK and name in authorization.ACCEPTANCE_TASKS:
+        return _acceptor(department_id, data.get("item_code"), instance, day)
     if lane == JOINT_DEPARTMENT_LANE:
         return _liaison(department_id, day)
     if lane == COMMITTEE_VOTE_LANE:
@@ -52,21 +58,41 @@ def route(lane: str | None, data: dict, instance: ProcessInstance | None = None,
         if acting is None:
             return Assignment(CENTER_ADMIN, None)
         return Assignment(COMMITTEE_MEMBER, department_id, acting, absent)
-    if lane == WINDOW_CLERK and instance is not None:
-        handler = _case_handler(instance, department_id)
-        if handler is not None:
-            return _with_substitute(Assignment(WINDOW_CLERK, department_id, handler), day)
+    if lane == WINDOW_CLERK:
+        return _window(instance, department_id, day)
     return _pool(lane, department_id)
 
 
+def _window(instance: ProcessInstance | None, department_id: int | None,
+            day: date) -> Assignment:
+    handler = _case_handler(instance, department_id) if instance is not None else None
+    if handler is None:
+        return _pool(WINDOW_CLERK, department_id)
+    return _with_substitute(Assignment(WINDOW_CLERK, department_id, handler), day)
+
+
+def _leader(department_id: int | None) -> Assignment:
+    """Where a decision the letter does not give the window or the chief goes (分管领导)."""
+    return _pool(APPROVING_LEADER, department_id)
+
+
 def _approver(department_id: int | None, item_code: str | None, day: date) -> Assignment:
-    letter = (authorization.direct_approval_letter(department_id, item_code, day)
-              if department_id and item_code else None)
+    letter = authorization.direct_approval_letter(department_id, item_code, day)
     if letter is None:
-        return _pool(APPROVING_LEADER, department_id)
+        return _leader(department_id)
     chosen = Assignment(CHIEF_REPRESENTATIVE, department_id, letter.grantee_id,
                         letter_id=letter.id)
     return _with_substitute(chosen, day)
+
+
+def _acceptor(department_id: int | None, item_code: str | None,
+              instance: ProcessInstance | None, day: date) -> Assignment:
+    """The window, acting under the chief's 受理决定权 (the letter kept on the task, so its
+    revocation moves the review); without it the approving leader decides on acceptance."""
+    letter = authorization.acceptance_letter(department_id, item_code, day)
+    if letter is None:
+        return _leader(department_id)
+    return replace(_window(instance, department_id, day), letter_id=letter.id)
 
 
 def _voter(voter_id, department_id: int | None) -> Assignment:

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from app.models import Department, User, db, utcnow
+from app.models import CenterCounter, Department, User, db, utcnow
 from app.models.accountability import (CONSEQUENCE_LABELS, DISMISSED, ISSUED, KIND_LABELS,
                                        PROPOSED, STAFF_CRITICISM, STAFF_RETURN, UNIT_CRITICISM,
                                        UNIT_VETO, WITHDRAWN, Consequence, Violation)
-from app.services import calendar
+from app.services import calendar, sequences
 from app.services.supervision import require_supervisor, unit_list, units_of
 from app.services.workflow import audit, time_text
 from app.services.workflow.actor import Actor
@@ -27,6 +27,7 @@ from app.services.workflow.errors import Conflict, InvalidInput, NotFound
 from app.services.workflow.transactions import begin_write
 
 REASON_MAX = 2000
+SERIES = "效能通报"  # the center's numbering series (CenterCounter) of these documents
 SEED_RULE = {  # the words of seed 004 section 四 each consequence rests on
     UNIT_CRITICISM: "对违反效能建设规定的单位，第一次予以通报批评，并报县整治优化发展环境领导组处理",
     UNIT_VETO: "对违反效能建设规定的单位，第二次在年度目标考核中进行“一票否决”",
@@ -159,10 +160,9 @@ def _decide(row: Consequence, state: str, reason: str, actor: Actor) -> None:
 
 
 def _next_number(year: int) -> str:
-    """效能通报〔2026〕3号: issued documents are numbered in order within their year."""
-    issued = db.session.scalar(sa.select(sa.func.count()).where(
-        Consequence.year == year, Consequence.number.is_not(None))) or 0
-    return f"效能通报〔{year}〕{issued + 1}号"
+    """效能通报〔2026〕3号: issued documents are numbered in order within their year, from the
+    center's own sequence (a withdrawn proposal never took a number)."""
+    return f"效能通报〔{year}〕{sequences.next_value(CenterCounter, series=SERIES, year=year)}号"
 
 
 def documents(viewer: User, year: int) -> list[Consequence]:

@@ -26,13 +26,16 @@ class Assignment:
     letter_id: int | None = None  # the authorization the assignee acts under, if any
 
 
-Router = Callable[[str | None, dict, ProcessInstance | None, date | None], Assignment]
+# (lane, instance data, instance, day, task element id): a lane may hold tasks the domain
+# routes apart (a decision the window may only take under an authorization).
+Router = Callable[[str | None, dict, ProcessInstance | None, date | None, str | None],
+                  Assignment]
 Scopes = Callable[[User], set[tuple[str, int | None]]]
 Holders = Callable[[str, int | None], list[User]]
 
 
 def _by_role(lane: str | None, data: dict, instance: ProcessInstance | None = None,
-             day: date | None = None) -> Assignment:
+             day: date | None = None, name: str | None = None) -> Assignment:
     return Assignment(lane if lane in ROLES else CENTER_ADMIN, None)
 
 
@@ -58,9 +61,9 @@ def use(*, route: Router, scopes: Scopes, holders: Holders) -> None:
 
 
 def route(lane: str | None, data: dict, instance: ProcessInstance | None = None,
-          day: date | None = None) -> Assignment:
-    """Where a task of `lane` goes, for an instance whose data is `data`."""
-    return _rules["route"](lane, data, instance, day)
+          day: date | None = None, name: str | None = None) -> Assignment:
+    """Where a task of `lane` (the element `name`) goes, for an instance whose data is `data`."""
+    return _rules["route"](lane, data, instance, day, name)
 
 
 def scopes(user: User) -> set[tuple[str, int | None]]:

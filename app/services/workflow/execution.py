@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import undefer
 
 from app.engine import runtime, script_limits
 from app.engine.scripting import collecting_effects
@@ -20,14 +21,17 @@ from app.services.workflow.transactions import begin_write
 
 
 def compiled_for(definition: ProcessDefinition) -> runtime.CompiledProcess:
-    return runtime.compiled(f"{definition.id}:{definition.sha256}", definition.bpmn_xml,
-                            definition.source_name, definition.key, definition.decisions)
+    """The parsed process; its documents are read from the database only to parse it."""
+    key = f"{definition.id}:{definition.sha256}"
+    return runtime.cached(key) or runtime.compiled(
+        key, definition.bpmn_xml, definition.source_name, definition.key, definition.decisions)
 
 
 def lock_instance(instance_id: int) -> ProcessInstance:
     begin_write()
     instance = db.session.scalars(
         sa.select(ProcessInstance).where(ProcessInstance.id == instance_id)
+        .options(undefer(ProcessInstance.workflow_json))
         .with_for_update(of=ProcessInstance)
         .execution_options(populate_existing=True)).first()
     if instance is None:
@@ -91,6 +95,7 @@ def save(instance: ProcessInstance, workflow: BpmnWorkflow, actor: Actor, collec
         prepared = (step_hooks.take_thrown(workflow), runtime.dump(workflow))
     thrown, instance.workflow_json = prepared
     instance.next_timer_at = runtime.next_timer_due(workflow)
+    instance.timer_claimed_until = None  # the engine ran: what is due now is due afresh
     if runtime.is_finished(workflow) and instance.state == RUNNING:
         instance.state, instance.ended_at, instance.next_timer_at = COMPLETED, utcnow(), None
         audit.record(actor, "instance.completed", instance_id=instance.id)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from app.models import Case, HumanTask, Item, User, db, utcnow
 from app.models.task import OPEN
@@ -82,7 +83,12 @@ def _statement(user: User, query: Query, now: datetime) -> sa.Select:
             .outerjoin(Case, Case.instance_id == HumanTask.instance_id)
             .outerjoin(Item, Item.id == Case.item_id)
             .where(HumanTask.state == OPEN, assignment.visible_filter(user),
-                   sa.or_(HumanTask.assignee_id == user.id, HumanTask.assignee_id.is_(None))))
+                   sa.or_(HumanTask.assignee_id == user.id, HumanTask.assignee_id.is_(None)))
+            # What a row shows of its case, not the case's documents (history, rounds, …).
+            .options(orm.load_only(Case.id, Case.instance_id, Case.case_no, Case.item_id,
+                                   Case.applicant_name, Case.status_code),
+                     orm.joinedload(Case.item).load_only(Item.id, Item.code, Item.name,
+                                                         Item.department_id)))
     if query.item:
         pattern = _contains(query.item)
         stmt = stmt.where(sa.or_(HumanTask.item_code.ilike(pattern, escape="\\"),

@@ -56,8 +56,8 @@ def reroute(task: HumanTask, actor: Actor, reason: str) -> None:
     """Route the task again from its lane, as if it had just been created."""
     instance = db.session.get(ProcessInstance, task.instance_id)
     data = {"department_id": task.department_id, "item_code": task.item_code}
-    assign(task, assignment.route(task.lane, data, instance), actor, "task.rerouted",
-           reason=reason)
+    assign(task, assignment.route(task.lane, data, instance, name=task.name), actor,
+           "task.rerouted", reason=reason)
 
 
 def open_tasks_where(*conditions) -> list[HumanTask]:

@@ -37,7 +37,7 @@ def sync(instance: ProcessInstance, workflow, actor: Actor, *,
 def _create(instance: ProcessInstance, task, actor: Actor) -> None:
     spec = task.task_spec
     properties = spec.extensions.get("properties", {})
-    to = assignment.route(spec.lane, task.data, instance)
+    to = assignment.route(spec.lane, task.data, instance, name=spec.bpmn_id)
     row = HumanTask(
         id=str(task.id), instance_id=instance.id, name=spec.bpmn_id,
         title=spec.bpmn_name or spec.bpmn_id, lane=spec.lane, candidate_role=to.role,

@@ -2,8 +2,9 @@
 
 SpiffWorkflow's timers are lazy: they fire only when something runs the engine. Every
 save stores the earliest waiting timer in process_instance.next_timer_at; a periodic
-sweep lists the due instances and fires each one in a transaction of its own. Firing is
-idempotent: a duplicated or late delivery finds nothing due and does nothing.
+sweep claims the due instances (a lease, so that a second worker or a duplicate beat does
+not queue them again) and each is fired in a transaction of its own. Firing is idempotent:
+a duplicated or late delivery finds nothing due and does nothing.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from app.models.process import RUNNING
 from app.services.workflow import audit, execution
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, EngineFailure, InvalidInput, NotFound
+from app.services.workflow.transactions import begin_write
 
 
 def due_instance_ids(now: datetime | None = None, limit: int = 200) -> list[int]:
@@ -31,6 +33,48 @@ def due_instance_ids(now: datetime | None = None, limit: int = 200) -> list[int]
         .order_by(ProcessInstance.next_timer_at, ProcessInstance.id).limit(limit)))
 
 
+# Longer than a queue of due firings takes to drain, so no instance is queued twice.
+LEASE = timedelta(seconds=300)
+
+
+def claim_due(limit: int = 500, lease: timedelta = LEASE) -> list[int]:
+    """Claim up to `limit` due instances, the longest overdue first, for `lease`; returns the
+    ids this call claimed and no other. Committed at once, so a concurrent sweep skips them
+    (PostgreSQL: skips rows being claimed; SQLite: its single writer serializes sweeps)."""
+    begin_write()
+    now = utcnow()
+    unclaimed = sa.or_(ProcessInstance.timer_claimed_until.is_(None),
+                       ProcessInstance.timer_claimed_until <= now)
+    due = (sa.select(ProcessInstance.id)
+           .where(ProcessInstance.state == RUNNING, ProcessInstance.next_timer_at <= now,
+                  unclaimed)
+           .order_by(ProcessInstance.next_timer_at, ProcessInstance.id).limit(limit)
+           .with_for_update(skip_locked=True))
+    claimed = db.session.scalars(
+        sa.update(ProcessInstance)
+        .where(ProcessInstance.id.in_(due.scalar_subquery()), unclaimed)
+        .values(timer_claimed_until=now + lease)
+        .returning(ProcessInstance.id)
+        .execution_options(synchronize_session=False)).all()
+    db.session.commit()
+    return sorted(claimed)
+
+
+def sweep(enqueue, *, batch: int = 500, lease: timedelta = LEASE,
+          budget: timedelta = timedelta(seconds=4)) -> int:
+    """Claim every due instance, a batch at a time, and hand each id to `enqueue` (the
+    worker's fire task): 10,000 timers due in one minute are queued by one sweep, not 200
+    every few seconds. Stops after `budget` so that a sweep never outlives its interval."""
+    started, queued = utcnow(), 0
+    while True:
+        claimed = claim_due(batch, lease)
+        for instance_id in claimed:
+            enqueue(instance_id)
+        queued += len(claimed)
+        if len(claimed) < batch or utcnow() - started >= budget:
+            return queued
+
+
 def fire(instance_id: int, actor: Actor) -> bool:
     """Run the engine of a due instance. False when nothing was due or the engine failed."""
     try:
@@ -40,7 +84,7 @@ def fire(instance_id: int, actor: Actor) -> bool:
         return False
     due = instance.next_timer_at
     if instance.state != RUNNING or due is None or due > utcnow():
-        db.session.rollback()  # ends the write transaction lock_instance began
+        _release(instance_id)  # nothing to do: the claim goes, with the write transaction
         return False
     return _run(instance, actor, _nothing, "timer.fired", due=due.isoformat())
 
@@ -115,6 +159,13 @@ def _run(instance: ProcessInstance, actor: Actor, action, audit_action: str, **d
     audit.record(actor, audit_action, instance_id=instance_id, **detail)
     db.session.commit()
     return True
+
+
+def _release(instance_id: int) -> None:
+    db.session.execute(sa.update(ProcessInstance).where(ProcessInstance.id == instance_id)
+                       .values(timer_claimed_until=None)
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
 
 
 def _nothing(workflow: BpmnWorkflow) -> None:

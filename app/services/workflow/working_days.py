@@ -7,6 +7,7 @@ app start with `use`); without it, Monday to Friday.
 """
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -127,11 +128,27 @@ def shift_working_days(moment: str | date | datetime, days: float | Decimal | in
 def working_days_between(start: str | date | datetime, end: str | date | datetime) -> int:
     """Working days after start's day up to and including end's day (negative if end first)."""
     first, last = to_local(start).date(), to_local(end).date()
-    sign = 1
     if last < first:
-        first, last, sign = last, first, -1
-    count, day = 0, first
-    while day < last:
-        day += timedelta(days=1)
-        count += is_workday(day)
-    return sign * count
+        return -working_days_between(last, first)
+    # Year by year in the year's sorted working days, not day by day: a task two years
+    # overdue costs four binary searches, not 730 calendar lookups.
+    count = 0
+    for year in range(first.year, last.year + 1):
+        days = _sorted_workdays(year)
+        count += bisect.bisect_right(days, last) - bisect.bisect_right(days, first)
+    return count
+
+
+_sorted: dict[int, tuple[frozenset, tuple[date, ...]]] = {}
+
+
+def _sorted_workdays(year: int) -> tuple[date, ...]:
+    """The year's working days in order, sorted once per set the calendar hands out (it
+    hands out a new one when the calendar changes)."""
+    days = _source["workdays"](year)
+    hit = _sorted.get(id(days))
+    if hit is None or hit[0] is not days:
+        if len(_sorted) > 256:
+            _sorted.clear()
+        hit = _sorted[id(days)] = (days, tuple(sorted(days)))
+    return hit[1]

@@ -14,13 +14,15 @@ from app.models import Item, User, db
 from app.models.case import CASE_FLAGS, STATUS_NAMES
 from app.security import current_actor
 from app.services import calendar, cases, catalog
+from app.services.agency import items as agency_items
+from app.services.agency import projects as agency_projects
 from app.services.cases import intake_rules, notice_pdf, notices, public_lookup
 from app.services.supervision import cards
 from app.services.workflow import deployment, instances
 from app.services.workflow.errors import (Conflict, Forbidden, InvalidInput, NotFound,
                                          ServiceError)
 from app.web.blueprint import bp
-from app.web.cases import clock_section
+from app.web.cases import clock_section, delivery_section, fee_section, lenient_section
 from app.web.cases import record as case_record
 from app.web.form_support import FailedForm
 
@@ -113,7 +115,8 @@ def _case_and_variables(instance_id: int):
 def decision_names() -> dict[str, str]:
     """The outcomes cases.py records in Case.decision, as the case page words them."""
     return {"approve": _("准予"), "deny": _("不予批准"), "deemed_approved": _("超时默认准予"),
-            "not_accepted": _("不予受理")}
+            "not_accepted": _("不予受理"),
+            "lenient_terminated": _("终止办理（容缺材料逾期未补齐）")}
 
 
 @bp.get("/cases/<int:instance_id>")
@@ -121,11 +124,17 @@ def case_page(instance_id: int):
     return case_view(instance_id)
 
 
-def case_view(instance_id: int, failed: FailedForm | None = None):
-    """The case page; `failed`: a refused clock form, shown with what was typed."""
+def case_view(instance_id: int, failed: FailedForm | None = None,
+              fee_failed: FailedForm | None = None):
+    """The case page; `failed`: a refused clock form, `fee_failed` a refused fee form, shown
+    with what was typed."""
     instance, case = _case_and_variables(instance_id)
     return render_template("cases/case.html", instance=instance, case=case,
-                           clock=clock_section.section(case, failed),
+                           clock=clock_section.section(case,
+                                                       lenient_section.not_ours(failed)),
+                           lenient=lenient_section.section(case, failed),
+                           fees=fee_section.section(case, fee_failed),
+                           fee_state=fee_section.state_word,
                            status_names=STATUS_NAMES, decision_names=decision_names(),
                            flag_names=CASE_FLAGS, case_cards=cards.of_case(case.id),
                            open_tasks=instances.open_tasks(instance_id),
@@ -133,7 +142,11 @@ def case_view(instance_id: int, failed: FailedForm | None = None):
                            material_names={m["code"]: m["name"] for m in case.item.materials},
                            first_receiver=db.session.get(User, case.first_receiver_id)
                            if case.first_receiver_id else None,
+                           delivery=delivery_section.section(case, failed),
                            local=calendar.to_local, **case_record.context(instance_id),
+                           agency_project=agency_items.project_of_case(case.id),
+                           may_read_project=lambda project: agency_projects.may_read(
+                               current_user, project),
                            **case_record.history_context(case))
 
 

@@ -11,9 +11,10 @@ from flask import render_template, request
 from flask_babel import gettext as _
 
 from app.http_inputs import db_int
-from app.models.identity import (APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE,
-                                 COMMITTEE_MEMBER, COUNTY_APPROVER, DEPARTMENT_ROLES,
-                                 PROCESS_DESIGNER, ROLES, SUPERVISOR, WINDOW_CLERK)
+from app.models.identity import (AGENT, APPROVING_LEADER, CASHIER, CENTER_ADMIN, INTEGRATOR,
+                                 CHIEF_REPRESENTATIVE, COMMITTEE_MEMBER, COUNTY_APPROVER,
+                                 DEPARTMENT_ROLES, PROCESS_DESIGNER, ROLES, SUPERVISOR,
+                                 WINDOW_CLERK)
 from app.models.organization import CENTER_LEVELS, WINDOW_KINDS
 from app.security import current_actor
 from app.services import organization
@@ -34,7 +35,7 @@ def _posted_active() -> dict:
 def _organization_page(failed: FailedForm | None = None) -> str:
     return render_template("organization/centers.html", failed=failed,
                            departments=organization.list_departments(),
-                           level_names=_level_names(), **_centers())
+                           level_names=level_names(), **_centers())
 
 
 def _centers() -> dict:
@@ -180,10 +181,11 @@ def role_names() -> dict[str, str]:
     return {WINDOW_CLERK: _("窗口人员"), CHIEF_REPRESENTATIVE: _("首席代表"),
             APPROVING_LEADER: _("分管领导"), COMMITTEE_MEMBER: _("审批决策委员会成员"),
             CENTER_ADMIN: _("中心管理员"), PROCESS_DESIGNER: _("流程设计员"),
-            COUNTY_APPROVER: _("县政府审批负责人"), SUPERVISOR: _("效能监察员")}
+            COUNTY_APPROVER: _("县政府审批负责人"), SUPERVISOR: _("效能监察员"),
+            AGENT: _("代办员"), CASHIER: _("结算窗口收费员"), INTEGRATOR: _("对接系统")}
 
 
-def _level_names() -> dict[str, str]:
+def level_names() -> dict[str, str]:
     names = {"province": _("省级"), "city": _("市级"), "county": _("县级")}
     return {level: names[level] for level in CENTER_LEVELS}
 

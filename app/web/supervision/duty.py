@@ -42,8 +42,18 @@ def duty_page():
 @bp.post("/supervision/duty")
 def duty_schedule_form():
     actor = current_actor()
-    return submit("schedule", lambda: duty.schedule(actor.user, request.form, actor),
+    fields = _unit_and_person(request.form)
+    return submit("schedule", lambda: duty.schedule(actor.user, fields, actor),
                   _page, "web.duty_page")
+
+
+def _unit_and_person(form) -> dict:
+    """The page asks unit and person in one choice, `head` = "department_id:user_id"."""
+    fields = form.to_dict()
+    if "head" in fields:
+        department_id, _, user_id = fields.pop("head").partition(":")
+        fields.update(department_id=department_id, user_id=user_id)
+    return fields
 
 
 @bp.post("/supervision/duty/<int:duty_id>/check-in")

@@ -14,7 +14,7 @@ from app.engine import runtime
 from app.models import HumanTask, ProcessDefinition, ProcessInstance, User, db
 from app.models.process import INSTANCE_STATES
 from app.models.task import OPEN
-from app.services.workflow import assignment, audit, deployment, execution
+from app.services.workflow import assignment, audit, deployment, execution, paging
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Forbidden, InvalidInput
 
@@ -116,7 +116,7 @@ def query(*, viewer: User, key: str | None = None, state: str | None = None,
     stmt = matching(key=key, state=state, business_key=business_key)
     if not viewer.is_admin:
         stmt = stmt.where(visible_to(viewer))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    total = paging.bounded_count(stmt)
     rows = db.session.scalars(stmt.order_by(ProcessInstance.id.desc())
                               .limit(min(limit, 500)).offset(offset))
     return list(rows), total
@@ -139,13 +139,17 @@ def visible_to(viewer: User):
     in (administrators: all). The rules registered with also_viewable_by are not in it."""
     if viewer.is_admin:
         return sa.true()
-    return sa.or_(ProcessInstance.started_by == viewer.id,
-                  ProcessInstance.id.in_(_involved(viewer)))
-
-
-def _involved(user: User):
-    return sa.select(HumanTask.instance_id).where(
-        sa.or_(assignment.visible_filter(user), HumanTask.completed_by == user.id))
+    # One EXISTS per instance, probing the instance's own tasks by index, so that a list
+    # stops at a page's worth of instances. Both parts sit inside the EXISTS because an
+    # `started_by = … OR EXISTS (…)` lets PostgreSQL hash the subquery instead: every task
+    # of the viewer's roles (a million rows) read on every page.
+    started = (sa.select(sa.literal(1)).where(ProcessInstance.started_by == viewer.id)
+               .correlate(ProcessInstance))
+    involved = sa.select(sa.literal(1)).where(
+        HumanTask.instance_id == ProcessInstance.id,
+        sa.or_(assignment.visible_filter(viewer), HumanTask.completed_by == viewer.id)
+    ).correlate(ProcessInstance)
+    return sa.union_all(started, involved).exists()
 
 
 def viewable(instance_id: int, user: User) -> ProcessInstance:

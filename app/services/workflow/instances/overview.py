@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app.models import Case, Department, HumanTask, ProcessDefinition, ProcessInstance, User, db
 from app.models.task import OPEN
-from app.services.workflow import instances
+from app.services.workflow import instances, paging
 
 
 @dataclass
@@ -30,7 +30,7 @@ def listing(filters: Filters, *, page: int = 1,
             per_page: int = 50) -> tuple[list[InstanceRow], int]:
     """A page of instances, newest first, and how many match in all."""
     stmt = _filtered(filters)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    total = paging.bounded_count(stmt)
     found = list(db.session.scalars(stmt.order_by(ProcessInstance.id.desc())
                                     .limit(per_page).offset((max(page, 1) - 1) * per_page)))
     ids = [i.id for i in found]

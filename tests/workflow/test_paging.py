@@ -1,0 +1,38 @@
+"""Lists count what they match up to a cap, and say so past it (app.services.workflow.paging);
+a clerk's list shows the instances the clerk started or has a task in, and no others."""
+from app.services.workflow import paging
+from tests.conftest import deploy_test_file, headers_for
+
+
+def _start(client, username: str) -> int:
+    response = client.post("/api/process-definitions/key/two_step/start",
+                           json={"variables": {"department_id": None}},
+                           headers=headers_for(username))
+    assert response.status_code == 201, response.json
+    return response.json["id"]
+
+
+def test_a_count_past_the_cap_says_more_than_the_cap(client, monkeypatch):
+    deploy_test_file("two_step.bpmn", "two_step_first.schema.json")
+    for _ in range(3):
+        _start(client, "clerk")
+    admin = headers_for("admin")
+    exact = client.get("/api/process-instances", headers=admin).json
+    assert exact["total"] == 3 and exact["totalCapped"] is False
+    monkeypatch.setattr(paging, "COUNT_CAP", 2)
+    capped = client.get("/api/process-instances", headers=admin).json
+    assert capped["total"] == 3 and capped["totalCapped"] is True
+    assert len(capped["items"]) == 3  # the page itself is not cut by the cap
+    monkeypatch.setitem(client.application.jinja_env.globals, "count_cap", 2)
+    page = client.get("/admin/instances", headers=admin).text
+    assert "超过 2 条，请缩小查询条件" in page and "共 3 个" not in page
+
+
+def test_a_clerk_lists_the_instances_of_the_clerks_tasks_only(client):
+    deploy_test_file("two_step.bpmn", "two_step_first.schema.json")
+    mine = _start(client, "clerk")
+    theirs = _start(client, "admin")  # its first task is offered to the window clerks too
+    listed = client.get("/api/process-instances", headers=headers_for("clerk")).json
+    assert {i["id"] for i in listed["items"]} == {mine, theirs}
+    outsider = client.get("/api/process-instances", headers=headers_for("leader")).json
+    assert outsider["items"] == [] and outsider["total"] == 0

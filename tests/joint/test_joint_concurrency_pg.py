@@ -37,15 +37,17 @@ def _joint_item_of_every_department() -> None:
     catalog.create(fields, Actor.system("tests"))
 
 
-def _accepted_case(app) -> tuple[int, dict[str, str]]:
+def _accepted_case(app, started: list[int]) -> tuple[int, dict[str, str]]:
     with app.app_context():
         _joint_item_of_every_department()
-        clerk = _actor("clerk")
-        instance_id = instances.start("joint_approval", clerk, variables={
+        instance_id = instances.start("joint_approval", _actor("clerk"), variables={
             "item_code": ITEM, "applicant": {"name": "并发测试公司"}}).id
+        started.append(instance_id)
         [intake] = instances.open_tasks(instance_id)
         materials = [m["code"] for m in catalog.current(ITEM).materials if m.get("required")]
-        tasks.complete(intake.id, {"within_remit": True, "materials_received": materials}, clerk)
+        # A new item no letter names: the leader decides on acceptance (受理决定权).
+        tasks.complete(intake.id, {"within_remit": True, "materials_received": materials},
+                       _actor("leader"))
         branches = _branch_tasks(instance_id)
         db.session.remove()
     return instance_id, branches
@@ -81,9 +83,10 @@ def _check(app, instance_id: int) -> None:
 def test_eight_departments_answer_at_once_on_postgresql(app, tmp_path):
     url = require_service("TEST_DATABASE_URL")
     committed = _committed_app(url, tmp_path)
+    started: list[int] = []
     with time_machine.travel(MONDAY, tick=True):
-        instance_id, branches = _accepted_case(committed)
         try:
+            instance_id, branches = _accepted_case(committed, started)
             assert sorted(branches) == sorted(CHIEFS)
             barrier, outcomes = threading.Barrier(8), {}
             answer = {"opinion_decision": "agree"}
@@ -99,8 +102,10 @@ def test_eight_departments_answer_at_once_on_postgresql(app, tmp_path):
             assert outcomes == {task_id: "ok" for task_id in branches.values()}
             _check(committed, instance_id)
         finally:
-            with committed.app_context():
-                _delete_instance(instance_id, None)
+            with committed.app_context():  # committed rows: removed even when a step failed
+                db.session.rollback()
+                for instance_id in started:
+                    _delete_instance(instance_id, None)
                 db.session.execute(sa.delete(Item).where(Item.code == ITEM))
                 db.session.commit()
                 db.session.remove()

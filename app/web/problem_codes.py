@@ -159,6 +159,7 @@ WORDINGS = {
     "absence_not_found": _l("该请假记录不存在。"),
     "absence_ended": _l("该请假已结束。"),
     "absence_overlaps": _l("这段时间已有请假记录。"),
+    "ab_post_unstaffed": _l("同一AB岗的A、B岗人员不能同时缺岗；确需同时缺岗（如突发疾病）的，由中心管理员勾选“中心同意”后登记。"),
     "already_a_holder": _l("该人员已在此岗位。"),
     "window_code_taken": _l("窗口编号已被使用。"),
     "username_taken": _l("用户名已被使用。"),

@@ -82,12 +82,47 @@ def test_absence_reported_ahead_starts_with_the_sweep(client, clock):
 def test_with_a_and_b_both_away_the_task_waits_in_the_window_pool(client, clock):
     intake = open_task(start_case(client, "MSA-002")["id"], "intake")
     _report(client, "msa_b", "2026-03-02", "2026-03-06")
-    _report(client, "clerk", "2026-03-02", "2026-03-02")
+    _report(client, "clerk", "2026-03-02", "2026-03-02", centerConsent=True)  # sudden illness
     assert _holder(intake) == (None, "clerk")
     assert intake in tasks.inbox(user("msa_b"))  # a window-clerk task of MSA: B sees it
     clock.move_to(datetime(2026, 3, 3, 8, 0, tzinfo=SHANGHAI))
     absence_admin.sweep()
     assert _holder(intake) == ("clerk", None)
+
+
+def test_a_and_b_of_a_post_may_not_be_away_on_the_same_days(client, clock):
+    """Seed 004: 确保每个窗口时时满员: the second of A and B to ask is refused, nothing kept."""
+    _report(client, "msa_b", "2026-03-04", "2026-03-06")
+    refused = _report(client, "clerk", "2026-03-02", "2026-03-04", expect=409)
+    assert refused["code"] == "ab_post_unstaffed" and refused["posts"] == ["市场监管受理岗"]
+    assert absence_admin.listing(user_id=user("clerk").id) == []
+    assert _report(client, "clerk", "2026-03-02", "2026-03-03")["userId"] == user("clerk").id
+
+
+def test_only_the_center_may_consent_to_both_away_and_it_is_audited(client, clock):
+    _report(client, "msa_b", "2026-03-02", "2026-03-06")
+    refused = _report(client, "clerk", "2026-03-02", "2026-03-02", by="clerk", expect=409,
+                      centerConsent=True)  # the clerk cannot consent for the center
+    assert refused["code"] == "ab_post_unstaffed"
+    filed = _report(client, "clerk", "2026-03-02", "2026-03-02", centerConsent=True)
+    [event] = [e for e in db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "absence.reported")) if e.detail["absence_id"] == filed["id"]]
+    assert event.detail["center_consent_both_away"] and event.actor_id == user("admin").id
+
+
+def test_the_absences_page_says_why_both_away_is_refused_and_offers_consent(client, clock):
+    _report(client, "msa_b", "2026-03-02", "2026-03-06")
+    admin = headers_for("admin")
+    assert 'name="centerConsent"' in client.get("/admin/absences", headers=admin).text
+    assert 'name="centerConsent"' not in client.get("/admin/absences",
+                                                    headers=headers_for("clerk")).text
+    form = {"userId": str(user("clerk").id), "startsOn": "2026-03-02",
+            "endsOn": "2026-03-02", "reason": "sick", "deputyId": ""}
+    refused = client.post("/admin/absences", data=form, headers=admin)
+    assert refused.status_code == 409 and "不能同时缺岗" in refused.text
+    consented = client.post("/admin/absences", data={**form, "centerConsent": "true"},
+                            headers=admin)
+    assert consented.status_code == 303
 
 
 def test_chief_representative_away_names_a_deputy_who_decides_meanwhile(client, clock):

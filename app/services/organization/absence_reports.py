@@ -11,7 +11,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.models import Absence, HumanTask, Membership, User, db, utcnow
+from app.models import Absence, HumanTask, Membership, Post, User, db, utcnow
 from app.models.identity import (CHIEF_REPRESENTATIVE, COMMITTEE_CHAIR_LANE, COMMITTEE_VOTE_LANE,
                                  DEPARTMENT_ROLES)
 from app.models.organization import ABSENCE_REASONS
@@ -28,12 +28,14 @@ def report(fields: dict, actor: Actor) -> Absence:
     absence = _validated(fields)
     _require_may_file(actor, absence.user_id)
     _refuse_overlap(absence)
+    consented = _refuse_unstaffed_post(absence, actor, fields)
     absence.filed_by = actor.user_id
     db.session.add(absence)
     db.session.flush()
     audit.record(actor, "absence.reported", absence_id=absence.id, user_id=absence.user_id,
                  starts_on=absence.starts_on.isoformat(), ends_on=absence.ends_on.isoformat(),
-                 deputy_id=absence.deputy_id, reason=absence.reason)
+                 deputy_id=absence.deputy_id, reason=absence.reason,
+                 **({"center_consent_both_away": consented} if consented else {}))
     apply(absence, calendar.today(), actor)
     db.session.commit()
     return absence
@@ -214,3 +216,31 @@ def _refuse_overlap(absence: Absence) -> None:
     if clash is not None:
         raise Conflict(f"absence {clash} already covers part of these days",
                        code="absence_overlaps")
+
+
+CONSENT_VALUES = ("true", "on", "1", "y", "yes")  # a JSON true, or an HTML checkbox
+
+
+def _refuse_unstaffed_post(absence: Absence, actor: Actor, fields: dict) -> list[int]:
+    """Seed 004: every window is staffed at all times, so the A and the B of a post (AB岗)
+    are never away on the same days. Only the center may record both away (a sudden
+    illness), by its consent on the filing; returns the posts so left, for the audit."""
+    posts = db.session.scalars(sa.select(Post).where(sa.or_(
+        Post.a_user_id == absence.user_id, Post.b_user_id == absence.user_id))).all()
+    unstaffed = []
+    for post in posts:
+        partner = post.b_user_id if post.a_user_id == absence.user_id else post.a_user_id
+        if db.session.scalar(sa.select(Absence.id).where(
+                Absence.user_id == partner, Absence.ended_early_at.is_(None),
+                Absence.starts_on <= absence.ends_on,
+                Absence.ends_on >= absence.starts_on).limit(1)) is not None:
+            unstaffed.append(post)
+    if not unstaffed:
+        return []
+    by_center = actor.user is None or actor.user.is_admin
+    if by_center and str(fields.get("centerConsent", "")).lower() in CONSENT_VALUES:
+        return [post.id for post in unstaffed]
+    ids = ", ".join(str(post.id) for post in unstaffed)
+    raise Conflict(f"the other holder of window post {ids} is away on some of these days: "
+                   "A and B may not be away together", code="ab_post_unstaffed",
+                   posts=[post.name for post in unstaffed])

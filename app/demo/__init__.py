@@ -10,6 +10,7 @@ from app.demo import committee as demo_committee
 from app.demo import data
 from app.demo import forms as demo_forms
 from app.demo import seals as demo_seals
+from app.demo import staff_records as demo_staff_records
 from app.demo import upper as demo_upper
 from app.models import (AuthorizationLetter, Center, Department, DepartmentSeal, Item,
                         LetterItem, Membership, Post, SampleForm, User, Window, db)
@@ -41,6 +42,7 @@ def load(center_code: str, today: date | None = None) -> bool:
     db.session.flush()
     _seals(departments.values())
     users = _users(departments)
+    demo_staff_records.add_for(list(users.values()), "黔执法-2722")
     _windows(county, departments, users)
     _items(departments)
     _sample_forms()

@@ -10,10 +10,10 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from app.demo import data, staff_records
 from app.models import Center, Department, Item, Membership, User, db
 from app.models.catalog import LICENSING, REPORT
 from app.models.identity import APPROVING_LEADER, WINDOW_CLERK
-from app.demo import data
 
 DEPARTMENTS = [  # center code, department code, name, staff: (username, display name, role)
     ("532300", "CX_HCD", "州住房和城乡建设局",
@@ -35,7 +35,7 @@ ITEMS = [  # department, county item, promised days, approval level
 
 def load(password: str) -> None:
     centers = {c.code: c for c in db.session.scalars(sa.select(Center))}
-    departments = {}
+    departments, people = {}, []
     for center_code, code, name, staff in DEPARTMENTS:
         department = Department(code=code, name=name, center_id=centers[center_code].id)
         db.session.add(department)
@@ -46,6 +46,8 @@ def load(password: str) -> None:
             user.set_password(password)
             user.memberships = [Membership(role=role, department_id=department.id)]
             db.session.add(user)
+            people.append(user)
+    staff_records.add_for(people, "黔执法-2700")
     county_items = {row[0]: row for row in data.ITEMS}
     for department, county_code, promised, level in ITEMS:
         _, name, _, _, legal, _, materials, _, _ = county_items[county_code]

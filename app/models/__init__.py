@@ -27,6 +27,7 @@ from app.models.linkage import CaseLink, LinkLevel, LinkMessage, LinkNonce
 from app.models.organization import Absence, Center, Post, Window
 from app.models.outbox import Notification
 from app.models.process import ProcessDefinition, ProcessInstance
+from app.models.staff_record import StaffRecord
 from app.models.task import HumanTask
 
 __all__ = [
@@ -39,5 +40,5 @@ __all__ = [
     "CaseCheck", "CheckFinding", "CheckRound", "DutyShift", "Card", "Consequence", "Violation",
     "AssessmentMonth", "Enquiry", "AgencyMandate", "AgencyProject", "AgencyProjectItem",
     "AgencyReminder", "FeeAssessment", "FeePayment", "FeeRefund", "CommitmentCheck",
-    "LenientAcceptance", "DeliveryRecord", "Licence", "CaseEvent",
+    "LenientAcceptance", "DeliveryRecord", "Licence", "CaseEvent", "StaffRecord",
 ]

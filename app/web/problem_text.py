@@ -107,6 +107,16 @@ def reason_required() -> str:
 
 # Field problems the services word in English for the API, as a page says them.
 _FIELD_WORDINGS: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
+    (re.compile(r"is formally established staff of the department"),
+     lambda m: _("须为本单位正式在编人员")),
+    (re.compile(r"has worked in the department for (\d+) years or more"),
+     lambda m: _("须在本单位工作 %(years)s 年以上", years=m.group(1))),
+    (re.compile(r"holds law-enforcement qualification"),
+     lambda m: _("须具备实施行政执法资格（请填写行政执法证号）")),
+    (re.compile(r"serves at the window for (\d+) years, until (\S+)"),
+     lambda m: _("在窗口岗位不得少于 %(years)s 年（至 %(day)s）", years=m.group(1), day=m.group(2))),
+    (re.compile(r"expected a date YYYY-MM-DD"), lambda m: _("请按“年-月-日”填写日期")),
+    (re.compile(r"a date after today"), lambda m: _("日期不能晚于今天")),
     (re.compile(r"a committee needs at least (\d+) members"),
      lambda m: _("审批决策委员会至少需要 %(num)s 名成员", num=m.group(1))),
     (re.compile(r"unsupported element bpmn:(\w+)"),

@@ -29,10 +29,18 @@ def make_department(client, code: str, center_id: int) -> dict:
                    {"code": code, "name": f"部门{code}", "centerId": center_id})
 
 
-def make_staff(client, username: str, roles: list[tuple[str, str | None]]) -> dict:
+# What the seeds ask of window staff (qualifications.py): established, 2 years in the
+# department, law-enforcement qualification; long enough at the window to rotate out.
+QUALIFIED = {"established": True, "departmentSince": "2015-09-01",
+             "enforcementCertificate": "黔执法-0001", "windowSince": "2020-03-01"}
+
+
+def make_staff(client, username: str, roles: list[tuple[str, str | None]],
+               qualification: dict | None = QUALIFIED) -> dict:
     return created(client, "/api/staff", {
         "username": username, "displayName": f"测试 {username}", "password": PASSWORD,
-        "roles": [{"role": r, "department": d} for r, d in roles]})
+        "roles": [{"role": r, "department": d} for r, d in roles],
+        **({"qualification": qualification} if qualification is not None else {})})
 
 
 def audit_events(action: str) -> list[AuditEvent]:

@@ -308,7 +308,9 @@ def test_page_forms_save_and_refuse_with_the_problems_beside_the_fields(client):
             if d["code"] == "PGD"] == ["县测试局"]
     person = client.post("/admin/staff", data={
         "csrf_token": token, "username": "form_user", "displayName": "表单 用户",
-        "password": PASSWORD, "roles": ["window_clerk:PGD", "committee_member:"]})
+        "password": PASSWORD, "roles": ["window_clerk:PGD", "committee_member:"],
+        "established": "true", "departmentSince": "2016-05-01",
+        "enforcementCertificate": "黔执法-0002", "windowSince": ""})
     assert person.status_code == 303
     assert sorted((m.role, m.department_id is None) for m in user("form_user").memberships) \
         == [("committee_member", True), ("window_clerk", False)]

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from app.models import AuditEvent, db
 from app.models.identity import ROLES
 from tests.conftest import headers_for, user
-from tests.organization.organization_steps import PASSWORD, audit_events, make_staff, send
+from tests.organization.organization_steps import (PASSWORD, QUALIFIED, audit_events, make_staff,
+                                                  send)
 
 
 def test_staff_round_trip(client):
@@ -16,7 +17,8 @@ def test_staff_round_trip(client):
                       "email": None, "phone": None, "active": True,
                       "createdAt": person["createdAt"],
                       "roles": [{"role": "window_clerk", "department": "MSA"},
-                                {"role": "committee_member", "department": None}]}
+                                {"role": "committee_member", "department": None}],
+                      "qualification": {**QUALIFIED, "sentBackOn": None, "sentBackReason": ""}}
     patched = send(client, "PATCH", f"/api/staff/{person['id']}",
                    {"email": "wf@example.cn", "phone": "0878-5712345"}).json
     assert (patched["email"], patched["phone"]) == ("wf@example.cn", "0878-5712345")

@@ -39,8 +39,10 @@ def window(w: Window, holders: Mapping[int, User]) -> dict:
             "posts": [post(p, holders) for p in w.posts]}
 
 
-def staff(u: User, roles: list[dict]) -> dict:
-    """`roles`: the user's roles with department codes (staff.role_list)."""
+def staff(u: User, roles: list[dict], qualification: dict) -> dict:
+    """`roles`: the user's roles with department codes (staff.role_list); `qualification`:
+    their staff record (qualifications.as_json)."""
     return {"id": u.id, "username": u.username, "displayName": u.display_name,
             "email": u.email, "phone": u.phone, "active": u.active,
-            "createdAt": u.created_at.isoformat() if u.created_at else None, "roles": roles}
+            "createdAt": u.created_at.isoformat() if u.created_at else None, "roles": roles,
+            "qualification": qualification}

@@ -10,7 +10,7 @@ from app.api.organization import representations as rep
 from app.http_inputs import db_int
 from app.security import current_actor
 from app.services import organization
-from app.services.organization import staff
+from app.services.organization import qualifications, staff
 from app.services.workflow.errors import InvalidInput
 
 
@@ -39,11 +39,13 @@ def _post_json(post) -> dict:
 
 def _staff_json(users: list) -> list[dict]:
     codes = staff.department_codes()  # one query for everyone's role departments
-    return [rep.staff(u, staff.role_list(u, codes)) for u in users]
+    records = qualifications.records_of(u.id for u in users)
+    return [rep.staff(u, staff.role_list(u, codes), qualifications.as_json(records.get(u.id)))
+            for u in users]
 
 
 def _person_json(user) -> dict:
-    return rep.staff(user, staff.role_list(user))
+    return _staff_json([user])[0]
 
 
 # --- centers -------------------------------------------------------------------------------
@@ -176,7 +178,23 @@ def update_staff(user_id: int):
 
 @bp.put("/staff/<int:user_id>/roles")
 def replace_roles(user_id: int):
-    user = staff.replace_roles(user_id, json_object().get("roles"), current_actor())
+    body = json_object()
+    user = staff.replace_roles(user_id, body.get("roles"), current_actor(),
+                               body.get("exceptionReason"))
+    return jsonify(_person_json(user))
+
+
+@bp.put("/staff/<int:user_id>/qualification")
+def update_qualification(user_id: int):
+    """The staff record the seeds' rules for window staff read (窗口人员档案)."""
+    qualifications.update(user_id, json_object(), current_actor())
+    return jsonify(_person_json(staff.get_staff(user_id, current_actor())))
+
+
+@bp.post("/staff/<int:user_id>/send-back")
+def send_back(user_id: int):
+    """退回原单位: the person leaves the window; the department is asked for another."""
+    user = qualifications.send_back(user_id, json_object().get("reason"), current_actor())
     return jsonify(_person_json(user))
 
 

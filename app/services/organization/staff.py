@@ -14,6 +14,7 @@ from app.models import Department, Membership, User, db
 from app.models.identity import (CENTER_ADMIN, COUNTY_APPROVER, DEPARTMENT_ROLES, PROCESS_DESIGNER,
                                  ROLES)
 from app.services import organization
+from app.services.organization import qualifications
 from app.services.organization.checks import (Problems, Text, apply_changes, audit_changes,
                                               clean_texts, commit, department_named, flag,
                                               get_or_404, record_created, refuse_taken)
@@ -83,14 +84,23 @@ def create_staff(data: Mapping, actor: Actor) -> User:
     _check_formats(values, problems)
     password = _checked_password(data.get("password"), problems)
     roles = _checked_roles(data.get("roles", []), problems)
+    record = qualifications.checked_fields(data.get("qualification"), problems)
     problems.raise_if_any("invalid_staff", "staff member")
     refuse_taken(User, User.username, values["username"], None, code="username_taken",
                  what="username")
+    pairs = {(r, d.id if d else None) for r, d in roles}
+    approved = qualifications.check_role_change(
+        values["username"], qualifications.preview(None, record), set(), pairs,
+        data.get("exceptionReason"))
     user = User(active=True, **values)
     user.set_password(password)
     user.memberships = [Membership(role=r, department_id=d.id if d else None) for r, d in roles]
+    db.session.add(user)
+    db.session.flush()
+    if record:
+        qualifications.apply_fields(user, record)
     return record_created(user, actor, "staff", "username_taken", username=user.username,
-                          roles=role_list(user))
+                          roles=role_list(user), **_approval(approved))
 
 
 def update_profile(user_id: int, data: Mapping, actor: Actor) -> User:
@@ -119,8 +129,9 @@ def reactivate(user_id: int, actor: Actor) -> User:
     return update_profile(user_id, {"active": True}, actor)
 
 
-def replace_roles(user_id: int, roles, actor: Actor) -> User:
-    """Give the user exactly these roles; the audit entry keeps the roles before and after."""
+def replace_roles(user_id: int, roles, actor: Actor, exception_reason=None) -> User:
+    """Give the user exactly these roles; the audit entry keeps the roles before and after,
+    and the center's approval where the seeds' rules for window staff are not met."""
     permissions.require_admin(actor)
     user = get_or_404(User, user_id, "staff")
     problems = Problems()
@@ -128,13 +139,16 @@ def replace_roles(user_id: int, roles, actor: Actor) -> User:
     pairs = [(role, d.id if d else None) for role, d in wanted]
     _check_roles_keep_duties(user, pairs, actor, problems)
     problems.raise_if_any("invalid_roles", "list of roles")
+    approved = qualifications.check_role_change(
+        user.username, qualifications.record_of(user.id),
+        {(m.role, m.department_id) for m in user.memberships}, set(pairs), exception_reason)
     before = role_list(user)
     # Keep the rows of roles that stay: deleting and re-inserting the same (role, department)
     # in one flush could hit the unique constraint, as inserts are flushed before deletes.
     kept = {(m.role, m.department_id): m for m in user.memberships}
     user.memberships = [kept.get(p) or Membership(role=p[0], department_id=p[1]) for p in pairs]
     audit.record(actor, "staff.roles_replaced", staff_id=user.id, before=before,
-                 after=role_list(user))
+                 after=role_list(user), **_approval(approved))
     commit("staff_conflict")
     return user
 
@@ -150,6 +164,11 @@ def reset_password(user_id: int, password, actor: Actor) -> User:
     audit.record(actor, "staff.password_reset", staff_id=user.id)
     commit("staff_conflict")
     return user
+
+
+def _approval(approved: dict | None) -> dict:
+    """The center's approval of what the rules for window staff do not allow, audited."""
+    return {"center_approval": approved} if approved else {}
 
 
 # --- checks --------------------------------------------------------------------------------

@@ -18,8 +18,10 @@ from app.models.identity import (AGENT, APPROVING_LEADER, CASHIER, CENTER_ADMIN,
 from app.models.organization import CENTER_LEVELS, WINDOW_KINDS
 from app.security import current_actor
 from app.services import organization
-from app.services.organization import staff
+from app.services.organization import qualifications, staff
 from app.services.workflow import permissions
+from app.services.workflow.errors import InvalidInput
+from app.web import problem_text
 from app.web.blueprint import bp
 from app.web.form_support import FailedForm
 from app.web.form_support import posted as _posted
@@ -126,10 +128,17 @@ def _staff_page(failed: FailedForm | None = None) -> str:
     # ?edit=<id> opens a person's roles form; a refused roles form stays open
     editing_id = request.args.get("edit", type=db_int) or request.view_args.get("user_id")
     editing = staff.get_staff(editing_id, actor) if editing_id else None
+    records = qualifications.records_of(u.id for u in people)
     return render_template(
         "organization/staff.html", failed=failed, people=people, roles=roles, editing=editing,
         editing_roles=[f"{r['role']}:{r['department'] or ''}" for r in roles.get(editing_id, [])],
-        role_options=_role_options(), role_names=role_names())
+        role_options=_role_options(), role_names=role_names(),
+        records={i: qualifications.as_json(r) for i, r in records.items()},
+        unmet={u.id: [problem_text.field_message(m)
+                      for m in qualifications.unmet(u, records.get(u.id))] for u in people},
+        editing_record=qualifications.as_json(records.get(editing_id)),
+        at_window={u.id for u in people if u.roles & set(organization.WINDOW_ROLES)},
+        editing_at_window=bool(editing and editing.roles & set(organization.WINDOW_ROLES)))
 
 
 @bp.get("/admin/staff")
@@ -145,9 +154,29 @@ def create_staff_form():
 
 @bp.post("/admin/staff/<int:user_id>/roles")
 def staff_roles_form(user_id: int):
-    return _submit("roles", lambda: staff.replace_roles(user_id, _posted_staff()["roles"],
-                                                        current_actor()),
+    posted = _posted_staff()
+    return _submit("roles", lambda: staff.replace_roles(user_id, posted["roles"],
+                                                        current_actor(),
+                                                        posted.get("exceptionReason")),
                    _staff_page, "web.staff_page")
+
+
+@bp.post("/admin/staff/<int:user_id>/qualification")
+def staff_record_form(user_id: int):
+    posted = _posted()
+    posted["established"] = posted.get("established", "false")  # an unticked checkbox
+    return _submit("record", lambda: qualifications.update(user_id, posted, current_actor()),
+                   _staff_page, "web.staff_page", edit=user_id)
+
+
+@bp.post("/admin/staff/<int:user_id>/send-back")
+def staff_send_back_form(user_id: int):
+    def send_back():
+        if request.form.get("confirm") != "yes":  # the window roles end today
+            raise InvalidInput(_("请勾选确认：退回后其窗口角色即日终止，待办转回岗位待领，此操作不可撤销。"),
+                               errors=[{"field": "confirm", "message": "not confirmed"}])
+        qualifications.send_back(user_id, request.form.get("reason"), current_actor())
+    return _submit("send_back", send_back, _staff_page, "web.staff_page")
 
 
 @bp.post("/admin/staff/<int:user_id>/active")
@@ -162,7 +191,14 @@ def _posted_staff() -> dict:
     data = _posted("roles")
     data["roles"] = [dict(zip(("role", "department"), value.split(":", 1)))
                      for value in data["roles"]]
+    record = {field: data.pop(field) for field in QUALIFICATION_FIELDS if field in data}
+    if record:
+        data["qualification"] = {"established": "false", **record}
     return data
+
+
+QUALIFICATION_FIELDS = ("established", "departmentSince", "enforcementCertificate",
+                        "windowSince")
 
 
 def _role_options() -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ one part of a center's rules, the way a Flask extension is bound with init_app.
 from __future__ import annotations
 
 from app.services import agency, calendar, committee, effects, fees
-from app.services.authorization import acceptance
+from app.services.authorization import window_powers
 from app.services.authorization import guard as authorization_guard
 from app.services.calendar import changes as calendar_changes
 from app.services.cases import clock as case_clock
@@ -34,7 +34,7 @@ def register() -> None:
     case_clock.register()  # an extension's approver has a part in the case
     law_limits.register()  # the case's decision limit moves with the instance's deadlines
     authorization_guard.register()  # a chief decides only while the letter is in force
-    acceptance.register()  # the window accepts only under 受理决定权, else the leader does
+    window_powers.register()  # the window accepts and delivers only under its letter
     committee.register()  # a member's vote is personal
     decision_context.register()  # what each decision task shows of the steps before it
     effects.register()  # the functions scripts call and what their effects write

@@ -37,8 +37,9 @@ def reissue_letter(code: str, grants: dict[str, list[str]], grantee: str) -> Aut
 
 
 def grant_nrp_officer(*items: str) -> AuthorizationLetter:
-    """nrp_chief (首席服务员) may decide `items` directly (审核审批权) and decide acceptance."""
-    return reissue_letter("NRP", {item: ["acceptance", "approval"] for item in items},
+    """nrp_chief (首席服务员) may decide acceptance of `items`, decide them directly (审核审批权)
+    and deliver the result (投递权)."""
+    return reissue_letter("NRP", {item: ["acceptance", "approval", "delivery"] for item in items},
                           "nrp_chief")
 
 

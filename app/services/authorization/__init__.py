@@ -13,13 +13,18 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.models import AuthorizationLetter, HumanTask, User, db
-from app.models.authorization import ACCEPTANCE, APPROVAL, LIAISON, REVOKED
+from app.models.authorization import ACCEPTANCE, APPROVAL, DELIVERY, LIAISON, REVOKED
 from app.models.identity import JOINT_DEPARTMENT_LANE
 from app.services.organization import absences
 
 # The user tasks that decide on acceptance (受理审查), all named `intake`: a service item's,
 # a joint case's lead window's and a 上报件's at the window that takes it in.
 ACCEPTANCE_TASKS = frozenset({"intake"})
+# The steps the window takes only under a letter granting it the power over the item (seed
+# 003: 受理决定权, 办理结果投递权), else the department's approving leader: the intake review
+# and the delivery of the result (办结送达 / 统一发证送达, all named `deliver`).
+WINDOW_POWER_TASKS = {"intake": ACCEPTANCE, "deliver": DELIVERY}
+POWER_NAMES = {ACCEPTANCE: "受理决定权", DELIVERY: "办理结果投递权"}
 
 
 def in_force_on(day: date):
@@ -65,18 +70,25 @@ def acceptance_letter(department_id: int | None, item_code: str | None,
 def acceptance_missing_reason(department_id: int | None, item_code: str | None,
                               day: date) -> str:
     """Why the window may not decide on acceptance of the item on `day` (no such letter)."""
+    return power_missing_reason(ACCEPTANCE, department_id, item_code, day)
+
+
+def power_missing_reason(power: str, department_id: int | None, item_code: str | None,
+                         day: date) -> str:
+    """Why the window may not use `power` over the item on `day` (no letter granting it)."""
     letter = valid_letter(department_id, day) if department_id else None
     if letter is None:
         return f"本部门 {day.isoformat()} 无有效授权书"
-    return f"授权书 {letter.number} 未授予事项 {item_code} 的受理决定权"
+    return f"授权书 {letter.number} 未授予事项 {item_code} 的{POWER_NAMES.get(power, power)}"
 
 
 def lapse_reason(task: HumanTask, user: User, day: date) -> str | None:
     """Why `user` may no longer decide `task` under its letter on `day`; None if they may.
 
-    An intake review kept at the window by 受理决定权 is judged by the acceptance guard
-    (acceptance.py), with the decision in view: a refusal has its own rules (否定报备)."""
-    if task.authorization_letter_id is None or task.name in ACCEPTANCE_TASKS:
+    An intake review or a delivery kept at the window by its letter is judged by the window
+    powers' guard (window_powers.py), with the decision in view: a refusal of acceptance has
+    its own rules (否定报备)."""
+    if task.authorization_letter_id is None or task.name in WINDOW_POWER_TASKS:
         return None
     letter = db.session.get(AuthorizationLetter, task.authorization_letter_id)
     if not letter.valid_on(day):

@@ -13,7 +13,7 @@ from app.services.workflow.errors import Forbidden
 
 
 def register() -> None:
-    tasks.guard_completion(still_authorized)
+    tasks.guard_completion(still_authorized, moves_the_task=True)
 
 
 def still_authorized(task: HumanTask, actor: Actor, _data: dict) -> None:

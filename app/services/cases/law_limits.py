@@ -23,7 +23,7 @@ from app.models.case import CASE_FLAGS
 from app.models.identity import APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE, WINDOW_CLERK
 from app.models.task import OPEN
 from app.services import cases
-from app.services.authorization import acceptance
+from app.services.authorization import window_powers
 from app.services.organization import routing
 from app.services.workflow import audit, notifications, rescheduling
 from app.services.workflow.actor import Actor
@@ -62,7 +62,7 @@ def auto_accepted(case: Case, actor: Actor, deadline_at: str, accepted_at: str) 
     # The law deems it accepted whoever holds 受理决定权; the record says whether a letter did.
     audit.record(actor, "case.auto_accepted", instance_id=case.instance_id,
                  accepted_at=accepted_at, deadline_at=deadline_at,
-                 note=acceptance.auto_acceptance_note(case.item.department_id, case.item.code))
+                 note=window_powers.auto_acceptance_note(case.item.department_id, case.item.code))
     cases.accepted(case, actor, deadline_at, accepted_at=accepted_at,
                    why=f"{AUTO_ACCEPTED}：{ART_32}")
     _tell_window(case, "auto_accepted", "逾期自动受理",

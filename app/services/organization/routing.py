@@ -4,9 +4,10 @@ BPMN lanes name roles; the case decides the department. Two lanes get more than 
 - `approver`: the chief representative when a letter valid today grants direct approval of
   the case's item (授权书), otherwise the department's approving leader;
 - `window_clerk`: the clerk who received the case, so one window serves the applicant from
-  intake to delivery; but the intake review (受理审查, the acceptance decision) stays at the
-  window only while a letter valid today grants 受理决定权 over the item, otherwise it goes to
-  the department's approving leader as an approval does;
+  intake to delivery; but the intake review (受理审查, the acceptance decision) and the
+  delivery of the result (办结送达) stay at the window only while a letter valid today grants
+  受理决定权 or 办理结果投递权 over the item, otherwise they go to the department's approving
+  leader as an approval does;
 - `committee_vote`: the committee member named by the task's `voter_id` (votes are personal);
 - `committee_chair`: the chair of the department's committee, or its executive vice chair
   while the chair is away.
@@ -47,8 +48,9 @@ def route(lane: str | None, data: dict, instance: ProcessInstance | None = None,
     department_id = data.get("department_id")
     if lane == APPROVER_LANE:
         return _approver(department_id, data.get("item_code"), day)
-    if lane == WINDOW_CLERK and name in authorization.ACCEPTANCE_TASKS:
-        return _acceptor(department_id, data.get("item_code"), instance, day)
+    if lane == WINDOW_CLERK and name in authorization.WINDOW_POWER_TASKS:
+        return _window_under_letter(authorization.WINDOW_POWER_TASKS[name], department_id,
+                                    data.get("item_code"), instance, day)
     if lane == JOINT_DEPARTMENT_LANE:
         return _liaison(department_id, day)
     if lane == COMMITTEE_VOTE_LANE:
@@ -85,11 +87,11 @@ def _approver(department_id: int | None, item_code: str | None, day: date) -> As
     return _with_substitute(chosen, day)
 
 
-def _acceptor(department_id: int | None, item_code: str | None,
-              instance: ProcessInstance | None, day: date) -> Assignment:
-    """The window, acting under the chief's 受理决定权 (the letter kept on the task, so its
-    revocation moves the review); without it the approving leader decides on acceptance."""
-    letter = authorization.acceptance_letter(department_id, item_code, day)
+def _window_under_letter(power: str, department_id: int | None, item_code: str | None,
+                         instance: ProcessInstance | None, day: date) -> Assignment:
+    """The window, acting under the chief's 受理决定权 or 投递权 (the letter kept on the task,
+    so its revocation moves the step); without it the approving leader takes the step."""
+    letter = authorization.granting_letter(power, department_id, item_code, day)
     if letter is None:
         return _leader(department_id)
     return replace(_window(instance, department_id, day), letter_id=letter.id)

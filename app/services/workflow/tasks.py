@@ -20,13 +20,23 @@ MAX_ATTEMPTS = 3  # a lost optimistic-lock race is retried, the whole step from 
 # Sees the task, who completes it and the form data as validated against the task's schema.
 CompletionGuard = Callable[[HumanTask, Actor, dict], None]
 _completion_guards: list[CompletionGuard] = []
+_moving_guards: set[CompletionGuard] = set()
 _personal_lanes: dict[str, str] = {}  # lane -> why its tasks are never released or handed on
 
 
-def guard_completion(check: CompletionGuard) -> None:
+def guard_completion(check: CompletionGuard, *, moves_the_task: bool = False) -> None:
     """A check every completion passes under the instance's lock, before the engine runs
-    (registered by the domain); it raises to refuse."""
-    if check not in _completion_guards:
+    (registered by the domain); it raises to refuse. A check that `moves_the_task` elsewhere
+    and commits that move before refusing runs before all others, so that nothing another
+    check wrote for the completion is committed with the move."""
+    if check in _completion_guards:
+        return
+    if moves_the_task:
+        first_plain = next((i for i, c in enumerate(_completion_guards)
+                            if c not in _moving_guards), len(_completion_guards))
+        _completion_guards.insert(first_plain, check)
+        _moving_guards.add(check)
+    else:
         _completion_guards.append(check)
 
 

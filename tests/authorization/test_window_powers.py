@@ -1,5 +1,6 @@
-"""受理决定权: the window accepts only under a letter granting it, else the leader decides
-(the processes driven through the API, the workflow reloaded after every step)."""
+"""受理决定权 and 办理结果投递权: the window accepts and delivers only under a letter granting
+it, else the leader takes the step (the processes driven through the API, the workflow
+reloaded after every step)."""
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,7 @@ from app.models import AuditEvent, db
 from app.models.identity import WINDOW_CLERK
 from app.services import authorization
 from app.services.authorization import letters, rate
+from app.services.cases import delivery
 from app.services.organization import routing
 from app.services.workflow import timers
 from app.services.workflow.actor import Actor
@@ -181,3 +183,60 @@ def test_the_clerks_page_says_the_acceptance_went_to_the_leader(client, clock):
         "within_remit": "true", "materials_received": ALL_MATERIALS})
     assert page.status_code == 403 and "无有效授权书，受理决定由分管领导作出" in page.text
     assert _where(task)[0] == "approving_leader" and case_of(case_id).case_no is None
+
+
+def _decided(client, case_id: int) -> None:
+    complete(client, case_id, "intake", "clerk", within_remit=True,
+             materials_received=ALL_MATERIALS)
+    complete(client, case_id, "window_review", "clerk", review_opinion="同意",
+             recommendation="approve")
+    complete(client, case_id, "department_decision", "leader", decision="approve")  # no 审批权
+
+
+def test_the_window_delivers_under_a_letter_granting_delivery(client, clock):
+    case_id = start_case(client, "MSA-002")["id"]
+    _decided(client, case_id)
+    letter = authorization.valid_letter(department("MSA").id, date(2026, 3, 2))
+    assert _where(open_task(case_id, "deliver")) == (
+        WINDOW_CLERK, department("MSA").id, user("clerk").id, letter.id)
+    complete(client, case_id, "deliver", "clerk", delivery_method="window")
+    assert case_of(case_id).concluded_at is not None
+
+
+def test_without_delivery_power_the_leader_delivers_and_the_page_says_why(client, clock):
+    reissue_letter("MSA", {"MSA-002": ["acceptance", "coordination"]}, "chief")
+    case_id = start_case(client, "MSA-002")["id"]
+    _decided(client, case_id)
+    task = open_task(case_id, "deliver")
+    assert _where(task) == ("approving_leader", department("MSA").id, None, None)
+    refused = client.post(f"/api/tasks/{task.id}/complete", headers=headers_for("clerk"),
+                          json={"variables": {"delivery_method": "window"}})
+    assert refused.status_code == 403
+    why = "授权书 MSA授〔2026〕9号 未授予事项 MSA-002 的办理结果投递权，办结送达由分管领导办理"
+    page = client.get(f"/tasks/{task.id}", headers=headers_for("leader"))
+    assert page.status_code == 200 and why in page.text
+    complete(client, case_id, "deliver", "leader", delivery_method="window")
+    assert case_of(case_id).concluded_at is not None
+
+
+def test_revoking_delivery_power_moves_the_waiting_delivery_to_the_leader(client, clock):
+    case_id = start_case(client, "MSA-002")["id"]
+    _decided(client, case_id)
+    task = open_task(case_id, "deliver")
+    reissue_letter("MSA", {"MSA-002": ["acceptance"]}, "chief")  # 投递权 withdrawn
+    assert _where(task) == ("approving_leader", department("MSA").id, None, None)
+    complete(client, case_id, "deliver", "leader", delivery_method="window")
+
+
+def test_a_delivery_whose_letter_expired_goes_to_the_leader_on_completion(client, clock):
+    case_id = start_case(client, "MSA-002")["id"]
+    _decided(client, case_id)
+    task = open_task(case_id, "deliver")
+    clock.move_to(datetime(2027, 1, 4, 9, 0, tzinfo=SHANGHAI))  # the year's letter ran out
+    refused = client.post(f"/api/tasks/{task.id}/complete", headers=headers_for("clerk"),
+                          json={"variables": {"delivery_method": "window"}})
+    assert refused.status_code == 403 and refused.json["code"] == "delivery_power_missing"
+    assert _where(task)[0] == "approving_leader"
+    assert _rerouted(task) == ["本部门 2027-01-04 无有效授权书，办结送达由分管领导办理"]
+    assert delivery.of_case(case_id) == []  # the refused step recorded nothing
+    complete(client, case_id, "deliver", "leader", delivery_method="window")

@@ -160,6 +160,8 @@ def authorization_rate_report():
             "letterId": row.letter.id if row.letter else None,
             "letterNumber": row.letter.number if row.letter else None,
             "cells": {key: _cell_json(cell) for key, cell in row.cells.items()},
-            "belowTarget": row.below_target} for row in result.departments],
+            "belowTarget": row.below_target,
+            "windowCompletion": _cell_json(row.completion)} for row in result.departments],
         "center": {key: _cell_json(cell) for key, cell in result.center.items()},
+        "centerWindowCompletion": _cell_json(result.center_completion),
     })

@@ -27,7 +27,7 @@ CATALOG = {  # code: (kind, category); 4 instant and 6 promise, 5 licensing and 
 GRANTS = {  # power: items granted
     "acceptance": ALL,
     "approval": ["R01", "R02", "R03", "R05", "R06"],  # 3 of 4 instant, 4 of 5 licensing
-    "coordination": ALL,
+    "coordination": ALL[:9],  # every instant item (not counted) and 5 of the 6 promise items
     "certificate": ALL[:7],
     "delivery": ALL[:9],
     "litigation": ALL,
@@ -35,7 +35,7 @@ GRANTS = {  # power: items granted
 EXPECTED = {  # key: (authorized, total, rate, meets target)
     "acceptance": (10, 10, Decimal("100.0"), True),
     "instant_review": (3, 4, Decimal("75.0"), False),
-    "coordination": (10, 10, Decimal("100.0"), True),
+    "coordination": (5, 6, Decimal("83.3"), False),  # 承诺件的协调处置权: promise items only
     "delivery": (9, 10, Decimal("90.0"), False),
     "litigation": (10, 10, Decimal("100.0"), True),
     "certificate": (7, 10, Decimal("70.0"), False),  # below 80%
@@ -82,7 +82,7 @@ def test_every_rate_of_a_known_catalog(rated):
     assert row.letter == letter
     found = {key: (c.authorized, c.total, c.rate, c.meets_target) for key, c in row.cells.items()}
     assert found == EXPECTED
-    assert row.below_target == ["instant_review", "delivery", "certificate",
+    assert row.below_target == ["instant_review", "coordination", "delivery", "certificate",
                                 "public_service_review"]
     assert row.cells["certificate"].target == Decimal(80)
 
@@ -112,10 +112,10 @@ def test_a_department_without_a_valid_letter_is_at_zero(rated):
     assert row.letter is None
     assert {key: cell.rate for key, cell in row.cells.items()} == {
         "acceptance": Decimal("0.0"), "instant_review": Decimal("0.0"),
-        "coordination": Decimal("0.0"), "delivery": Decimal("0.0"),
+        "coordination": None, "delivery": Decimal("0.0"),
         "litigation": Decimal("0.0"), "certificate": Decimal("0.0"),
         "licensing_review": None, "public_service_review": Decimal("0.0")}
-    assert "licensing_review" not in row.below_target and len(row.below_target) == 7
+    assert "licensing_review" not in row.below_target and len(row.below_target) == 6
     before_the_letter = calendar.today() - TODAY_OFFSET - timedelta(days=1)
     earlier = _row(authorization_rate.report(before_the_letter), department)
     assert earlier.letter is None and earlier.cells["acceptance"].rate == Decimal("0.0")
@@ -144,7 +144,7 @@ def test_report_through_the_api_and_the_page(client, rated):
     assert row["letterNumber"] == letter.number
     assert row["cells"]["instant_review"] == {"authorized": 3, "total": 4, "rate": 75.0,
                                               "target": 100.0, "meetsTarget": False}
-    assert row["belowTarget"] == ["instant_review", "delivery", "certificate",
+    assert row["belowTarget"] == ["instant_review", "coordination", "delivery", "certificate",
                                   "public_service_review"]
     bad = client.get("/api/reports/authorization-rate?on=tomorrow", headers=headers_for("clerk"))
     assert bad.status_code == 400

@@ -13,6 +13,7 @@ from app.models.identity import WINDOW_CLERK
 from app.services import authorization
 from app.services.authorization import letters, rate
 from app.services.cases import delivery
+from app.services.supervision import assessment, indicator_records
 from app.services.organization import routing
 from app.services.workflow import timers
 from app.services.workflow.actor import Actor
@@ -240,3 +241,33 @@ def test_a_delivery_whose_letter_expired_goes_to_the_leader_on_completion(client
     assert _rerouted(task) == ["本部门 2027-01-04 无有效授权书，办结送达由分管领导办理"]
     assert delivery.of_case(case_id) == []  # the refused step recorded nothing
     complete(client, case_id, "deliver", "leader", delivery_method="window")
+
+
+def test_the_window_completion_rate_counts_the_deliveries_made_at_the_window(client, clock):
+    """双百 (seed 003): 服务窗口审批办结率 = delivered at the window / delivered, per department."""
+    at_window = start_case(client, "MSA-002")["id"]
+    _decided(client, at_window)
+    complete(client, at_window, "deliver", "clerk", delivery_method="window")
+    reissue_letter("MSA", {"MSA-002": ["acceptance"]}, "chief")
+    by_leader = start_case(client, "MSA-002")["id"]
+    _decided(client, by_leader)
+    complete(client, by_leader, "deliver", "leader", delivery_method="window")
+    row = next(r for r in rate.report().departments if r.department.code == "MSA")
+    assert (row.completion.authorized, row.completion.total) == (1, 2)
+    assert row.completion.meets_target is False
+    report = client.get("/api/reports/authorization-rate", headers=headers_for("clerk")).json
+    msa = next(r for r in report["departments"] if r["departmentCode"] == "MSA")
+    assert msa["windowCompletion"] == {"authorized": 1, "total": 2, "rate": 50.0,
+                                       "target": 100.0, "meetsTarget": False}
+    page = client.get("/admin/reports/authorization-rate", headers=headers_for("admin")).text
+    assert "服务窗口审批办结率" in page and "1/2 = 50.0%" in page and "%%" not in page
+    english = client.get("/admin/reports/authorization-rate?lang=en",
+                         headers=headers_for("admin")).text
+    assert "Cases concluded at the window" in english and "%%" not in english
+    msa_id = department("MSA").id  # the month's 效能考评 reads the same figure
+    month = indicator_records.window_completion(assessment.period_of("2026-03"))
+    assert month[("department", msa_id, msa_id)] == [1, 2]
+    assert indicator_records.window_completion(assessment.period_of("2026-02")) == {}
+    next_year = rate.report(date(2027, 1, 4))  # counted from January 1st of the day's year
+    assert next(r for r in next_year.departments
+                if r.department.code == "MSA").completion.total == 0

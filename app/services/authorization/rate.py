@@ -2,7 +2,9 @@
 
 Seed 003: 授权率 = 授权事项数 / 本部门事项总数 × 100%, per power, with targets of 100% for
 受理决定权, 即办件审核审批权, 协调处置权, 办理结果投递权 and 应诉代理权, at least 80% for 制证权
-and 行政许可事项审核审批权, and (原则上) 100% for 公共服务事项审核审批权.
+and 行政许可事项审核审批权, and (原则上) 100% for 公共服务事项审核审批权. As the seed grants
+them, 即办件的审核审批权 is counted over instant items and 承诺件的协调处置权 over promise items.
+Beside the rates, the other half of its 双百 target: 服务窗口审批办结率 (completion.py).
 
 The numerator counts the letter in force on the day, by the test routing applies
 (authorization.grants): an item counted for 受理决定权 is one whose intake review the window
@@ -21,9 +23,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from app.models import AuthorizationLetter, Department, Item
 from app.models.authorization import (ACCEPTANCE, APPROVAL, CERTIFICATE, COORDINATION,
                                       DELIVERY, LITIGATION)
-from app.models.catalog import INSTANT, LICENSING, PUBLIC_SERVICE
+from app.models.catalog import INSTANT, LICENSING, PROMISE, PUBLIC_SERVICE
 from app.services import authorization, calendar, catalog, organization
-from app.services.authorization import letters
+from app.services.authorization import completion, letters
 
 
 def _every_item(_item: Item) -> bool:
@@ -43,7 +45,8 @@ RATED_POWERS = (
     RatedPower("acceptance", "受理决定权", ACCEPTANCE, Decimal(100)),
     RatedPower("instant_review", "即办件审核审批权", APPROVAL, Decimal(100),
                lambda item: item.kind == INSTANT),
-    RatedPower("coordination", "协调处置权", COORDINATION, Decimal(100)),
+    RatedPower("coordination", "承诺件协调处置权", COORDINATION, Decimal(100),
+               lambda item: item.kind == PROMISE),
     RatedPower("delivery", "办理结果投递权", DELIVERY, Decimal(100)),
     RatedPower("litigation", "应诉代理权", LITIGATION, Decimal(100)),
     RatedPower("certificate", "办理事项制证权", CERTIFICATE, Decimal(80)),
@@ -84,6 +87,7 @@ class DepartmentRates:
     department: Department
     letter: AuthorizationLetter | None  # in force on the day; None counts 0 everywhere
     cells: dict[str, Cell]
+    completion: Cell  # 服务窗口审批办结率, the year to the day (completion.py)
 
     @property
     def below_target(self) -> list[str]:
@@ -95,6 +99,7 @@ class RateReport:
     day: date
     departments: list[DepartmentRates]
     center: dict[str, Cell]  # all departments together
+    center_completion: Cell
 
 
 def _cells(items: list[Item], letter: AuthorizationLetter | None) -> dict[str, Cell]:
@@ -121,9 +126,12 @@ def report(day: date | None = None) -> RateReport:
     home = organization.home_center()
     in_force = {letter.department_id: letter for letter in letters.listing(valid_on=day)}
     items = _current_items_by_department()
-    rows = [DepartmentRates(d, in_force.get(d.id), _cells(items.get(d.id, []), in_force.get(d.id)))
+    delivered = completion.by_department(day)
+    rows = [DepartmentRates(d, in_force.get(d.id), _cells(items.get(d.id, []), in_force.get(d.id)),
+                            Cell(*delivered.get(d.id, (0, 0)), completion.TARGET))
             for d in organization.list_departments(active=True,
                                                    center_id=home.id if home else None)]
     center = {p.key: sum((row.cells[p.key] for row in rows), Cell(0, 0, p.target))
               for p in RATED_POWERS}
-    return RateReport(day, rows, center)
+    return RateReport(day, rows, center,
+                      sum((row.completion for row in rows), Cell(0, 0, completion.TARGET)))

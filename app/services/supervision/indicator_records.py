@@ -1,5 +1,6 @@
 """The assessment's indicators read from the other records: joint opinions deemed (缺席默认),
-denial reports (否定报备), the authorization letters (授权率) and the ratings (好差评)."""
+denial reports (否定报备), the authorization letters (授权率), the deliveries made at the
+window (服务窗口审批办结率) and the ratings (好差评)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -9,6 +10,8 @@ from app.models import DenialReport, Evaluation, JointOpinion, db
 from app.models.denial import CONFIRMED, CORRECTED, PENDING
 from app.models.evaluation import BAD_LEVELS, SATISFIED_LEVELS
 from app.models.joint import DEEMED
+from app.services import calendar
+from app.services.authorization import completion
 from app.services.authorization import rate as authorization_rate
 from app.services.supervision.indicators import (DEPARTMENT, DIMENSIONS, STAFF, WINDOW, Key,
                                                  Period, Value, by_dimension, count_where,
@@ -71,6 +74,16 @@ def authorization(period: Period) -> dict[Key, Value]:
         figures[(DEPARTMENT, row.department.id, row.department.id)] = [
             sum(c.authorized for c in cells), sum(c.total for c in cells)]
     return figures
+
+
+@indicator("window_completion", _l("服务窗口审批办结率"),
+           _l("本月办结送达的件数中，由窗口（依授权书享有办理结果投递权）送达的比例；目标 100%（双百目标）。"),
+           "rate", dimensions=(DEPARTMENT,))
+def window_completion(period: Period) -> dict[Key, Value]:
+    first_day = period.start.astimezone(calendar.local_zone()).date()
+    return {(DEPARTMENT, department_id, department_id): [at_window, total]
+            for department_id, (at_window, total)
+            in completion.by_department(period.last_day, start=first_day).items()}
 
 
 def _ratings(period: Period) -> dict[str, list]:

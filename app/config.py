@@ -153,6 +153,8 @@ def build_config(instance_path: str) -> dict:
         # 审批决策委员会: working days members have to vote; 否定报备: days the leader has to review
         "COMMITTEE_VOTE_DAYS": _env_int("COMMITTEE_VOTE_DAYS", 3),
         "DENIAL_REVIEW_DAYS": _env_int("DENIAL_REVIEW_DAYS", 2),
+        # 联审联办: working days the county government has to decide what the center could not
+        "COUNTY_DECISION_DAYS": _env_int("COUNTY_DECISION_DAYS", 5),
         # 一次性告知书: working days the applicant is given to bring the missing materials
         "SUPPLEMENT_WORKING_DAYS": _env_int("SUPPLEMENT_WORKING_DAYS", 10),
         # 容缺受理: working days from acceptance to bring the deferred materials (clamped to 20

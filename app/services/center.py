@@ -13,6 +13,7 @@ from app.services.cases import clock as case_clock
 from app.services.cases import decision_context
 from app.services.cases import (commitments, delivery, events, intake_rules, law_limits,
                                 lenient, opening, two_visits)
+from app.services.joint import county as joint_county
 from app.services.linkage import outbox as link_outbox
 from app.services.organization import routing
 from app.services.supervision import parts as supervision
@@ -36,6 +37,7 @@ def register() -> None:
     authorization_guard.register()  # a chief decides only while the letter is in force
     window_powers.register()  # the window accepts and delivers only under its letter
     committee.register()  # a member's vote is personal
+    joint_county.register()  # a joint case's unified reply follows the county's decision
     decision_context.register()  # what each decision task shows of the steps before it
     effects.register()  # the functions scripts call and what their effects write
     supervision.register()  # 效能监察: the assessment, cards, violations, checks, duty

@@ -11,6 +11,7 @@ from app.services import calendar, cases, committee, joint
 from app.services.cases import law_limits as law_intake
 from app.services.cases import lenient
 from app.services.committee import denials
+from app.services.joint import county
 from app.services.linkage import effects as link_effects
 from app.services.workflow import forms, step_hooks
 from app.services.workflow.actor import Actor
@@ -67,7 +68,7 @@ ENGINE_VARIABLES = (
     "vote_deadline_at", "denial_kind", "denial_trigger", "denial_review_due",
     "long_decision_reason", "received_at", "intake_deadline_at", "intake_warning_at",
     "decision_limit_days", "decision_limited", "decision_limit_at", "spot_deadline_at",
-    "case_warning_at", "lenient_deferred",
+    "case_warning_at", "lenient_deferred", "binding_outcome",
 )
 
 
@@ -78,7 +79,8 @@ def register() -> None:
     for name, function in (("now_iso", now_iso), ("add_working_days", add_working_days),
                            ("working_days_between", working_days_between),
                            ("joint_schedule", joint.schedule),
-                           ("lenient_deferral", lenient.deferral)):
+                           ("lenient_deferral", lenient.deferral),
+                           ("county_decision_deadline", county.county_decision_deadline)):
         register_function(name, function)
     for name, function in {**committee.FUNCTIONS, **denials.FUNCTIONS}.items():
         register_function(name, function)

@@ -54,6 +54,17 @@ def answer(client, instance_id: int, code: str, decision: str = "agree", **field
                   opinion_decision=decision, **fields)
 
 
+def rejected_by_hea(client) -> int:
+    """A joint case in which HEA rejected and the others agreed."""
+    case_id = start_joint(client)
+    accept(client, case_id)
+    answer(client, case_id, "MSA")
+    answer(client, case_id, "HCD")
+    answer(client, case_id, "HEA", "reject", opinion_reasons="排水设施不符合卫生要求",
+           opinion_legal_basis="《公共场所卫生管理条例》第七条")
+    return case_id
+
+
 def opinion_states(instance_id: int) -> dict[str, str]:
     rows = db.session.scalars(sa.select(JointOpinion).where(JointOpinion.instance_id == instance_id)
                               .execution_options(populate_existing=True))

@@ -13,7 +13,7 @@ from app.services.cases import notices as notices_module
 from tests.cases.service_item_steps import case_of, instance_state, notices, open_names
 from tests.conftest import headers_for
 from tests.joint.joint_steps import (accept, answer, complete_named, department_id, opinion_states,
-                                     start_joint)
+                                     rejected_by_hea, start_joint)
 
 MONDAY = datetime(2026, 3, 2, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -31,14 +31,7 @@ def audits(instance_id, action):
 
 @pytest.fixture
 def reviewed(client):
-    """A joint case in which HEA rejected and the others agreed."""
-    case_id = start_joint(client)
-    accept(client, case_id)
-    answer(client, case_id, "MSA")
-    answer(client, case_id, "HCD")
-    answer(client, case_id, "HEA", "reject", opinion_reasons="排水设施不符合卫生要求",
-           opinion_legal_basis="《公共场所卫生管理条例》第七条")
-    return case_id
+    return rejected_by_hea(client)
 
 
 def test_a_rejection_goes_to_the_lead_window_and_is_resolved(client, reviewed):

@@ -185,7 +185,8 @@ def report_under_review(task: HumanTask) -> list[Section]:
 def register() -> None:
     task_context.provide(("window_deliver", "service_item_deliver"), delivery)
     task_context.provide(("service_item_decision", "officer_decision"), window_recommendation)
-    task_context.provide(("joint_coordinate", "joint_center"), department_opinions)
+    task_context.provide(("joint_coordinate", "joint_center", "joint_county"),
+                         department_opinions)
     task_context.provide(("service_item_supplement",), missing_materials)
     task_context.provide(("denial_report",), refusal_being_reported)
     task_context.provide(("denial_review",), report_under_review)

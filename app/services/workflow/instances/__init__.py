@@ -5,6 +5,7 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 import sqlalchemy as sa
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -132,6 +133,15 @@ def variables(instance: ProcessInstance) -> dict:
         if task.state & _SEEN:  # later values win
             merged.update(task.data)
     return merged
+
+
+def task_data(task: HumanTask) -> dict:
+    """The data the engine's task behind `task` holds: what the steps before it left, inside
+    a sub-process too (whose tasks `variables` does not see)."""
+    instance = execution.get_instance(task.instance_id)
+    workflow = runtime.load(instance.workflow_json, execution.compiled_for(instance.definition))
+    engine_task = workflow.get_task_from_id(UUID(task.id))
+    return dict(engine_task.data) if engine_task is not None else {}
 
 
 def visible_to(viewer: User):

@@ -140,6 +140,24 @@ def test_chief_representative_away_names_a_deputy_who_decides_meanwhile(client, 
     assert case_of(case_id).decision == "approve"
 
 
+def test_a_deputy_away_does_not_pass_the_chiefs_power_on(client, clock):
+    """Seed 003: 服务窗口不得将本部门授权再行委托. The chief's temporary deputy acts for the chief;
+    while the deputy is away too, the chief's decision waits in the pool of the department's
+    chief representatives, never with the deputy's own stand-in (their AB partner)."""
+    case_id = start_case(client, "MSA-001")["id"]
+    complete(client, case_id, "intake", "clerk", within_remit=True,
+             materials_received=ALL_MATERIALS)
+    decision = open_task(case_id, "decide_on_spot")
+    _report(client, "msa_b", "2026-03-02", "2026-03-02")  # the deputy is away first
+    _report(client, "chief", "2026-03-02", "2026-03-04", deputyId=user("msa_b").id)
+    assert _holder(decision) == (None, "chief")  # not ("clerk", ...): msa_b's AB partner
+    assert decision not in tasks.inbox(user("clerk"))
+    clock.move_to(datetime(2026, 3, 5, 8, 0, tzinfo=SHANGHAI))  # the chief is back
+    absence_admin.sweep()
+    assert _holder(decision) == ("chief", None)
+    complete(client, case_id, "decide_on_spot", "chief", decision="approve")
+
+
 def test_deputy_loses_the_task_when_the_chief_comes_back_early(client, clock):
     case_id = start_case(client, "MSA-001")["id"]
     absence = _report(client, "chief", "2026-03-02", "2026-03-06",

@@ -31,8 +31,10 @@ def frozen_clock():
 
 
 def delivered(client, decision: str = "approve", accepted_by: str = "clerk") -> int:
+    """In a year no letter grants the window 受理决定权 and 投递权, the leader both accepts
+    and delivers."""
     case_id = decided(client, decision, accepted_by)
-    complete(client, case_id, "deliver", "clerk", delivery_method="window")
+    complete(client, case_id, "deliver", accepted_by, delivery_method="window")
     return case_id
 
 
@@ -48,7 +50,7 @@ def test_an_approval_produces_one_licence_numbered_per_department_and_year(clien
     assert licences.issue_on_approval(case_of(first), Actor.system("t")) is one  # once
     assert db.session.scalar(sa.select(sa.func.count(Licence.id))) == 2
     frozen_clock.move_to(datetime(2027, 1, 4, 9, 30, tzinfo=ZONE))
-    # The demo's letters end on 2026-12-31: in 2027 the leader accepts (受理决定权).
+    # The demo's letters end on 2026-12-31: in 2027 the leader accepts and delivers.
     assert licences.of_case(delivered(client, accepted_by="leader")).number \
         == "姚市监证〔2027〕1号"
     page = client.get(f"/cases/{first}", headers=headers_for("clerk")).text

@@ -68,7 +68,7 @@ ENGINE_VARIABLES = (
     "vote_deadline_at", "denial_kind", "denial_trigger", "denial_review_due",
     "long_decision_reason", "received_at", "intake_deadline_at", "intake_warning_at",
     "decision_limit_days", "decision_limited", "decision_limit_at", "spot_deadline_at",
-    "case_warning_at", "lenient_deferred", "binding_outcome",
+    "case_warning_at", "lenient_deferred", "binding_outcome", "applicant_name",
 )
 
 

@@ -67,6 +67,7 @@ def test_disputed_refusal_confirmed_by_the_leader(client):
     assert report.review_due_at.astimezone(SHANGHAI).date().isoformat() == "2026-03-04"
     review = open_task(case_id, "leader_review")
     assert review.candidate_role == "approving_leader" and "申请人异议" in review.instructions
+    assert "（申请人 张三）" in review.instructions
     assert review.due_at == report.review_due_at
     complete(client, case_id, "leader_review", "clerk", expect=403, leader_decision="confirm",
              leader_opinion="x")  # the window cannot sign for its leader

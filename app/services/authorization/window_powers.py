@@ -28,8 +28,8 @@ from app.services.workflow.errors import Forbidden
 from app.services.workflow.task_context import Entry, Section
 
 # The forms of those steps, where the leader's page says why the step is theirs.
-POWER_FORMS = ("window_intake", "service_item_intake", "window_deliver",
-               "service_item_deliver")
+POWER_FORMS = ("window_intake", "service_item_intake", "joint_intake",
+               "window_deliver", "service_item_deliver")
 
 # Display names the task page passes through gettext (babel.cfg lists this table).
 LABELS = {"acceptance": "受理决定权", "delivery": "办理结果投递权",

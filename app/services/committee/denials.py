@@ -46,8 +46,14 @@ def with_legal_basis(reasons: str, legal_basis: str) -> str:
     return f"{reasons.rstrip('。；;.')}；法律依据：{legal_basis.rstrip('。')}"
 
 
+def applicant_name_of(instance_id: int) -> str:
+    """Who applied, for the leader's review to name (the case keeps it, not the process)."""
+    case = cases.case_of(instance_id)
+    return case.applicant_name if case is not None else ""
+
+
 FUNCTIONS = {f.__name__: f for f in (window_may_refuse, denial_review_deadline,
-                                     with_legal_basis)}
+                                     with_legal_basis, applicant_name_of)}
 
 
 # --- effects ---------------------------------------------------------------------------------

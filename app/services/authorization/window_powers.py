@@ -28,7 +28,7 @@ from app.services.workflow.errors import Forbidden
 from app.services.workflow.task_context import Entry, Section
 
 # The forms of those steps, where the leader's page says why the step is theirs.
-POWER_FORMS = ("window_intake", "service_item_intake", "joint_intake",
+POWER_FORMS = ("window_intake", "service_item_intake", "intake_review",
                "window_deliver", "service_item_deliver")
 
 # Display names the task page passes through gettext (babel.cfg lists this table).

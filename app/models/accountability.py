@@ -36,12 +36,14 @@ ONE_TIME_NOTICE = "one_time_notice"  # 一次性告知制
 DENIAL_REPORT = "denial_report"  # 否定报备制
 FOUR_BANS = "four_bans"  # 四条禁令
 OVERDUE_CASE = "overdue_case"  # 超时办件
-ABSENCE_UNCOVERED = "absence_uncovered"  # 擅自离岗 / 缺岗无人顶岗
+ABSENCE_UNCOVERED = "absence_uncovered"  # 缺岗无人顶岗
+UNAPPROVED_ABSENCE = "unapproved_absence"  # 擅自离岗: away without the center's prior consent
 LATE_RECTIFICATION = "late_rectification"  # 差评整改逾期
 KIND_LABELS = {
     FIRST_INQUIRY: "违反首问负责制", ONE_TIME_NOTICE: "违反一次性告知制",
     DENIAL_REPORT: "违反否定报备制", FOUR_BANS: "违反“四条禁令”", OVERDUE_CASE: "超时办件",
-    ABSENCE_UNCOVERED: "缺岗无人顶岗", LATE_RECTIFICATION: "差评整改逾期",
+    ABSENCE_UNCOVERED: "缺岗无人顶岗", UNAPPROVED_ABSENCE: "擅自离岗（请假未经中心同意）",
+    LATE_RECTIFICATION: "差评整改逾期",
 }
 KINDS = tuple(KIND_LABELS)
 

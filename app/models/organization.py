@@ -93,9 +93,18 @@ class Absence(db.Model):
     deputy_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     filed_at: Mapped[datetime] = mapped_column(default=utcnow)  # 报中心备案
     filed_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # The center's consent (seed 004: 否则一律不准请假; seed 002 arts. 22 and 30): given
+    # with the filing when the center files it, else later by an administrator. Days away
+    # before it are 擅自离岗 (supervision.violation_sources).
+    approved_at: Mapped[datetime | None]
+    approved_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     ended_early_at: Mapped[datetime | None]  # came back before ends_on
     handed_over_at: Mapped[datetime | None]  # open tasks moved to the substitute
     returned_at: Mapped[datetime | None]  # and moved back
 
     def covers(self, day: date) -> bool:
         return self.ended_early_at is None and self.starts_on <= day <= self.ends_on
+
+    @property
+    def approved(self) -> bool:
+        return self.approved_at is not None

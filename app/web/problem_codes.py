@@ -158,6 +158,7 @@ WORDINGS = {
     "invalid_absence": _l("请假信息有误，请按提示修改。"),
     "absence_not_found": _l("该请假记录不存在。"),
     "absence_ended": _l("该请假已结束。"),
+    "absence_approved": _l("该请假已获中心同意。"),
     "absence_overlaps": _l("这段时间已有请假记录。"),
     "county_decision_only": _l("中心报请县政府决定的事项，由县政府审批负责人作出决定。"),
     "county_decision_binding": _l("县政府已作出协调决定，统一答复须与之一致。"),

@@ -16,6 +16,7 @@ def absence_json(a: Absence) -> dict:
     return {"id": a.id, "userId": a.user_id, "startsOn": iso(a.starts_on),
             "endsOn": iso(a.ends_on), "reason": a.reason, "note": a.note,
             "deputyId": a.deputy_id, "filedAt": iso(a.filed_at), "filedBy": a.filed_by,
+            "approvedAt": iso(a.approved_at), "approvedBy": a.approved_by,
             "endedEarlyAt": iso(a.ended_early_at), "handedOverAt": iso(a.handed_over_at),
             "returnedAt": iso(a.returned_at)}
 
@@ -44,3 +45,9 @@ def absence_detail(absence_id: int):
 @bp.post("/absences/<int:absence_id>/end")
 def end_absence(absence_id: int):
     return jsonify(absence_json(absence_admin.end_early(absence_id, current_actor())))
+
+
+@bp.post("/absences/<int:absence_id>/approve")
+def approve_absence(absence_id: int):
+    """The center's consent to a leave (请假经中心同意)."""
+    return jsonify(absence_json(absence_admin.approve(absence_id, current_actor())))

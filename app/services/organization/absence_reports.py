@@ -1,5 +1,10 @@
 """Reporting absences and moving work while people are away (AB岗, 临时代行).
 
+A leave needs the center's consent (seed 004: 否则一律不准请假; seed 002 arts. 22, 30): one the
+center files is approved with the filing, one a person or their chief files waits for an
+administrator's approval. Work follows the person either way (the window must stay
+staffed); days away before the consent are recorded as 擅自离岗 by supervision.
+
 When an absence starts, the absent person's open tasks go to their substitute and carry
 `delegated_from`; when it ends (or is ended early) they go back. New tasks meanwhile are
 routed to the substitute directly (routing.route). A daily-or-more sweep applies absences
@@ -17,7 +22,7 @@ from app.models.identity import (CHIEF_REPRESENTATIVE, COMMITTEE_CHAIR_LANE, COM
 from app.models.organization import ABSENCE_REASONS
 from app.services import calendar
 from app.services.organization import absences
-from app.services.workflow import audit, execution, reassign
+from app.services.workflow import audit, execution, notifications, reassign
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
 
@@ -30,6 +35,8 @@ def report(fields: dict, actor: Actor) -> Absence:
     _refuse_overlap(absence)
     consented = _refuse_unstaffed_post(absence, actor, fields)
     absence.filed_by = actor.user_id
+    if _by_the_center(actor):  # filed by the center: its consent goes with the filing
+        absence.approved_at, absence.approved_by = utcnow(), actor.user_id
     db.session.add(absence)
     db.session.flush()
     audit.record(actor, "absence.reported", absence_id=absence.id, user_id=absence.user_id,
@@ -39,6 +46,30 @@ def report(fields: dict, actor: Actor) -> Absence:
     apply(absence, calendar.today(), actor)
     db.session.commit()
     return absence
+
+
+def approve(absence_id: int, actor: Actor) -> Absence:
+    """The center consents to a leave a person or their chief filed (请假经中心同意)."""
+    if not _by_the_center(actor):
+        raise Forbidden("only the center approves a leave", code="not_admin")
+    execution.begin_write()
+    absence = get(absence_id)
+    if absence.approved:
+        raise Conflict(f"absence {absence_id} is already approved", code="absence_approved")
+    if absence.ended_early_at is not None:
+        raise Conflict(f"absence {absence_id} has already ended", code="absence_ended")
+    absence.approved_at, absence.approved_by = utcnow(), actor.user_id
+    audit.record(actor, "absence.approved", absence_id=absence.id, user_id=absence.user_id)
+    person = db.session.get(User, absence.user_id)
+    notifications.tell_user(person, "absence_approved", "请假已获中心同意",
+                            f"您 {absence.starts_on.isoformat()} 至 {absence.ends_on.isoformat()} "
+                            "的请假已获中心同意。", None)
+    db.session.commit()
+    return absence
+
+
+def _by_the_center(actor: Actor) -> bool:
+    return actor.user is None or actor.user.is_admin
 
 
 def end_early(absence_id: int, actor: Actor) -> Absence:
@@ -237,8 +268,7 @@ def _refuse_unstaffed_post(absence: Absence, actor: Actor, fields: dict) -> list
             unstaffed.append(post)
     if not unstaffed:
         return []
-    by_center = actor.user is None or actor.user.is_admin
-    if by_center and str(fields.get("centerConsent", "")).lower() in CONSENT_VALUES:
+    if _by_the_center(actor) and str(fields.get("centerConsent", "")).lower() in CONSENT_VALUES:
         return [post.id for post in unstaffed]
     ids = ", ".join(str(post.id) for post in unstaffed)
     raise Conflict(f"the other holder of window post {ids} is away on some of these days: "

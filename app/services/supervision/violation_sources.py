@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from app.models import (Absence, AuditEvent, Case, CaseCheck, CheckFinding, DenialReport, Post,
                         Rectification, User, Violation, db)
 from app.models.authorization import ACCEPTANCE
-from app.models.accountability import ABSENCE_UNCOVERED, DENIAL_REPORT, LATE_RECTIFICATION
+from app.models.accountability import (ABSENCE_UNCOVERED, DENIAL_REPORT, LATE_RECTIFICATION,
+                                       UNAPPROVED_ABSENCE)
 from app.models.evaluation import OPEN
 from app.models.inspection import OPEN as FINDING_OPEN
 from app.models.identity import CHIEF_REPRESENTATIVE
@@ -28,8 +29,9 @@ REFUSAL_LOOKBACK = timedelta(days=31)
 
 @sweep.step("violations_from_records")
 def from_records(now: datetime) -> int:
+    day = calendar.to_local(now).date()
     return refusals_without_report(now) + late_rectifications(now) + \
-        late_check_findings(now) + uncovered_absences(calendar.to_local(now).date())
+        late_check_findings(now) + uncovered_absences(day) + unapproved_absences(day)
 
 
 def _recorded(kind: str, *where):
@@ -122,6 +124,31 @@ def uncovered_absences(day: date) -> int:
                 source_ref=f"absence:{_first_of_gap(absence, department_id, day)}:{department_id}",
                 description=f"{absence.starts_on.isoformat()} 至 {absence.ends_on.isoformat()} "
                             "窗口岗位人员缺岗，无人顶岗"))
+    return made
+
+
+def unapproved_absences(day: date) -> int:
+    """擅自离岗 (seed 004: 否则一律不准请假，擅自离岗的作旷工处理): someone away on `day` without
+    the center's consent given by then; once per absence."""
+    away = db.session.scalars(sa.select(Absence).where(
+        Absence.starts_on <= day, Absence.ends_on >= day, Absence.ended_early_at.is_(None),
+        ~_recorded(UNAPPROVED_ABSENCE, Violation.source_ref == sa.literal("absence:")
+                   + sa.cast(Absence.id, sa.String) + sa.literal(":unapproved"))))
+    made = 0
+    for absence in away:
+        if absence.approved and calendar.to_local(absence.approved_at).date() <= day:
+            continue
+        person = db.session.get(User, absence.user_id)
+        units = sorted(routing.unit_departments(person))
+        if not units:  # not window staff: the center's own people are not assessed here
+            continue
+        made += bool(violations.record_automatic(  # once, under the person's first unit
+            UNAPPROVED_ABSENCE, units[0], staff_id=person.id,
+            occurred_at=datetime.combine(day, time(9), tzinfo=calendar.local_zone()),
+            source_ref=f"absence:{absence.id}:unapproved",
+            description=f"{person.display_name} {day.isoformat()} 离岗，请假"
+                        f"（{absence.starts_on.isoformat()} 至 {absence.ends_on.isoformat()}）"
+                        "未经中心同意"))
     return made
 
 

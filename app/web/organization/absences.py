@@ -44,6 +44,12 @@ def report_absence_form():
                   _absences_page, "web.absences_page")
 
 
+@bp.post("/admin/absences/<int:absence_id>/approve")
+def approve_absence_form(absence_id: int):
+    return submit("rows", lambda: absence_admin.approve(absence_id, current_actor()),
+                  _absences_page, "web.absences_page")
+
+
 @bp.post("/admin/absences/<int:absence_id>/end")
 def end_absence_form(absence_id: int):
     return submit("rows", lambda: absence_admin.end_early(absence_id, current_actor()),

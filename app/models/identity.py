@@ -30,9 +30,15 @@ CASHIER = "cashier"  # 结算窗口收费员
 # The account of another system (一网通办 portal, 12345 hotline) reading the case events feed;
 # it handles no case and sees no task.
 INTEGRATOR = "integrator"  # 对接系统
-ROLES = (WINDOW_CLERK, CHIEF_REPRESENTATIVE, APPROVING_LEADER, COMMITTEE_MEMBER,
-         CENTER_ADMIN, PROCESS_DESIGNER, COUNTY_APPROVER, SUPERVISOR, AGENT, CASHIER, INTEGRATOR)
+# A department's liaison with the center (联络员, seed 002 art. 14): receives what the center
+# tells the department (a letter about to end, a 代办 reminder, a person sent back); handles
+# no case and sees no task.
+LIAISON_OFFICER = "liaison_officer"  # 联络员
+ROLES = (WINDOW_CLERK, CHIEF_REPRESENTATIVE, APPROVING_LEADER, LIAISON_OFFICER,
+         COMMITTEE_MEMBER, CENTER_ADMIN, PROCESS_DESIGNER, COUNTY_APPROVER, SUPERVISOR, AGENT,
+         CASHIER, INTEGRATOR)
 DEPARTMENT_ROLES = (WINDOW_CLERK, CHIEF_REPRESENTATIVE, APPROVING_LEADER)  # held per department
+DEPARTMENT_DUTIES = (LIAISON_OFFICER,)  # held per department too, handling no case
 # Not a role: a lane the routing rules resolve through authorization letters (授权书) to the
 # chief representative or, without direct approval power, the department's approving leader.
 APPROVER_LANE = "approver"

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.models import AgencyProject, AgencyReminder, Case, HumanTask, User, db
 from app.models.agency import ACTIVE, CASE_NEAR_DEADLINE, MANUAL, PROJECT_NEAR_LIMIT
-from app.models.identity import APPROVING_LEADER, CENTER_ADMIN
+from app.models.identity import CENTER_ADMIN
 from app.models.task import OPEN
 from app.services import cases
 from app.services.agency import board, projects
@@ -51,12 +51,12 @@ def _case_of_project(project: AgencyProject, case_id: object) -> Case:
 
 
 def _case_recipients(case: Case) -> list[User]:
-    """Who holds the case's open steps, and its department's approving leaders."""
+    """Who holds the case's open steps, and its department's leaders and liaisons."""
     people: dict[int, User] = {}
     for task in db.session.scalars(sa.select(HumanTask).where(
             HumanTask.instance_id == case.instance_id, HumanTask.state == OPEN)):
         people.update({u.id: u for u in board.holders_of(task)})
-    people.update({u.id: u for u in routing.holders(APPROVING_LEADER, case.item.department_id)})
+    people.update({u.id: u for u in routing.department_contacts(case.item.department_id)})
     return list(people.values())
 
 

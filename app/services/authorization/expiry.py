@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from app.models import AuthorizationLetter, Department, db, utcnow
 from app.models.authorization import ACTIVE
-from app.models.identity import APPROVING_LEADER, CENTER_ADMIN
+from app.models.identity import CENTER_ADMIN
 from app.services import calendar
 from app.services.authorization import in_force_on
 from app.services.organization import routing
@@ -66,7 +66,7 @@ def days_left(today: date | None = None) -> dict[int, int]:
 
 def _recipients(department_id: int) -> list:
     people = {u.id: u for u in routing.holders(CENTER_ADMIN, None)}
-    people.update({u.id: u for u in routing.holders(APPROVING_LEADER, department_id)})
+    people.update({u.id: u for u in routing.department_contacts(department_id)})
     return list(people.values())
 
 

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 
 from app.models import HumanTask, StaffRecord, User, db
-from app.models.identity import APPROVING_LEADER, CHIEF_REPRESENTATIVE, WINDOW_CLERK
+from app.models.identity import CHIEF_REPRESENTATIVE, WINDOW_CLERK
 from app.services import calendar, organization
 from app.services.organization import routing
 from app.services.organization.checks import Problems, get_or_404
@@ -263,9 +263,10 @@ def send_back(user_id: int, reason, actor: Actor) -> User:
 
 def _ask_for_a_replacement(user: User, departments: set[int], reason: str) -> None:
     for department_id in departments:
-        for role in (CHIEF_REPRESENTATIVE, APPROVING_LEADER):
-            for person in routing.holders(role, department_id):
-                notifications.tell_user(
-                    person, "staff_sent_back", f"窗口人员退回原单位：{user.display_name}",
-                    f"中心已将 {user.display_name} 退回原单位（{reason}），"
-                    "请立即选派符合条件的人员到窗口。", None)
+        told = {u.id: u for u in (*routing.holders(CHIEF_REPRESENTATIVE, department_id),
+                                  *routing.department_contacts(department_id))}
+        for person in told.values():
+            notifications.tell_user(
+                person, "staff_sent_back", f"窗口人员退回原单位：{user.display_name}",
+                f"中心已将 {user.display_name} 退回原单位（{reason}），"
+                "请立即选派符合条件的人员到窗口。", None)

@@ -25,7 +25,7 @@ from app.models.authorization import LIAISON
 from app.models.identity import (APPROVER_LANE, APPROVING_LEADER, CENTER_ADMIN,
                                  CHIEF_REPRESENTATIVE, COMMITTEE_CHAIR_LANE, COMMITTEE_MEMBER,
                                  COMMITTEE_VOTE_LANE, DEPARTMENT_ROLES, JOINT_DEPARTMENT_LANE,
-                                 ROLES, WINDOW_CLERK)
+                                 LIAISON_OFFICER, ROLES, WINDOW_CLERK)
 from app.models.organization import Window, window_department
 from app.models.task import COMPLETED
 from app.services import authorization, calendar
@@ -159,6 +159,14 @@ def scopes(user: User) -> set[tuple[str, int | None]]:
 def unit_departments(user: User) -> set[int]:
     """The departments the user works for in a unit role (window, chief, leader)."""
     return {d for role, d in scopes(user) if role in DEPARTMENT_ROLES and d}
+
+
+def department_contacts(department_id: int) -> list[User]:
+    """Whom the center tells what concerns a department: its approving leaders and its
+    liaisons (联络员)."""
+    found = {u.id: u for role in (APPROVING_LEADER, LIAISON_OFFICER)
+             for u in assignment.members(role, department_id)}
+    return list(found.values())
 
 
 def holders(role: str, department_id: int | None) -> list[User]:

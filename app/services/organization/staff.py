@@ -11,8 +11,8 @@ from collections.abc import Mapping
 import sqlalchemy as sa
 
 from app.models import Department, Membership, User, db
-from app.models.identity import (CENTER_ADMIN, COUNTY_APPROVER, DEPARTMENT_ROLES, PROCESS_DESIGNER,
-                                 ROLES)
+from app.models.identity import (CENTER_ADMIN, COUNTY_APPROVER, DEPARTMENT_DUTIES, DEPARTMENT_ROLES,
+                                 PROCESS_DESIGNER, ROLES)
 from app.services import organization
 from app.services.organization import qualifications
 from app.services.organization.checks import (Problems, Text, apply_changes, audit_changes,
@@ -218,7 +218,7 @@ def _checked_role(entry, where: str, problems: Problems) -> tuple | None:
         problems.add(f"{where}.role", f"must be one of {', '.join(ROLES)}")
     if named and (department is None or not department.active):
         problems.add(f"{where}.department", f"no active department {name!r}")
-    elif role in DEPARTMENT_ROLES and not named:
+    elif role in (*DEPARTMENT_ROLES, *DEPARTMENT_DUTIES) and not named:
         problems.add(f"{where}.department", f"{role} is held within a department")
     elif role in CENTER_ROLES and named:
         problems.add(f"{where}.department", f"{role} is held center-wide, without a department")

@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from app.http_inputs import db_int
 from app.models.identity import (AGENT, APPROVING_LEADER, CASHIER, CENTER_ADMIN, INTEGRATOR,
                                  CHIEF_REPRESENTATIVE, COMMITTEE_MEMBER, COUNTY_APPROVER,
-                                 DEPARTMENT_ROLES, PROCESS_DESIGNER, ROLES, SUPERVISOR,
-                                 WINDOW_CLERK)
+                                 DEPARTMENT_DUTIES, DEPARTMENT_ROLES, LIAISON_OFFICER,
+                                 PROCESS_DESIGNER, ROLES, SUPERVISOR, WINDOW_CLERK)
 from app.models.organization import CENTER_LEVELS, WINDOW_KINDS
 from app.security import current_actor
 from app.services import organization
@@ -206,16 +206,17 @@ def _role_options() -> list[tuple[str, str]]:
     names, options = role_names(), []
     departments = organization.list_departments(active=True)
     for role in ROLES:
-        if role not in DEPARTMENT_ROLES:
+        if role not in DEPARTMENT_ROLES and role not in DEPARTMENT_DUTIES:
             options.append((f"{role}:", names[role]))
-        if role in DEPARTMENT_ROLES or role == COMMITTEE_MEMBER:
+        if role in DEPARTMENT_ROLES or role in DEPARTMENT_DUTIES or role == COMMITTEE_MEMBER:
             options += [(f"{role}:{d.code}", f"{names[role]} — {d.name}") for d in departments]
     return options
 
 
 def role_names() -> dict[str, str]:
     return {WINDOW_CLERK: _("窗口人员"), CHIEF_REPRESENTATIVE: _("首席代表"),
-            APPROVING_LEADER: _("分管领导"), COMMITTEE_MEMBER: _("审批决策委员会成员"),
+            APPROVING_LEADER: _("分管领导"), LIAISON_OFFICER: _("联络员"),
+            COMMITTEE_MEMBER: _("审批决策委员会成员"),
             CENTER_ADMIN: _("中心管理员"), PROCESS_DESIGNER: _("流程设计员"),
             COUNTY_APPROVER: _("县政府审批负责人"), SUPERVISOR: _("效能监察员"),
             AGENT: _("代办员"), CASHIER: _("结算窗口收费员"), INTEGRATOR: _("对接系统")}

@@ -34,11 +34,14 @@ INTEGRATOR = "integrator"  # 对接系统
 # tells the department (a letter about to end, a 代办 reminder, a person sent back); handles
 # no case and sees no task.
 LIAISON_OFFICER = "liaison_officer"  # 联络员
-ROLES = (WINDOW_CLERK, CHIEF_REPRESENTATIVE, APPROVING_LEADER, LIAISON_OFFICER,
+# The window's head (窗口负责人, seed 004: 必须是负责审批的科室负责人; seed 002 art. 20: may hold
+# the A post too): told of what concerns the window's staff (a person sent back).
+WINDOW_HEAD = "window_head"  # 窗口负责人
+ROLES = (WINDOW_CLERK, CHIEF_REPRESENTATIVE, WINDOW_HEAD, APPROVING_LEADER, LIAISON_OFFICER,
          COMMITTEE_MEMBER, CENTER_ADMIN, PROCESS_DESIGNER, COUNTY_APPROVER, SUPERVISOR, AGENT,
          CASHIER, INTEGRATOR)
 DEPARTMENT_ROLES = (WINDOW_CLERK, CHIEF_REPRESENTATIVE, APPROVING_LEADER)  # held per department
-DEPARTMENT_DUTIES = (LIAISON_OFFICER,)  # held per department too, handling no case
+DEPARTMENT_DUTIES = (WINDOW_HEAD, LIAISON_OFFICER)  # held per department, handling no case
 # Not a role: a lane the routing rules resolve through authorization letters (授权书) to the
 # chief representative or, without direct approval power, the department's approving leader.
 APPROVER_LANE = "approver"

@@ -20,6 +20,7 @@ def upgrade():
         'staff_record',
         sa.Column('user_id', sa.Integer(), nullable=False),
         sa.Column('established', sa.Boolean(), nullable=False),
+        sa.Column('section_head', sa.Boolean(), nullable=False),
         sa.Column('department_since', sa.Date(), nullable=True),
         sa.Column('enforcement_certificate', sa.String(length=40), nullable=False),
         sa.Column('window_since', sa.Date(), nullable=True),

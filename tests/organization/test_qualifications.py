@@ -154,3 +154,41 @@ def test_the_staff_page_shows_who_falls_short_and_sends_back_after_confirmation(
     assert db.session.get(StaffRecord, person.id).sent_back_on.isoformat() == "2026-03-02"
     assert not db.session.scalars(sa.select(HumanTask).where(
         HumanTask.assignee_id == person.id, HumanTask.state == "open")).all()
+
+
+def test_a_window_head_heads_the_approving_section(client, clock):
+    """Seed 004: 窗口负责人必须是负责审批的科室负责人."""
+    person = make_staff(client, "ke_zhang", [("window_clerk", "MSA")])
+    path = f"/api/staff/{person['id']}"
+    head = [{"role": "window_clerk", "department": "MSA"},
+            {"role": "window_head", "department": "MSA"}]
+    refused = send(client, "PUT", f"{path}/roles", {"roles": head})
+    assert refused.status_code == 400 and refused.json["errors"] == [
+        {"field": "qualification.sectionHead",
+         "message": "a window head heads the department's approving section"}]
+    assert send(client, "PUT", f"{path}/qualification", {"sectionHead": True}).status_code == 200
+    assert send(client, "PUT", f"{path}/roles", {"roles": head}).json["roles"][-1] == {
+        "role": "window_head", "department": "MSA"}
+
+
+def test_a_chief_representative_serves_a_year_before_leaving_the_center(client, clock):
+    """Seeds 000 and 002 art. 30: 首席代表在中心连续工作时间不得少于一年."""
+    person = make_staff(client, "xin_shou", [("chief_representative", "MSA")],
+                        qualification={**QUALIFIED, "windowSince": "2025-09-01"})
+    path = f"/api/staff/{person['id']}/roles"
+    refused = send(client, "PUT", path, {"roles": []})
+    assert refused.status_code == 400 and refused.json["errors"] == [
+        {"field": "qualification.windowSince",
+         "message": "serves at the window for 1 year, until 2026-09-01"}]
+    assert send(client, "PUT", path, {"roles": [], "exceptionReason": "组织调动"}).status_code \
+        == 200
+
+
+def test_sending_back_tells_the_window_head(client, clock):
+    head = make_staff(client, "msa_head", [("window_head", "MSA")],
+                      qualification={**QUALIFIED, "sectionHead": True})
+    person = make_staff(client, "hui_qu", [("window_clerk", "MSA")])
+    send(client, "POST", f"/api/staff/{person['id']}/send-back", {"reason": "考核不合格"})
+    told = db.session.scalars(sa.select(Notification.recipient_user_id).where(
+        Notification.kind == "staff_sent_back")).all()
+    assert head["id"] in told

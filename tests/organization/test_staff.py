@@ -18,7 +18,8 @@ def test_staff_round_trip(client):
                       "createdAt": person["createdAt"],
                       "roles": [{"role": "window_clerk", "department": "MSA"},
                                 {"role": "committee_member", "department": None}],
-                      "qualification": {**QUALIFIED, "sentBackOn": None, "sentBackReason": ""}}
+                      "qualification": {**QUALIFIED, "sectionHead": False, "sentBackOn": None,
+                                        "sentBackReason": ""}}
     patched = send(client, "PATCH", f"/api/staff/{person['id']}",
                    {"email": "wf@example.cn", "phone": "0878-5712345"}).json
     assert (patched["email"], patched["phone"]) == ("wf@example.cn", "0878-5712345")

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 
 from app.models import HumanTask, StaffRecord, User, db
-from app.models.identity import CHIEF_REPRESENTATIVE, WINDOW_CLERK
+from app.models.identity import CHIEF_REPRESENTATIVE, WINDOW_CLERK, WINDOW_HEAD
 from app.services import calendar, organization
 from app.services.organization import routing
 from app.services.organization.checks import Problems, get_or_404
@@ -27,10 +27,12 @@ from app.services.workflow import audit, execution, notifications, permissions, 
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, InvalidInput
 
-WINDOW_ROLES = organization.WINDOW_ROLES
+WINDOW_ROLES = (*organization.WINDOW_ROLES, WINDOW_HEAD)  # what 退回原单位 ends
 
 YEARS_IN_DEPARTMENT = 2  # 在本单位工作2年以上
-YEARS_AT_WINDOW = 2  # 在窗口岗位不得少于2年
+YEARS_AT_WINDOW = {WINDOW_CLERK: 2,  # 在窗口岗位不得少于2年 (seed 004)
+                   CHIEF_REPRESENTATIVE: 1}  # 连续工作时间不得少于一年 (seeds 000, 002)
+RULED_ROLES = (WINDOW_CLERK, CHIEF_REPRESENTATIVE, WINDOW_HEAD)
 CERTIFICATE_LENGTH = 40
 TRUE_TEXTS = ("true", "on", "1", "y", "yes")  # an HTML checkbox, or a JSON true
 
@@ -50,7 +52,7 @@ def records_of(user_ids) -> dict[int, StaffRecord]:
 def preview(record: StaffRecord | None, values: Mapping) -> StaffRecord:
     """The record as it would be with `values` written (kept out of the session)."""
     current = as_json(record)
-    merged = {"established": current["established"],
+    merged = {"established": current["established"], "section_head": current["sectionHead"],
               "department_since": record.department_since if record else None,
               "enforcement_certificate": current["enforcementCertificate"],
               "window_since": record.window_since if record else None, **values}
@@ -60,6 +62,7 @@ def preview(record: StaffRecord | None, values: Mapping) -> StaffRecord:
 def as_json(record: StaffRecord | None) -> dict:
     blank = record is None
     return {"established": False if blank else record.established,
+            "sectionHead": False if blank else record.section_head,
             "departmentSince": None if blank or not record.department_since
             else record.department_since.isoformat(),
             "enforcementCertificate": "" if blank else record.enforcement_certificate,
@@ -77,12 +80,13 @@ def checked_fields(data, problems: Problems, where: str = "qualification") -> di
     if data is None:
         return {}
     if not isinstance(data, Mapping):
-        problems.add(where, "an object {established, departmentSince, "
+        problems.add(where, "an object {established, sectionHead, departmentSince, "
                             "enforcementCertificate, windowSince}")
         return {}
     prefix, values = f"{where}." if where else "", {}
-    if "established" in data:
-        values["established"] = _truth(data["established"], f"{prefix}established", problems)
+    for field, attr in (("established", "established"), ("sectionHead", "section_head")):
+        if field in data:
+            values[attr] = _truth(data[field], f"{prefix}{field}", problems)
     for field, attr in (("departmentSince", "department_since"),
                         ("windowSince", "window_since")):
         if field in data:
@@ -102,8 +106,8 @@ def apply_fields(user: User, values: Mapping) -> tuple[StaffRecord, dict]:
     """Write the values into the user's record (made if missing); {attr: [before, after]}."""
     record = record_of(user.id) if user.id else None
     if record is None:
-        record = StaffRecord(established=False, enforcement_certificate="",
-                             sent_back_reason="")
+        record = StaffRecord(established=False, section_head=False,
+                             enforcement_certificate="", sent_back_reason="")
         record.user_id = user.id
         db.session.add(record)
     changes = {}
@@ -132,7 +136,7 @@ def update(user_id: int, data, actor: Actor) -> StaffRecord:
 
 def shortfalls(record: StaffRecord | None, role: str, day: date) -> list[dict]:
     """What the person lacks for `role` on `day`, as the API's errors."""
-    if role not in (WINDOW_CLERK, CHIEF_REPRESENTATIVE):
+    if role not in RULED_ROLES:
         return []
     lacking = []
     if record is None or not record.established:
@@ -146,6 +150,9 @@ def shortfalls(record: StaffRecord | None, role: str, day: date) -> list[dict]:
         if record is None or not record.enforcement_certificate:
             lacking.append(("enforcementCertificate", "a window clerk holds law-enforcement "
                                                       "qualification (a certificate number)"))
+    if role == WINDOW_HEAD and not (record is not None and record.section_head):
+        lacking.append(("sectionHead", "a window head heads the department's approving "
+                                       "section"))
     return [{"field": f"qualification.{field}", "message": message} for field, message in lacking]
 
 
@@ -157,15 +164,17 @@ def unmet(user: User, record: StaffRecord | None) -> list[str]:
                                            for problem in shortfalls(record, role, day)])]
 
 
-def early_rotation(record: StaffRecord | None, day: date) -> list[dict]:
-    """Taking a clerk off the window before the 2 years are served (seed 004, seed 002 art. 22)."""
+def early_rotation(record: StaffRecord | None, day: date, role: str) -> list[dict]:
+    """Taking a clerk or a chief representative off the window before their term is served
+    (seed 004: 2 years for a clerk; seeds 000 and 002 art. 30: 1 year for a chief)."""
+    years = YEARS_AT_WINDOW[role]
     since = record.window_since if record else None
-    if since is None or since + relativedelta(years=YEARS_AT_WINDOW) <= day:
+    if since is None or since + relativedelta(years=years) <= day:
         return []
-    until = since + relativedelta(years=YEARS_AT_WINDOW)
+    until = since + relativedelta(years=years)
     return [{"field": "qualification.windowSince",
-             "message": f"serves at the window for {YEARS_AT_WINDOW} years, until "
-                        f"{until.isoformat()}"}]
+             "message": f"serves at the window for {years} year{'s' if years > 1 else ''}, "
+                        f"until {until.isoformat()}"}]
 
 
 def check_role_change(username: str, record: StaffRecord | None, before: set, after: set,
@@ -175,9 +184,9 @@ def check_role_change(username: str, record: StaffRecord | None, before: set, af
     day = calendar.today()
     unmet = [problem for role, department_id in sorted(after - before, key=str)
              for problem in shortfalls(record, role, day)]
-    if (WINDOW_CLERK in {r for r, _ in before - after}
-            and WINDOW_CLERK not in {r for r, _ in after}):
-        unmet += early_rotation(record, day)
+    for role in YEARS_AT_WINDOW:
+        if role in {r for r, _ in before - after} and role not in {r for r, _ in after}:
+            unmet += early_rotation(record, day, role)
     if not unmet:
         return None
     reason = exception_reason.strip() if isinstance(exception_reason, str) else ""
@@ -264,6 +273,7 @@ def send_back(user_id: int, reason, actor: Actor) -> User:
 def _ask_for_a_replacement(user: User, departments: set[int], reason: str) -> None:
     for department_id in departments:
         told = {u.id: u for u in (*routing.holders(CHIEF_REPRESENTATIVE, department_id),
+                                  *routing.holders(WINDOW_HEAD, department_id),
                                   *routing.department_contacts(department_id))}
         for person in told.values():
             notifications.tell_user(

@@ -14,7 +14,7 @@ from app.http_inputs import db_int
 from app.models.identity import (AGENT, APPROVING_LEADER, CASHIER, CENTER_ADMIN, INTEGRATOR,
                                  CHIEF_REPRESENTATIVE, COMMITTEE_MEMBER, COUNTY_APPROVER,
                                  DEPARTMENT_DUTIES, DEPARTMENT_ROLES, LIAISON_OFFICER,
-                                 PROCESS_DESIGNER, ROLES, SUPERVISOR, WINDOW_CLERK)
+                                 PROCESS_DESIGNER, ROLES, SUPERVISOR, WINDOW_CLERK, WINDOW_HEAD)
 from app.models.organization import CENTER_LEVELS, WINDOW_KINDS
 from app.security import current_actor
 from app.services import organization
@@ -137,8 +137,8 @@ def _staff_page(failed: FailedForm | None = None) -> str:
         unmet={u.id: [problem_text.field_message(m)
                       for m in qualifications.unmet(u, records.get(u.id))] for u in people},
         editing_record=qualifications.as_json(records.get(editing_id)),
-        at_window={u.id for u in people if u.roles & set(organization.WINDOW_ROLES)},
-        editing_at_window=bool(editing and editing.roles & set(organization.WINDOW_ROLES)))
+        at_window={u.id for u in people if u.roles & set(qualifications.WINDOW_ROLES)},
+        editing_at_window=bool(editing and editing.roles & set(qualifications.WINDOW_ROLES)))
 
 
 @bp.get("/admin/staff")
@@ -164,7 +164,8 @@ def staff_roles_form(user_id: int):
 @bp.post("/admin/staff/<int:user_id>/qualification")
 def staff_record_form(user_id: int):
     posted = _posted()
-    posted["established"] = posted.get("established", "false")  # an unticked checkbox
+    for box in ("established", "sectionHead"):  # an unticked checkbox sends nothing
+        posted[box] = posted.get(box, "false")
     return _submit("record", lambda: qualifications.update(user_id, posted, current_actor()),
                    _staff_page, "web.staff_page", edit=user_id)
 
@@ -193,12 +194,12 @@ def _posted_staff() -> dict:
                      for value in data["roles"]]
     record = {field: data.pop(field) for field in QUALIFICATION_FIELDS if field in data}
     if record:
-        data["qualification"] = {"established": "false", **record}
+        data["qualification"] = {"established": "false", "sectionHead": "false", **record}
     return data
 
 
-QUALIFICATION_FIELDS = ("established", "departmentSince", "enforcementCertificate",
-                        "windowSince")
+QUALIFICATION_FIELDS = ("established", "sectionHead", "departmentSince",
+                        "enforcementCertificate", "windowSince")
 
 
 def _role_options() -> list[tuple[str, str]]:
@@ -215,7 +216,8 @@ def _role_options() -> list[tuple[str, str]]:
 
 def role_names() -> dict[str, str]:
     return {WINDOW_CLERK: _("窗口人员"), CHIEF_REPRESENTATIVE: _("首席代表"),
-            APPROVING_LEADER: _("分管领导"), LIAISON_OFFICER: _("联络员"),
+            WINDOW_HEAD: _("窗口负责人"), APPROVING_LEADER: _("分管领导"),
+            LIAISON_OFFICER: _("联络员"),
             COMMITTEE_MEMBER: _("审批决策委员会成员"),
             CENTER_ADMIN: _("中心管理员"), PROCESS_DESIGNER: _("流程设计员"),
             COUNTY_APPROVER: _("县政府审批负责人"), SUPERVISOR: _("效能监察员"),

@@ -5,7 +5,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from app.models import AuditEvent, HumanTask, db
 from app.services import committee
@@ -20,19 +19,6 @@ from tests.committee.committee_steps import (MEMBERS, complete, department, esca
 from tests.conftest import headers_for, user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = datetime(2026, 3, 2, 9, 30, tzinfo=SHANGHAI)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(MONDAY, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def officer(session):
-    """NRP's 首席服务员 may decide 临时用地审批 (NRP-004) and 乡村建设规划许可 (NRP-001)."""
-    return grant_nrp_officer("NRP-004", "NRP-001")
 
 
 def test_demo_committee_is_seated_chair_first(session):

@@ -60,6 +60,20 @@ def direct_approval_letter(department_id: int, item_code: str,
     return granting_letter(APPROVAL, department_id, item_code, day)
 
 
+# 首席服务员 (seed 001: 一人受理、全程服务、一次办结): a letter granting all three over an item
+# makes its grantee take the item's cases from intake to delivery himself.
+ONE_STOP_POWERS = frozenset({ACCEPTANCE, APPROVAL, DELIVERY})
+
+
+def one_stop_officer(department_id: int | None, item_code: str | None, day: date) -> int | None:
+    """The chief service officer who takes the item's cases through every step himself: the
+    grantee of the letter in force that grants acceptance, direct approval and delivery."""
+    letter = valid_letter(department_id, day) if department_id and item_code else None
+    if letter is None or not ONE_STOP_POWERS <= letter.powers_for(item_code):
+        return None
+    return letter.grantee_id
+
+
 def acceptance_letter(department_id: int | None, item_code: str | None,
                       day: date) -> AuthorizationLetter | None:
     """The letter in force on `day` if it grants the acceptance decision (受理决定权) over

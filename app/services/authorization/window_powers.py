@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.models import HumanTask, db
+from app.models import HumanTask, Item, User, db
 from app.models.authorization import ACCEPTANCE
 from app.models.identity import WINDOW_CLERK
 from app.services import authorization
+from app.services.cases import intake_rules
 from app.services.workflow import reassign, task_context, tasks, working_days
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Forbidden
@@ -39,6 +40,13 @@ LABELS = {"acceptance": "受理决定权", "delivery": "办理结果投递权",
 def register() -> None:
     tasks.guard_completion(window_may_act, moves_the_task=True)
     task_context.provide(POWER_FORMS, why_with_the_leader)
+    intake_rules.permit_intake(officer_takes_in)
+
+
+def officer_takes_in(user: User, item: Item) -> bool:
+    """The chief service officer takes in the items of his one-stop letter himself (seed 001)."""
+    return authorization.one_stop_officer(item.department_id, item.code,
+                                          working_days.today()) == user.id
 
 
 def window_may_act(task: HumanTask, actor: Actor, data: dict) -> None:

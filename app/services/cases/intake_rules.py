@@ -55,8 +55,7 @@ def items_for(user: User) -> list[Item]:
     """The current items `user` may take in at a window."""
     if user.is_admin:
         return catalog.listing()
-    departments = {m.department_id for m in user.memberships if m.role == WINDOW_CLERK}
-    return [item for item in catalog.listing() if item.department_id in departments]
+    return [item for item in catalog.listing() if may_take_in(user, item)]
 
 
 def may_take_in(user: User, item: Item) -> bool:

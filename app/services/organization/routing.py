@@ -61,13 +61,14 @@ def route(lane: str | None, data: dict, instance: ProcessInstance | None = None,
             return Assignment(CENTER_ADMIN, None)
         return Assignment(COMMITTEE_MEMBER, department_id, acting, absent)
     if lane == WINDOW_CLERK:
-        return _window(instance, department_id, day)
+        return _window(instance, department_id, day, data.get("item_code"))
     return _pool(lane, department_id)
 
 
 def _window(instance: ProcessInstance | None, department_id: int | None,
-            day: date) -> Assignment:
-    handler = _case_handler(instance, department_id) if instance is not None else None
+            day: date, item_code: str | None = None) -> Assignment:
+    handler = _case_handler(instance, department_id, item_code, day) \
+        if instance is not None else None
     if handler is None:
         return _pool(WINDOW_CLERK, department_id)
     return _with_substitute(Assignment(WINDOW_CLERK, department_id, handler), day)
@@ -94,7 +95,7 @@ def _window_under_letter(power: str, department_id: int | None, item_code: str |
     letter = authorization.granting_letter(power, department_id, item_code, day)
     if letter is None:
         return _leader(department_id)
-    return replace(_window(instance, department_id, day), letter_id=letter.id)
+    return replace(_window(instance, department_id, day, item_code), letter_id=letter.id)
 
 
 def _voter(voter_id, department_id: int | None) -> Assignment:
@@ -120,9 +121,15 @@ def _with_substitute(chosen: Assignment, day: date) -> Assignment:
     return Assignment(chosen.role, chosen.department_id, acting, absent, chosen.letter_id)
 
 
-def _case_handler(instance: ProcessInstance, department_id: int | None) -> int | None:
+def _case_handler(instance: ProcessInstance, department_id: int | None,
+                  item_code: str | None = None, day: date | None = None) -> int | None:
     """The clerk who received the case: who started it at the window, else whoever did its
-    first window task (for the person it was done for, if a substitute did it)."""
+    first window task (for the person it was done for, if a substitute did it). A chief
+    service officer who took in an item of his one-stop letter keeps its window steps too
+    (一人受理、全程服务、一次办结), not handed to a clerk."""
+    officer = authorization.one_stop_officer(department_id, item_code, day or calendar.today())
+    if officer is not None and instance.started_by == officer:
+        return officer
     first = db.session.execute(
         sa.select(HumanTask.delegated_from_id, HumanTask.completed_by)
         .where(HumanTask.instance_id == instance.id, HumanTask.lane == WINDOW_CLERK,

@@ -123,6 +123,20 @@ def test_authorizations_list_only_letters_in_force(client, unit):
     assert "李首席" in text and "审核审批权" in text and "食品经营许可" in text
     assert (today + timedelta(days=300)).isoformat() in text
     assert "王甲" in text and "赵乙" in text and "食品岗" in text
+    [line] = [li for li in text.split("<li>") if "（PC-001）" in li]
+    assert "一人受理" not in line  # acceptance and approval, no delivery: not one-stop
+
+
+def test_the_officers_one_stop_items_are_published(client, unit):
+    """Seed 001: the items the chief service officer takes from intake to delivery himself."""
+    chief = make_user("po_chief", CHIEF_REPRESENTATIVE, unit)
+    today = calendar.today()
+    letters.issue(letter_fields(unit, chief, {"PC-001": ["acceptance", "approval", "delivery"]},
+                                number="站授〔5〕号", start=today - timedelta(days=1),
+                                end=today + timedelta(days=100)), admin())
+    text = client.get("/public/authorizations").text
+    [line] = [li for li in text.split("<li>") if "（PC-001）" in li]
+    assert "首席代表一人受理、全程服务、一次办结" in line
     assert "pc_chief" not in text and "13912345678" not in text
 
 

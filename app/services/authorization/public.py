@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from app.models import AuthorizationLetter, Department, User, db
 from app.models.organization import Post, Window, window_department
 from app.services import calendar, catalog, organization
-from app.services.authorization import in_force_on
+from app.services.authorization import ONE_STOP_POWERS, in_force_on
 from app.services.authorization.letters import MANAGEMENT_POWER_NAMES, POWER_NAMES
 
 
@@ -23,6 +23,7 @@ class GrantedItem:
     code: str
     name: str  # the item in force, or its code when it left the catalog
     powers: tuple[str, ...]
+    one_stop: bool = False  # 首席服务员一站式办理 (authorization.ONE_STOP_POWERS)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,8 @@ def _name(users: dict, user_id: int) -> str:
 
 def _letter(letter: AuthorizationLetter, users: dict, names: dict) -> PublicLetter:
     granted = tuple(GrantedItem(i.item_code, names.get(i.item_code, i.item_code),
-                                tuple(POWER_NAMES.get(p, p) for p in i.powers))
+                                tuple(POWER_NAMES.get(p, p) for p in i.powers),
+                                ONE_STOP_POWERS <= set(i.powers))
                     for i in letter.items)
     return PublicLetter(letter.number, _name(users, letter.grantee_id), letter.issuer,
                         letter.valid_from, letter.valid_until, granted,

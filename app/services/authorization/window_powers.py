@@ -20,7 +20,7 @@ from datetime import date
 
 from app.models import HumanTask, Item, User, db
 from app.models.authorization import ACCEPTANCE
-from app.models.identity import WINDOW_CLERK
+from app.models.identity import CHIEF_REPRESENTATIVE, WINDOW_CLERK
 from app.services import authorization
 from app.services.cases import intake_rules
 from app.services.workflow import reassign, task_context, tasks, working_days
@@ -45,6 +45,8 @@ def register() -> None:
 
 def officer_takes_in(user: User, item: Item) -> bool:
     """The chief service officer takes in the items of his one-stop letter himself (seed 001)."""
+    if not user.has_role(CHIEF_REPRESENTATIVE, item.department_id):  # no lookup for others
+        return False
     return authorization.one_stop_officer(item.department_id, item.code,
                                           working_days.today()) == user.id
 

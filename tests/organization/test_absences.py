@@ -90,6 +90,17 @@ def test_with_a_and_b_both_away_the_task_waits_in_the_window_pool(client, clock)
     assert _holder(intake) == ("clerk", None)
 
 
+def test_the_b_back_before_the_a_takes_the_waiting_task(client, clock):
+    intake = open_task(start_case(client, "MSA-002")["id"], "intake")
+    _report(client, "msa_b", "2026-03-02", "2026-03-02")
+    _report(client, "clerk", "2026-03-02", "2026-03-06", centerConsent=True)
+    assert _holder(intake) == (None, "clerk")
+    clock.move_to(datetime(2026, 3, 3, 8, 0, tzinfo=SHANGHAI))
+    assert absence_admin.sweep() == {"handed_over": 0, "returned": 1}
+    assert _holder(intake) == ("msa_b", "clerk")  # B stands in again, for A
+    assert len(_actions(intake, "task.handed_over")) == 2
+
+
 def test_a_and_b_of_a_post_may_not_be_away_on_the_same_days(client, clock):
     """Seed 004: 确保每个窗口时时满员: the second of A and B to ask is refused, nothing kept."""
     _report(client, "msa_b", "2026-03-04", "2026-03-06")
@@ -143,7 +154,8 @@ def test_chief_representative_away_names_a_deputy_who_decides_meanwhile(client, 
 def test_a_deputy_away_does_not_pass_the_chiefs_power_on(client, clock):
     """Seed 003: 服务窗口不得将本部门授权再行委托. The chief's temporary deputy acts for the chief;
     while the deputy is away too, the chief's decision waits in the pool of the department's
-    chief representatives, never with the deputy's own stand-in (their AB partner)."""
+    chief representatives, never with the deputy's own stand-in (their AB partner), and goes
+    to the deputy when the deputy is back."""
     case_id = start_case(client, "MSA-001")["id"]
     complete(client, case_id, "intake", "clerk", within_remit=True,
              materials_received=ALL_MATERIALS)
@@ -152,7 +164,10 @@ def test_a_deputy_away_does_not_pass_the_chiefs_power_on(client, clock):
     _report(client, "chief", "2026-03-02", "2026-03-04", deputyId=user("msa_b").id)
     assert _holder(decision) == (None, "chief")  # not ("clerk", ...): msa_b's AB partner
     assert decision not in tasks.inbox(user("clerk"))
-    clock.move_to(datetime(2026, 3, 5, 8, 0, tzinfo=SHANGHAI))  # the chief is back
+    clock.move_to(datetime(2026, 3, 3, 8, 0, tzinfo=SHANGHAI))  # the deputy is back
+    absence_admin.sweep()
+    assert _holder(decision) == ("msa_b", "chief")  # the deputy decides for the chief again
+    clock.move_to(datetime(2026, 3, 5, 8, 0, tzinfo=SHANGHAI))  # and the chief is back
     absence_admin.sweep()
     assert _holder(decision) == ("chief", None)
     complete(client, case_id, "decide_on_spot", "chief", decision="approve")

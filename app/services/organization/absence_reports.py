@@ -140,7 +140,25 @@ def _give_back(absence: Absence, day: date, actor: Actor) -> int:
     for task in tasks:
         reassign.move_to(task, absence.user_id, None, actor, "task.returned",
                               absence_id=absence.id)
-    return len(tasks)
+    return len(tasks) + _to_the_returning_stand_in(absence, day, actor)
+
+
+def _to_the_returning_stand_in(absence: Absence, day: date, actor: Actor) -> int:
+    """Work waiting in the pool for someone still away (nobody present could stand in)
+    goes to the returning person where they are that someone's stand-in (the chief's
+    deputy, the B of the post)."""
+    waiting = reassign.open_tasks_where(HumanTask.assignee_id.is_(None),
+                                        HumanTask.delegated_from_id.is_not(None),
+                                        _not_committee_vote)
+    moved = 0
+    for task in waiting:
+        department_id = task.department_id or task.candidate_department_id
+        acting, absent = absences.substitute(task.delegated_from_id, department_id, day)
+        if acting == absence.user_id:
+            reassign.move_to(task, acting, absent, actor, "task.handed_over",
+                             absence_id=absence.id)
+            moved += 1
+    return moved
 
 
 def get(absence_id: int) -> Absence:

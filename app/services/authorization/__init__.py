@@ -14,17 +14,13 @@ import sqlalchemy as sa
 
 from app.models import AuthorizationLetter, HumanTask, User, db
 from app.models.authorization import ACCEPTANCE, APPROVAL, DELIVERY, LIAISON, REVOKED
-from app.models.identity import JOINT_DEPARTMENT_LANE
+from app.models.identity import CHIEF_REPRESENTATIVE, JOINT_DEPARTMENT_LANE
 from app.services.organization import absences
 
-# The user tasks that decide on acceptance (受理审查), all named `intake`: a service item's,
-# a joint case's lead window's and a 上报件's at the window that takes it in.
-ACCEPTANCE_TASKS = frozenset({"intake"})
 # The steps the window takes only under a letter granting it the power over the item (seed
 # 003: 受理决定权, 办理结果投递权), else the department's approving leader: the intake review
 # and the delivery of the result (办结送达 / 统一发证送达, all named `deliver`).
 WINDOW_POWER_TASKS = {"intake": ACCEPTANCE, "deliver": DELIVERY}
-POWER_NAMES = {ACCEPTANCE: "受理决定权", DELIVERY: "办理结果投递权"}
 
 
 def in_force_on(day: date):
@@ -65,13 +61,16 @@ def direct_approval_letter(department_id: int, item_code: str,
 ONE_STOP_POWERS = frozenset({ACCEPTANCE, APPROVAL, DELIVERY})
 
 
-def one_stop_officer(department_id: int | None, item_code: str | None, day: date) -> int | None:
-    """The chief service officer who takes the item's cases through every step himself: the
-    grantee of the letter in force that grants acceptance, direct approval and delivery."""
+def is_one_stop_officer(user: User | None, department_id: int | None, item_code: str | None,
+                        day: date) -> bool:
+    """Whether `user` is the chief service officer who takes the item's cases through every
+    step himself: the grantee of the letter in force that grants acceptance, direct approval
+    and delivery. The letter is read only for a chief representative of the department."""
+    if user is None or not user.has_role(CHIEF_REPRESENTATIVE, department_id):
+        return False
     letter = valid_letter(department_id, day) if department_id and item_code else None
-    if letter is None or not ONE_STOP_POWERS <= letter.powers_for(item_code):
-        return None
-    return letter.grantee_id
+    return (letter is not None and letter.grantee_id == user.id
+            and ONE_STOP_POWERS <= letter.powers_for(item_code))
 
 
 def acceptance_letter(department_id: int | None, item_code: str | None,
@@ -79,21 +78,6 @@ def acceptance_letter(department_id: int | None, item_code: str | None,
     """The letter in force on `day` if it grants the acceptance decision (受理决定权) over
     the item to the department's chief representative, under whom its window works."""
     return granting_letter(ACCEPTANCE, department_id, item_code, day)
-
-
-def acceptance_missing_reason(department_id: int | None, item_code: str | None,
-                              day: date) -> str:
-    """Why the window may not decide on acceptance of the item on `day` (no such letter)."""
-    return power_missing_reason(ACCEPTANCE, department_id, item_code, day)
-
-
-def power_missing_reason(power: str, department_id: int | None, item_code: str | None,
-                         day: date) -> str:
-    """Why the window may not use `power` over the item on `day` (no letter granting it)."""
-    letter = valid_letter(department_id, day) if department_id else None
-    if letter is None:
-        return f"本部门 {day.isoformat()} 无有效授权书"
-    return f"授权书 {letter.number} 未授予事项 {item_code} 的{POWER_NAMES.get(power, power)}"
 
 
 def lapse_reason(task: HumanTask, user: User, day: date) -> str | None:

@@ -20,8 +20,9 @@ from datetime import date
 
 from app.models import HumanTask, Item, User, db
 from app.models.authorization import ACCEPTANCE
-from app.models.identity import CHIEF_REPRESENTATIVE, WINDOW_CLERK
+from app.models.identity import WINDOW_CLERK
 from app.services import authorization
+from app.services.authorization import letters
 from app.services.cases import intake_rules
 from app.services.workflow import reassign, task_context, tasks, working_days
 from app.services.workflow.actor import Actor
@@ -33,8 +34,7 @@ POWER_FORMS = ("window_intake", "service_item_intake", "intake_review",
                "window_deliver", "service_item_deliver")
 
 # Display names the task page passes through gettext (babel.cfg lists this table).
-LABELS = {"acceptance": "受理决定权", "delivery": "办理结果投递权",
-          "why_leader": "由分管领导办理该环节的原因"}
+LABELS = {"why_leader": "由分管领导办理该环节的原因"}
 
 
 def register() -> None:
@@ -45,10 +45,8 @@ def register() -> None:
 
 def officer_takes_in(user: User, item: Item) -> bool:
     """The chief service officer takes in the items of his one-stop letter himself (seed 001)."""
-    if not user.has_role(CHIEF_REPRESENTATIVE, item.department_id):  # no lookup for others
-        return False
-    return authorization.one_stop_officer(item.department_id, item.code,
-                                          working_days.today()) == user.id
+    return authorization.is_one_stop_officer(user, item.department_id, item.code,
+                                             working_days.today())
 
 
 def window_may_act(task: HumanTask, actor: Actor, data: dict) -> None:
@@ -80,12 +78,11 @@ def why_with_the_leader(task: HumanTask) -> list[Section]:
                                      today) is not None:
         return []  # granted since: the leader may still do what was given to them
     reason = _leaders_step(power, task, today)
-    return [Section(LABELS[power], [Entry(LABELS["why_leader"], reason)])]
+    return [Section(letters.POWER_NAMES[power], [Entry(LABELS["why_leader"], reason)])]
 
 
 def _leaders_step(power: str, task: HumanTask, day: date) -> str:
-    missing = authorization.power_missing_reason(power, task.department_id, task.item_code,
-                                                 day)
+    missing = power_missing_reason(power, task.department_id, task.item_code, day)
     if power == ACCEPTANCE:
         return f"{missing}，受理决定由分管领导作出"
     return f"{missing}，办结送达由分管领导办理"
@@ -97,5 +94,14 @@ def auto_acceptance_note(department_id: int | None, item_code: str | None) -> st
     letter = authorization.acceptance_letter(department_id, item_code, today)
     if letter is not None:
         return f"授权书 {letter.number} 授予窗口受理决定权"
-    missing = authorization.acceptance_missing_reason(department_id, item_code, today)
+    missing = power_missing_reason(ACCEPTANCE, department_id, item_code, today)
     return f"{missing}；依法视为受理，不受授权限制"
+
+
+def power_missing_reason(power: str, department_id: int | None, item_code: str | None,
+                         day: date) -> str:
+    """Why the window may not use `power` over the item on `day` (no letter granting it)."""
+    letter = authorization.valid_letter(department_id, day) if department_id else None
+    if letter is None:
+        return f"本部门 {day.isoformat()} 无有效授权书"
+    return f"授权书 {letter.number} 未授予事项 {item_code} 的{letters.POWER_NAMES[power]}"

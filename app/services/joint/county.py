@@ -8,9 +8,11 @@ script, never by a form) and the unified reply (统一答复决定) must follow 
 """
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import current_app
 
-from app.models import HumanTask
+from app.models import HumanTask, db
+from app.models.task import COMPLETED
 from app.models.identity import COUNTY_APPROVER
 from app.services import calendar
 from app.services.workflow import instances, tasks
@@ -44,8 +46,8 @@ def county_decision_deadline(start: str) -> str:
 
 
 def reply_follows_the_county(task: HumanTask, _actor: Actor, data: dict) -> None:
-    if task.name != REPLY_TASK:
-        return
+    if task.name != REPLY_TASK or not _decided_by_the_county(task.instance_id):
+        return  # the workflow is read only for the few cases the county decided
     binding = instances.task_data(task).get("binding_outcome")
     required = DECISION_FOR.get(binding)
     if required is not None and data.get("decision") != required:
@@ -54,3 +56,9 @@ def reply_follows_the_county(task: HumanTask, _actor: Actor, data: dict) -> None
             code="county_decision_binding",
             errors=[{"field": "decision", "message": f"must be {required}, as the county "
                                                      "government decided"}])
+
+
+def _decided_by_the_county(instance_id: int) -> bool:
+    return db.session.scalar(sa.select(HumanTask.id).where(
+        HumanTask.instance_id == instance_id, HumanTask.name == COUNTY_TASK,
+        HumanTask.state == COMPLETED).limit(1)) is not None

@@ -22,6 +22,7 @@ from app.models.identity import (CHIEF_REPRESENTATIVE, COMMITTEE_CHAIR_LANE, COM
 from app.models.organization import ABSENCE_REASONS
 from app.services import calendar
 from app.services.organization import absences
+from app.services.organization.checks import ticked
 from app.services.workflow import audit, execution, notifications, reassign
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -267,9 +268,6 @@ def _refuse_overlap(absence: Absence) -> None:
                        code="absence_overlaps")
 
 
-CONSENT_VALUES = ("true", "on", "1", "y", "yes")  # a JSON true, or an HTML checkbox
-
-
 def _refuse_unstaffed_post(absence: Absence, actor: Actor, fields: dict) -> list[int]:
     """Seed 004: every window is staffed at all times, so the A and the B of a post (AB岗)
     are never away on the same days. Only the center may record both away (a sudden
@@ -286,7 +284,7 @@ def _refuse_unstaffed_post(absence: Absence, actor: Actor, fields: dict) -> list
             unstaffed.append(post)
     if not unstaffed:
         return []
-    if _by_the_center(actor) and str(fields.get("centerConsent", "")).lower() in CONSENT_VALUES:
+    if _by_the_center(actor) and ticked(fields.get("centerConsent")):
         return [post.id for post in unstaffed]
     ids = ", ".join(str(post.id) for post in unstaffed)
     raise Conflict(f"the other holder of window post {ids} is away on some of these days: "

@@ -89,6 +89,19 @@ def flag(data: Mapping, field: str, problems: Problems) -> bool | None:
     return value
 
 
+TICKED = ("true", "on", "1", "y", "yes")  # what a ticked HTML checkbox may post
+
+
+def ticked(value) -> bool | None:
+    """A yes/no from JSON (a boolean) or from an HTML form (a checkbox's text); None when it
+    is neither."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return value.strip().lower() in TICKED
+    return None
+
+
 def as_id(value) -> int | None:
     """An id from JSON (an integer) or from an HTML form (a string of digits)."""
     if isinstance(value, bool):

@@ -22,7 +22,7 @@ from app.models import HumanTask, StaffRecord, User, db
 from app.models.identity import CHIEF_REPRESENTATIVE, WINDOW_CLERK, WINDOW_HEAD
 from app.services import calendar, organization
 from app.services.organization import routing
-from app.services.organization.checks import Problems, get_or_404
+from app.services.organization.checks import Problems, get_or_404, ticked
 from app.services.workflow import audit, execution, notifications, permissions, reassign
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, InvalidInput
@@ -34,7 +34,6 @@ YEARS_AT_WINDOW = {WINDOW_CLERK: 2,  # 在窗口岗位不得少于2年 (seed 004
                    CHIEF_REPRESENTATIVE: 1}  # 连续工作时间不得少于一年 (seeds 000, 002)
 RULED_ROLES = (WINDOW_CLERK, CHIEF_REPRESENTATIVE, WINDOW_HEAD)
 CERTIFICATE_LENGTH = 40
-TRUE_TEXTS = ("true", "on", "1", "y", "yes")  # an HTML checkbox, or a JSON true
 
 
 def record_of(user_id: int) -> StaffRecord | None:
@@ -49,14 +48,16 @@ def records_of(user_ids) -> dict[int, StaffRecord]:
         sa.select(StaffRecord).where(StaffRecord.user_id.in_(ids)))}
 
 
+# The facts the rules read, as a record without any (nobody's record yet) holds them.
+BLANK_RECORD = {"established": False, "section_head": False, "department_since": None,
+                "enforcement_certificate": "", "window_since": None}
+
+
 def preview(record: StaffRecord | None, values: Mapping) -> StaffRecord:
     """The record as it would be with `values` written (kept out of the session)."""
-    current = as_json(record)
-    merged = {"established": current["established"], "section_head": current["sectionHead"],
-              "department_since": record.department_since if record else None,
-              "enforcement_certificate": current["enforcementCertificate"],
-              "window_since": record.window_since if record else None, **values}
-    return StaffRecord(**merged)
+    current = BLANK_RECORD if record is None else {
+        name: getattr(record, name) for name in BLANK_RECORD}
+    return StaffRecord(**{**current, **values})
 
 
 def as_json(record: StaffRecord | None) -> dict:
@@ -106,8 +107,7 @@ def apply_fields(user: User, values: Mapping) -> tuple[StaffRecord, dict]:
     """Write the values into the user's record (made if missing); {attr: [before, after]}."""
     record = record_of(user.id) if user.id else None
     if record is None:
-        record = StaffRecord(established=False, section_head=False,
-                             enforcement_certificate="", sent_back_reason="")
+        record = StaffRecord(**BLANK_RECORD, sent_back_reason="")
         record.user_id = user.id
         db.session.add(record)
     changes = {}
@@ -208,12 +208,10 @@ def _unique(problems: list[dict]) -> list[dict]:
 
 
 def _truth(value, field: str, problems: Problems) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        return value.strip().lower() in TRUE_TEXTS
-    problems.add(field, "must be true or false")
-    return False
+    answer = ticked(value)
+    if answer is None:
+        problems.add(field, "must be true or false")
+    return bool(answer)
 
 
 def _day(value, field: str, problems: Problems) -> date | None:

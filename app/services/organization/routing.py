@@ -127,9 +127,10 @@ def _case_handler(instance: ProcessInstance, department_id: int | None,
     first window task (for the person it was done for, if a substitute did it). A chief
     service officer who took in an item of his one-stop letter keeps its window steps too
     (一人受理、全程服务、一次办结), not handed to a clerk."""
-    officer = authorization.one_stop_officer(department_id, item_code, day or calendar.today())
-    if officer is not None and instance.started_by == officer:
-        return officer
+    starter = db.session.get(User, instance.started_by) if instance.started_by else None
+    if authorization.is_one_stop_officer(starter, department_id, item_code,
+                                         day or calendar.today()):
+        return starter.id
     first = db.session.execute(
         sa.select(HumanTask.delegated_from_id, HumanTask.completed_by)
         .where(HumanTask.instance_id == instance.id, HumanTask.lane == WINDOW_CLERK,

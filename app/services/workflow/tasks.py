@@ -19,8 +19,8 @@ MAX_ATTEMPTS = 3  # a lost optimistic-lock race is retried, the whole step from 
 
 # Sees the task, who completes it and the form data as validated against the task's schema.
 CompletionGuard = Callable[[HumanTask, Actor, dict], None]
+_moving_guards: list[CompletionGuard] = []  # run first: see guard_completion
 _completion_guards: list[CompletionGuard] = []
-_moving_guards: set[CompletionGuard] = set()
 _personal_lanes: dict[str, str] = {}  # lane -> why its tasks are never released or handed on
 
 
@@ -29,15 +29,9 @@ def guard_completion(check: CompletionGuard, *, moves_the_task: bool = False) ->
     (registered by the domain); it raises to refuse. A check that `moves_the_task` elsewhere
     and commits that move before refusing runs before all others, so that nothing another
     check wrote for the completion is committed with the move."""
-    if check in _completion_guards:
-        return
-    if moves_the_task:
-        first_plain = next((i for i, c in enumerate(_completion_guards)
-                            if c not in _moving_guards), len(_completion_guards))
-        _completion_guards.insert(first_plain, check)
-        _moving_guards.add(check)
-    else:
-        _completion_guards.append(check)
+    guards = _moving_guards if moves_the_task else _completion_guards
+    if check not in guards:
+        guards.append(check)
 
 
 def keep_personal(lane: str, reason: str) -> None:
@@ -161,7 +155,7 @@ def _complete_once(task_id: str, variables: object, actor: Actor) -> HumanTask:
     data = forms.validate(forms.task_form(instance.definition, task)[0], variables)
     _lock_open(task)  # refreshes the instance row too (populate_existing)
     _check_may_complete(task, actor.user)  # the assignee may have changed meanwhile
-    for check in _completion_guards:
+    for check in (*_moving_guards, *_completion_guards):
         check(task, actor, data)
     execution.require_running(instance)
 

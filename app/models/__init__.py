@@ -1,5 +1,6 @@
 """All models, imported here so metadata (and Alembic) sees every table."""
 from app.models.accountability import Card, Consequence, Violation
+from app.models.appointment import AppointmentLetter
 from app.models.agency import AgencyMandate, AgencyProject, AgencyProjectItem, AgencyReminder
 from app.models.assessment import AssessmentMonth
 from app.models.attachment import Attachment
@@ -27,6 +28,7 @@ from app.models.linkage import CaseLink, LinkLevel, LinkMessage, LinkNonce
 from app.models.organization import Absence, Center, Post, Window
 from app.models.outbox import Notification
 from app.models.process import ProcessDefinition, ProcessInstance
+from app.models.remedy import RemedyMatter
 from app.models.staff_record import StaffRecord
 from app.models.task import HumanTask
 
@@ -41,4 +43,5 @@ __all__ = [
     "AssessmentMonth", "Enquiry", "AgencyMandate", "AgencyProject", "AgencyProjectItem",
     "AgencyReminder", "FeeAssessment", "FeePayment", "FeeRefund", "CommitmentCheck",
     "LenientAcceptance", "DeliveryRecord", "Licence", "CaseEvent", "StaffRecord",
+    "AppointmentLetter", "RemedyMatter",
 ]

@@ -56,6 +56,11 @@ class AuthorizationLetter(db.Model):
     # The letter for the next term (续期): this one stays in force to its end, that one from
     # the day after. Set once, so a letter is renewed at most once.
     renewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("authorization_letter.id"))
+    # 领导小组 (seed 001 arts. 10-12): the leading group's recorded consent to a one-stop
+    # officer's item list; until it is given, the letter's powers hold but no item is one-stop.
+    group_consent_on: Mapped[date | None]
+    group_consent_ref: Mapped[str] = mapped_column(sa.String(80), default="")  # 会议纪要文号
+    group_consent_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     # When the 30-day expiry warning went out (one sweep sends it, later ones see this).
     expiry_warned_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -58,6 +58,10 @@ class Licence(db.Model):  # 电子证照
     valid_from: Mapped[date]
     valid_until: Mapped[date | None]  # None: 长期有效
     status: Mapped[str] = mapped_column(sa.String(16), default=VALID)
+    # 制证 (seed 003 制证权): who made it, and the letter under which the window did; a
+    # licence the system made at 办结 under the window's letter has no maker.
+    made_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    made_under: Mapped[str] = mapped_column(sa.String(64), default="")  # 授权书文号
     status_reason: Mapped[str] = mapped_column(sa.Text, default="")  # why revoked or cancelled
     status_changed_at: Mapped[datetime | None]
     status_changed_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))

@@ -13,7 +13,7 @@ from app.http_inputs import db_int
 from app.models import AuthorizationLetter
 from app.security import current_actor
 from app.services import calendar
-from app.services.authorization import letters
+from app.services.authorization import group_consent, letters
 from app.services.authorization import rate as authorization_rate
 from app.services.authorization import renewal as letter_renewal
 from app.services.workflow.errors import InvalidInput, ServiceError
@@ -26,7 +26,7 @@ LETTER_FIELDS = {  # JSON key -> service field
     "reason": "reason",
 }
 SERVICE_TO_JSON = {**{service: key for key, service in LETTER_FIELDS.items()},
-                   "item_code": "itemCode"}
+                   "item_code": "itemCode", "consent_on": "consentOn"}
 
 
 class LetterNotEditable(ServiceError):
@@ -52,6 +52,8 @@ def letter_json(letter: AuthorizationLetter, departments: dict, users: dict) -> 
         "endedOn": _iso(letter.ended_on), "endedBy": letter.ended_by,
         "endReason": letter.end_reason, "replacedById": letter.replaced_by_id,
         "renewedById": letter.renewed_by_id,
+        "groupConsent": {"on": _iso(letter.group_consent_on),
+                         "minutes": letter.group_consent_ref} if letter.group_consent_on else None,
         "createdAt": _iso(letter.created_at), "createdBy": letter.created_by,
         "validToday": letter.valid_on(calendar.today()),
     }
@@ -126,6 +128,15 @@ def replace_letter(letter_id: int):
     fields = _fields(json_object())
     new = _in_json_terms(lambda: letters.replace(letter_id, fields, current_actor()))
     return jsonify(_one(new)), 201
+
+
+@bp.post("/authorization-letters/<int:letter_id>/group-consent")
+def record_group_consent(letter_id: int):
+    """领导小组 consent to the letter's one-stop items (administrators)."""
+    body = json_object()
+    fields = {"consent_on": body.get("consentOn"), "minutes": body.get("minutes")}
+    return jsonify(_one(_in_json_terms(
+        lambda: group_consent.record(letter_id, fields, current_actor()))))
 
 
 RENEWAL_FIELDS = {"number": "number", "validFrom": "valid_from", "validUntil": "valid_until",

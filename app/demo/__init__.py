@@ -169,7 +169,10 @@ def _letter(code: str, department: Department, grantee: User, powers: dict,
         valid_until=date(year, 12, 31), management_powers=list(MANAGEMENT_POWERS),
         responsibilities="被授权人代表本部门行使上述职权，所产生的法律责任由本部门承担；不得再行委托。",
         items=[LetterItem(item_code=item, powers=list(granted))
-               for item, granted in powers.items()])
+               for item, granted in powers.items()],
+        # The leading group (领导小组, seed 001 art. 10) agreed the one-stop list beforehand.
+        group_consent_on=min(valid_from, date(year - 1, 12, 15)),
+        group_consent_ref=f"首席服务员制工作领导小组会议纪要〔{year - 1}〕12号")
 
 
 def _replaced_letter(departments: dict[str, Department], users: dict[str, User], year: int,

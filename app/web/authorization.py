@@ -16,7 +16,7 @@ from app.models.identity import CHIEF_REPRESENTATIVE
 from app.security import current_actor
 from app.services import calendar, catalog, organization
 from app.services.authorization import expiry as letter_expiry
-from app.services.authorization import letters
+from app.services.authorization import group_consent, letters
 from app.services.authorization import rate as authorization_rate
 from app.services.authorization import renewal as letter_renewal
 from app.services.organization import routing
@@ -155,7 +155,8 @@ def _document(letter: AuthorizationLetter, error: ServiceError | None = None):
     renews, renewed_by = letter_renewal.links(letter)
     return _render("authorization/detail.html", error.status if error else 200, letter=letter,
                    context=letters.context(letter), error=error, renews=renews,
-                   renewed_by=renewed_by, days_left=letter_expiry.days_left().get(letter.id))
+                   renewed_by=renewed_by, days_left=letter_expiry.days_left().get(letter.id),
+                   one_stop_items=group_consent.one_stop_items(letter))
 
 
 @bp.get("/admin/letters/<int:letter_id>")
@@ -177,6 +178,21 @@ def revoke_letter_page(letter_id: int):
                                errors=[{"field": "confirm", "message": "not confirmed"}])
         letters.revoke(letter_id, reason, current_actor())
     except (InvalidInput, Conflict) as err:
+        return _document(letters.get(letter_id), err)
+    return redirect(url_for("web.letter_page", letter_id=letter_id))
+
+
+@bp.post("/admin/letters/<int:letter_id>/group-consent")
+def group_consent_page(letter_id: int):
+    _require_admin()
+    fields = {"consent_on": request.form.get("consent_on", ""),
+              "minutes": request.form.get("minutes", "")}
+    try:
+        group_consent.record(letter_id, fields, current_actor())
+    except InvalidInput as err:
+        err.detail = _("请填写领导小组同意日期（不晚于今天）和会议纪要文号（不超过 80 字）。")
+        return _document(letters.get(letter_id), err)
+    except Conflict as err:
         return _document(letters.get(letter_id), err)
     return redirect(url_for("web.letter_page", letter_id=letter_id))
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app.models import AuthorizationLetter, CommitteeReview, DenialReport, Department, HumanTask, db
 from app.services import authorization
-from app.services.authorization import letters
+from app.services.authorization import group_consent, letters
 from app.services.workflow import timers
 from app.services.workflow.actor import Actor
 from tests.cases.service_item_steps import (assert_round_trip, complete, open_task,
@@ -36,11 +36,16 @@ def reissue_letter(code: str, grants: dict[str, list[str]], grantee: str) -> Aut
     }, admin)
 
 
-def grant_nrp_officer(*items: str) -> AuthorizationLetter:
+def grant_nrp_officer(*items: str, consent: bool = True) -> AuthorizationLetter:
     """nrp_chief (首席服务员) may decide acceptance of `items`, decide them directly (审核审批权)
-    and deliver the result (投递权)."""
-    return reissue_letter("NRP", {item: ["acceptance", "approval", "delivery"] for item in items},
-                          "nrp_chief")
+    and deliver the result (投递权), with the leading group's consent (领导小组) unless not."""
+    letter = reissue_letter("NRP", {item: ["acceptance", "approval", "delivery"]
+                                    for item in items}, "nrp_chief")
+    if consent:
+        group_consent.record(letter.id, {"consent_on": "2026-02-26",
+                                         "minutes": "首席服务员领导小组会议纪要〔2026〕1号"},
+                             Actor.of(user("admin")))
+    return letter
 
 
 def accepted_case(client, item_code: str) -> int:

@@ -14,7 +14,7 @@ from app.models.catalog import INSTANT, JOINT, PROMISE
 from app.models.identity import CHIEF_REPRESENTATIVE, WINDOW_CLERK
 from app.models.organization import Post
 from app.services import calendar
-from app.services.authorization import letters
+from app.services.authorization import group_consent, letters
 from app.services.cases.public_results import is_credit_code, masked
 from tests.authorization.test_letters import admin, letter_fields, make_department, make_user
 
@@ -127,16 +127,26 @@ def test_authorizations_list_only_letters_in_force(client, unit):
     assert "一人受理" not in line  # acceptance and approval, no delivery: not one-stop
 
 
+def _published_line(client, code: str) -> str:
+    text = client.get("/public/authorizations").text
+    [line] = [li for li in text.split("<li>") if f"（{code}）" in li]
+    return line
+
+
 def test_the_officers_one_stop_items_are_published(client, unit):
-    """Seed 001: the items the chief service officer takes from intake to delivery himself."""
+    """Seed 001: the items the chief service officer takes from intake to delivery himself,
+    once the leading group (领导小组) has consented to his list."""
     chief = make_user("po_chief", CHIEF_REPRESENTATIVE, unit)
     today = calendar.today()
-    letters.issue(letter_fields(unit, chief, {"PC-001": ["acceptance", "approval", "delivery"]},
-                                number="站授〔5〕号", start=today - timedelta(days=1),
-                                end=today + timedelta(days=100)), admin())
+    letter = letters.issue(
+        letter_fields(unit, chief, {"PC-001": ["acceptance", "approval", "delivery"]},
+                      number="站授〔5〕号", start=today - timedelta(days=1),
+                      end=today + timedelta(days=100)), admin())
+    assert "一人受理" not in _published_line(client, "PC-001")
+    group_consent.record(letter.id, {"consent_on": today - timedelta(days=3),
+                                     "minutes": "领导小组纪要〔1〕号"}, admin())
+    assert "首席代表一人受理、全程服务、一次办结" in _published_line(client, "PC-001")
     text = client.get("/public/authorizations").text
-    [line] = [li for li in text.split("<li>") if "（PC-001）" in li]
-    assert "首席代表一人受理、全程服务、一次办结" in line
     assert "pc_chief" not in text and "13912345678" not in text
 
 

@@ -65,12 +65,19 @@ def is_one_stop_officer(user: User | None, department_id: int | None, item_code:
                         day: date) -> bool:
     """Whether `user` is the chief service officer who takes the item's cases through every
     step himself: the grantee of the letter in force that grants acceptance, direct approval
-    and delivery. The letter is read only for a chief representative of the department."""
+    and delivery, with the leading group's consent recorded. The letter is read only for a
+    chief representative of the department."""
     if user is None or not user.has_role(CHIEF_REPRESENTATIVE, department_id):
         return False
     letter = valid_letter(department_id, day) if department_id and item_code else None
     return (letter is not None and letter.grantee_id == user.id
-            and ONE_STOP_POWERS <= letter.powers_for(item_code))
+            and ONE_STOP_POWERS <= letter.powers_for(item_code) and group_consented(letter, day))
+
+
+def group_consented(letter: AuthorizationLetter, day: date) -> bool:
+    """Whether the leading group (领导小组) had consented to the letter's one-stop list by
+    `day` (group_consent.py): without it no item of the letter is one-stop."""
+    return letter.group_consent_on is not None and letter.group_consent_on <= day
 
 
 def acceptance_letter(department_id: int | None, item_code: str | None,

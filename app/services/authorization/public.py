@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from app.models import AuthorizationLetter, Department, User, db
 from app.models.organization import Post, Window, window_department
 from app.services import calendar, catalog, organization
-from app.services.authorization import ONE_STOP_POWERS, in_force_on
+from app.services.authorization import ONE_STOP_POWERS, group_consented, in_force_on
 from app.services.authorization.letters import MANAGEMENT_POWER_NAMES, POWER_NAMES
 
 
@@ -57,10 +57,11 @@ def _name(users: dict, user_id: int) -> str:
     return person.display_name if person is not None else ""
 
 
-def _letter(letter: AuthorizationLetter, users: dict, names: dict) -> PublicLetter:
+def _letter(letter: AuthorizationLetter, users: dict, names: dict, day: date) -> PublicLetter:
+    consented = group_consented(letter, day)  # 领导小组 consent makes an item one-stop
     granted = tuple(GrantedItem(i.item_code, names.get(i.item_code, i.item_code),
                                 tuple(POWER_NAMES.get(p, p) for p in i.powers),
-                                ONE_STOP_POWERS <= set(i.powers))
+                                consented and ONE_STOP_POWERS <= set(i.powers))
                     for i in letter.items)
     return PublicLetter(letter.number, _name(users, letter.grantee_id), letter.issuer,
                         letter.valid_from, letter.valid_until, granted,
@@ -97,7 +98,7 @@ def listing(day: date | None = None) -> list[DepartmentAuthorization]:
         if letter is None and not held:
             continue
         result.append(DepartmentAuthorization(
-            department.name, _letter(letter, users, names) if letter else None,
+            department.name, _letter(letter, users, names, day) if letter else None,
             tuple(PublicPost(p.window.name, p.name, _name(users, p.a_user_id),
                              _name(users, p.b_user_id)) for p in held)))
     return result

@@ -5,7 +5,7 @@ from flask import jsonify
 from app.api.blueprint import bp, json_object
 from app.models import DeliveryRecord, Licence
 from app.security import current_actor
-from app.services.cases import delivery, licences
+from app.services.cases import certificates, delivery, licences
 from app.services.workflow import instances
 from app.services.workflow.errors import NotFound
 
@@ -29,7 +29,8 @@ def _licence(row: Licence) -> dict:
             "itemCode": row.item.code, "department": row.department.code, "holder": row.holder,
             "issuedAt": _day(row.issued_at), "validFrom": _day(row.valid_from),
             "validUntil": _day(row.valid_until), "status": row.status,
-            "statusReason": row.status_reason}
+            "statusReason": row.status_reason, "madeBy": row.made_by,
+            "madeUnder": row.made_under or None}
 
 
 @bp.get("/cases/<int:instance_id>/deliveries")
@@ -54,3 +55,10 @@ def case_licence(instance_id: int):
     if licence is None:
         raise NotFound(f"process instance {instance_id} has no licence", code="licence_not_found")
     return jsonify(_licence(licence))
+
+
+@bp.post("/cases/<int:instance_id>/licence")
+def make_case_licence(instance_id: int):
+    """制证: the department's approving leader, or its window under 制证权 (201)."""
+    instances.viewable(instance_id, current_actor().user)
+    return jsonify(_licence(certificates.make_now(instance_id, current_actor()))), 201

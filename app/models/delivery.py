@@ -17,6 +17,8 @@ from app.models.identity import Department
 
 WINDOW, MAIL, ELECTRONIC = "window", "mail", "electronic"
 METHOD_LABELS = {WINDOW: "当场领取", MAIL: "邮寄送达", ELECTRONIC: "电子送达"}
+# The 办结送达 forms: completing one hands the result over (and concludes the case).
+DELIVERY_FORMS = ("window_deliver.schema.json", "service_item_deliver.schema.json")
 
 VALID, REVOKED, CANCELLED = "valid", "revoked", "cancelled"
 LICENCE_STATUS_LABELS = {VALID: "有效", REVOKED: "已撤销", CANCELLED: "已注销"}

@@ -10,7 +10,7 @@ from app.services.authorization import window_powers
 from app.services.authorization import guard as authorization_guard
 from app.services.calendar import changes as calendar_changes
 from app.services.cases import clock as case_clock
-from app.services.cases import decision_context
+from app.services.cases import certificates, decision_context
 from app.services.cases import (commitments, delivery, events, intake_rules, law_limits,
                                 lenient, opening, two_visits)
 from app.services.joint import county as joint_county
@@ -36,6 +36,7 @@ def register() -> None:
     law_limits.register()  # the case's decision limit moves with the instance's deadlines
     authorization_guard.register()  # a chief decides only while the letter is in force
     window_powers.register()  # the window accepts and delivers only under its letter
+    certificates.register()  # 制证权: a licence is made before (checked after 投递权) it is delivered
     committee.register()  # a member's vote is personal
     joint_county.register()  # a joint case's unified reply follows the county's decision
     decision_context.register()  # what each decision task shows of the steps before it

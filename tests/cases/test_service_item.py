@@ -8,7 +8,7 @@ import time_machine
 from tests.cases.service_item_steps import (ALL_MATERIALS, case_of, complete, instance_state,
                                             notices, open_names, open_task, required_materials,
                                             start_case)
-from tests.conftest import user
+from tests.conftest import headers_for, user
 
 # A Monday: 10 working days later is 2026-03-16, 12 is 2026-03-18.
 MONDAY = datetime(2026, 3, 2, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -173,5 +173,8 @@ def test_overdue_without_deemed_approval_is_escalated(client, frozen_clock):
     assert overdue and any(n.recipient_user_id for n in overdue)
     assert open_names(case_id) == ["overdue_decision"]
     complete(client, case_id, "overdue_decision", "nrp_leader", decision="approve")
+    # NRP's window has no 制证权 over NRP-001: the leader makes the licence, the window delivers
+    made = client.post(f"/api/cases/{case_id}/licence", headers=headers_for("nrp_leader"))
+    assert made.status_code == 201 and made.json["madeBy"] == user("nrp_leader").id
     complete(client, case_id, "deliver", "clerk", delivery_method="window")
     assert case_of(case_id).status_code == 11

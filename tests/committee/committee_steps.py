@@ -37,9 +37,10 @@ def reissue_letter(code: str, grants: dict[str, list[str]], grantee: str) -> Aut
 
 
 def grant_nrp_officer(*items: str, consent: bool = True) -> AuthorizationLetter:
-    """nrp_chief (首席服务员) may decide acceptance of `items`, decide them directly (审核审批权)
-    and deliver the result (投递权), with the leading group's consent (领导小组) unless not."""
-    letter = reissue_letter("NRP", {item: ["acceptance", "approval", "delivery"]
+    """nrp_chief (首席服务员) may decide acceptance of `items`, decide them directly (审核审批权),
+    make the licence (制证权) and deliver the result (投递权), with the leading group's consent
+    (领导小组) unless not."""
+    letter = reissue_letter("NRP", {item: ["acceptance", "approval", "certificate", "delivery"]
                                     for item in items}, "nrp_chief")
     if consent:
         group_consent.record(letter.id, {"consent_on": "2026-02-26",

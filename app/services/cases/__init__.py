@@ -12,7 +12,7 @@ from app.models import (Case, CaseCounter, Center, Item, LenientAcceptance, Proc
 from app.models.calendar import CONFIRMED
 from app.models.identity import APPROVING_LEADER, CENTER_ADMIN, CHIEF_REPRESENTATIVE, WINDOW_CLERK
 from app.services import calendar, catalog, sequences
-from app.services.cases import documents, events, licences
+from app.services.cases import certificates, documents, events
 from app.services.evaluation import rating
 from app.services.organization import routing
 from app.services.supervision import case_hooks as supervision
@@ -181,7 +181,7 @@ def concluded(case: Case, actor: Actor, decision: str, reasons: str = "",
     case.concluded_at, case.decision = utcnow(), decision
     set_status(case, approved_code(case) if approved else 13, actor, reasons)
     documents.issue(case, "concluded", "approval" if approved else "denial", case.concluded_at)
-    licences.issue_on_approval(case, actor)  # 电子证照: only an approval has one
+    certificates.at_conclusion(case, actor)  # 电子证照: made now under 制证权, or 待制证
     if approved:
         body = f"您申请的「{case.item.name}」（办件编号 {case.case_no}）已办结，决定：准予许可。"
     else:

@@ -14,7 +14,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.models import Case, DeliveryRecord, HumanTask, User, db, utcnow
-from app.models.delivery import ELECTRONIC, MAIL, WINDOW
+from app.models.delivery import DELIVERY_FORMS, ELECTRONIC, MAIL, WINDOW
 from app.services import calendar, cases
 from app.services.organization import routing
 from app.services.organization.checks import Problems
@@ -22,7 +22,6 @@ from app.services.workflow import audit, tasks
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
 
-DELIVERY_FORMS = ("window_deliver.schema.json", "service_item_deliver.schema.json")
 # What each method needs beyond the method itself (the forms' if/then say the same).
 REQUIRED_FOR = {MAIL: ("mail_carrier", "tracking_number"), ELECTRONIC: ("electronic_address",)}
 

@@ -47,24 +47,31 @@ def of_case(instance_id: int) -> Licence | None:
     return db.session.scalar(sa.select(Licence).where(Licence.instance_id == instance_id))
 
 
-def issue_on_approval(case: Case, actor: Actor) -> Licence | None:
-    """The case's licence when it concluded approved (idempotent); None for any other end."""
+def issue_on_approval(case: Case, actor: Actor, *, made_by: int | None = None,
+                      made_under: str = "") -> Licence | None:
+    """The case's licence when it concluded approved (idempotent); None for any other end.
+    Who may make it (制证权) is certificates.py's to decide."""
     if case.decision not in APPROVALS:
         return None
-    found = of_case(case.instance_id)
-    if found is not None:
-        return found
-    at = case.concluded_at or utcnow()
+    return of_case(case.instance_id) or issue(case, actor, case.concluded_at or utcnow(),
+                                              made_by=made_by, made_under=made_under)
+
+
+def issue(case: Case, actor: Actor, at, *, made_by: int | None = None,
+          made_under: str = "") -> Licence:
+    """Make the licence of an approval (concluded, or decided and about to be delivered)."""
     document: IssuedDocument = documents.issue(case, DOCUMENT_KIND, "licence", at)
     valid_from = calendar.to_local(at).date()
     licence = Licence(instance_id=case.instance_id, item_id=case.item_id,
                       department_id=document.department_id, number=document.number,
                       holder=case.applicant_name, issued_at=at, valid_from=valid_from,
-                      valid_until=valid_until(valid_from, case.item.licence_validity_years))
+                      valid_until=valid_until(valid_from, case.item.licence_validity_years),
+                      made_by=made_by, made_under=made_under)
     db.session.add(licence)
     db.session.flush()
     audit.record(actor, "licence.issued", instance_id=case.instance_id, number=licence.number,
-                 valid_until=licence.valid_until.isoformat() if licence.valid_until else None)
+                 valid_until=licence.valid_until.isoformat() if licence.valid_until else None,
+                 made_by=made_by, made_under=made_under or None)
     return licence
 
 

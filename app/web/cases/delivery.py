@@ -8,7 +8,8 @@ from flask import current_app, make_response, render_template, request, url_for
 from app.models import DeliveryRecord, db
 from app.security import current_actor
 from app.services import cases
-from app.services.cases import delivery, delivery_documents, licences, notice_pdf, public_lookup
+from app.services.cases import (certificates, delivery, delivery_documents, licences,
+                                notice_pdf, public_lookup)
 from app.services.workflow import instances
 from app.services.workflow.errors import NotFound
 from app.web.blueprint import bp
@@ -94,6 +95,12 @@ def licence_status_form(instance_id: int):
     case = _case(instance_id)
     return _submit(instance_id, lambda: licences.end_from_page(
         case, current_actor(), request.form.get("reason", ""), request.form.get("status", "")))
+
+
+@bp.post("/cases/<int:instance_id>/licence/make")
+def make_licence_form(instance_id: int):
+    _case(instance_id)  # who may see the case
+    return _submit(instance_id, lambda: certificates.make_now(instance_id, current_actor()))
 
 
 def _submit(instance_id: int, save):

@@ -123,6 +123,26 @@ def user(username: str):
     return db.session.scalar(sa.select(User).where(User.username == username))
 
 
+def appoint(department_id: int, person, since: date = date(2000, 1, 1)):
+    """A 任命书 naming `person` chief representative of the department from `since`, which
+    authorization letters require of their grantee; the department's appointment not yet
+    ended ends that day (另行委派). Written directly, as the demo does (the service and its
+    rules are tested in tests/authorization/test_appointments.py)."""
+    from app.models import AppointmentLetter
+    from app.models.appointment import ENDED
+    for current in db.session.scalars(sa.select(AppointmentLetter).where(
+            AppointmentLetter.department_id == department_id,
+            AppointmentLetter.status != ENDED)):
+        current.status, current.ended_on, current.end_reason = ENDED, since, "另行委派"
+    appointment = AppointmentLetter(
+        number=f"测试任〔{department_id}-{person.id}-{since.isoformat()}〕号",
+        department_id=department_id, appointee_id=person.id, issuer="局长 测试",
+        duties="首席事务代表职责权限范围", issued_on=since, filed_on=since, end_reason="")
+    db.session.add(appointment)
+    db.session.flush()
+    return appointment
+
+
 def headers_for(username: str) -> dict:
     return {"Authorization": f"Bearer {auth.issue_token(user(username))}"}
 

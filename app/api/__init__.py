@@ -11,7 +11,8 @@ from app.api.blueprint import bp
 def init_app(app: Flask) -> None:
     app.json.ensure_ascii = False  # Chinese as UTF-8 text, in responses and in |tojson
     # importing a module registers its routes
-    from app.api import agency, auth, authorization, calendar, cases, catalog  # noqa: F401
+    from app.api import agency, appointments, auth, authorization, calendar  # noqa: F401
+    from app.api import cases, catalog  # noqa: F401
     from app.api import deliveries, events, fees, joint, linkage  # noqa: F401
     from app.api.committee import denials, reviews  # noqa: F401
     from app.api.organization import absences, units  # noqa: F401

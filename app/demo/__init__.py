@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from app.demo import appointments as demo_appointments
 from app.demo import committee as demo_committee
 from app.demo import data
 from app.demo import forms as demo_forms
@@ -46,6 +47,7 @@ def load(center_code: str, today: date | None = None) -> bool:
     _windows(county, departments, users)
     _items(departments)
     _sample_forms()
+    _appointments(departments, users, today or calendar.today())
     _letters(departments, users, today or calendar.today())
     demo_committee.seat()
     demo_upper.load(DEMO_PASSWORD)
@@ -150,13 +152,24 @@ def _sample_forms() -> None:
         db.session.add(form)
 
 
+def _appointments(departments: dict[str, Department], users: dict[str, User], today: date) -> None:
+    code, former, _, reason = data.FORMER_CHIEF
+    demo_appointments.add({c: users[username(c, "chief")] for c in data.STAFF_NAMES}, departments,
+                          (code, users[former]), reason, _replacement_day(today))
+
+
+def _replacement_day(today: date) -> date:
+    """The day EDU's chief changed (人事调整): March 1st, or today if that is still to come."""
+    return min(date(today.year, 3, 1), today)
+
+
 def _letters(departments: dict[str, Department], users: dict[str, User], today: date) -> None:
     """Signed in December for the calendar year (原则上一年一签), filed with the center."""
     year = today.year
     for code, powers in data.LETTERS.items():
         db.session.add(_letter(code, departments[code], users[username(code, "chief")],
                                powers, date(year, 1, 1), f"{code}授〔{year}〕1号"))
-    _replaced_letter(departments, users, year, min(date(year, 3, 1), today))
+    _replaced_letter(departments, users, year, _replacement_day(today))
 
 
 def _letter(code: str, department: Department, grantee: User, powers: dict,

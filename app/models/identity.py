@@ -37,9 +37,13 @@ LIAISON_OFFICER = "liaison_officer"  # 联络员
 # The window's head (窗口负责人, seed 004: 必须是负责审批的科室负责人; seed 002 art. 20: may hold
 # the A post too): told of what concerns the window's staff (a person sent back).
 WINDOW_HEAD = "window_head"  # 窗口负责人
+# The center's coordinator (中心协调员, seed 002): decides what a joint case's lead window
+# could not settle among departments before it goes to the county; without one the center's
+# administrators do.
+CENTER_COORDINATOR = "center_coordinator"  # 中心协调员
 ROLES = (WINDOW_CLERK, CHIEF_REPRESENTATIVE, WINDOW_HEAD, APPROVING_LEADER, LIAISON_OFFICER,
-         COMMITTEE_MEMBER, CENTER_ADMIN, PROCESS_DESIGNER, COUNTY_APPROVER, SUPERVISOR, AGENT,
-         CASHIER, INTEGRATOR)
+         COMMITTEE_MEMBER, CENTER_ADMIN, CENTER_COORDINATOR, PROCESS_DESIGNER, COUNTY_APPROVER,
+         SUPERVISOR, AGENT, CASHIER, INTEGRATOR)
 DEPARTMENT_ROLES = (WINDOW_CLERK, CHIEF_REPRESENTATIVE, APPROVING_LEADER)  # held per department
 DEPARTMENT_DUTIES = (WINDOW_HEAD, LIAISON_OFFICER)  # held per department, handling no case
 # Not a role: a lane the routing rules resolve through authorization letters (授权书) to the

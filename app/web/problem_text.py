@@ -119,6 +119,8 @@ _FIELD_WORDINGS: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
      lambda m: _("须与县政府决定一致：准予许可")),
     (re.compile(r"must be deny, as the county government decided"),
      lambda m: _("须与县政府决定一致：不予许可")),
+    (re.compile(r"a chief representative is of section rank or above"),
+     lambda m: _("首席代表须为股级以上业务骨干")),
     (re.compile(r"a window head heads the department's approving section"),
      lambda m: _("窗口负责人须为负责审批的科室负责人")),
     (re.compile(r"expected a date YYYY-MM-DD"), lambda m: _("请按“年-月-日”填写日期")),

@@ -11,7 +11,7 @@ from app.services import authorization
 from app.services.authorization import letters
 from app.services.workflow.actor import Actor
 from tests.cases.service_item_steps import ALL_MATERIALS, case_of, complete, open_task, start_case
-from tests.conftest import headers_for, user
+from tests.conftest import appoint, headers_for, user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -128,6 +128,7 @@ def test_replacement_moves_the_open_approval_to_the_new_chief(client, clock):
     new_chief.memberships = [Membership(role="chief_representative", department_id=_msa().id)]
     db.session.add(new_chief)
     db.session.flush()
+    appoint(_msa().id, new_chief, date(2026, 3, 2))
     task = open_task(_instant_case_at_decision(client), "decide_on_spot")
     old = _demo_letter()
     new = letters.replace(old.id, {

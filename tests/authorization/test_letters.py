@@ -22,7 +22,7 @@ from app.services.authorization import letters
 from app.services.workflow import reassign
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, Forbidden, InvalidInput
-from tests.conftest import headers_for, user
+from tests.conftest import appoint, headers_for, user
 
 API = "/api/authorization-letters"
 
@@ -55,6 +55,8 @@ def make_user(username: str, role: str | None, department: Department | None = N
                                          department_id=department.id if department else None)]
     db.session.add(person)
     db.session.flush()
+    if role == CHIEF_REPRESENTATIVE:  # appointed (任命书), as a letter's grantee must be
+        appoint(department.id, person)
     return person
 
 

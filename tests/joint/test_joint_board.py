@@ -10,8 +10,10 @@ import time_machine
 from app.models import AuditEvent, db
 from app.services import calendar
 from app.services.cases import notices as notices_module
-from tests.cases.service_item_steps import case_of, instance_state, notices, open_names
+from tests.cases.service_item_steps import (case_of, instance_state, notices, open_names,
+                                            open_task)
 from tests.conftest import headers_for
+from tests.organization.organization_steps import make_staff
 from tests.joint.joint_steps import (accept, answer, complete_named, department_id, opinion_states,
                                      rejected_by_hea, start_joint)
 
@@ -63,6 +65,16 @@ def test_unresolved_coordination_goes_to_the_center(client, reviewed):
     assert "联审联办各部门意见：" in reply
     assert any("不同意（排水设施不符合卫生要求）" in line for line in reply)
     assert sum("：同意" in line for line in reply) == 2
+
+
+def test_the_centers_coordinator_decides_the_dispute_when_the_center_has_one(client, reviewed):
+    make_staff(client, "xietiao", [("center_coordinator", None)], qualification=None)
+    complete_named(client, reviewed, "coordinate", "clerk", coordination_outcome="escalate",
+                   coordination_notes="卫健局坚持不同意")
+    assert open_task(reviewed, "center_decision").candidate_role == "center_coordinator"
+    complete_named(client, reviewed, "center_decision", "xietiao",
+                   coordination_outcome="resolved_reject", coordination_notes="不符合卫生条件")
+    assert open_names(reviewed) == ["unified_decision"]
 
 
 def extension(client, case_id, days=5, username="clerk", expect=202):

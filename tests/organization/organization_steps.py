@@ -37,6 +37,10 @@ QUALIFIED = {"established": True, "departmentSince": "2015-09-01",
 
 def make_staff(client, username: str, roles: list[tuple[str, str | None]],
                qualification: dict | None = QUALIFIED) -> dict:
+    """A chief representative among established staff is of section rank (股级以上)."""
+    if qualification and qualification.get("established") \
+            and any(r == "chief_representative" for r, _ in roles):
+        qualification = {"sectionRank": True, **qualification}
     return created(client, "/api/staff", {
         "username": username, "displayName": f"测试 {username}", "password": PASSWORD,
         "roles": [{"role": r, "department": d} for r, d in roles],

@@ -67,9 +67,10 @@ def test_a_chief_representative_must_be_established_staff(client, clock):
     path = f"/api/staff/{person['id']}"
     refused = send(client, "PUT", f"{path}/roles", {"roles": roles})
     assert refused.status_code == 400 and [e["field"] for e in refused.json["errors"]] == [
-        "qualification.established"]
+        "qualification.established", "qualification.sectionRank"]
     assert user("fu_ze").roles == {"approving_leader"}
-    assert send(client, "PUT", f"{path}/qualification", {"established": True}).status_code == 200
+    assert send(client, "PUT", f"{path}/qualification",
+                {"established": True, "sectionRank": True}).status_code == 200
     assert send(client, "PUT", f"{path}/roles", {"roles": roles}).status_code == 200
 
 

@@ -18,8 +18,8 @@ def test_staff_round_trip(client):
                       "createdAt": person["createdAt"],
                       "roles": [{"role": "window_clerk", "department": "MSA"},
                                 {"role": "committee_member", "department": None}],
-                      "qualification": {**QUALIFIED, "sectionHead": False, "sentBackOn": None,
-                                        "sentBackReason": ""}}
+                      "qualification": {**QUALIFIED, "sectionHead": False, "sectionRank": False,
+                                        "sentBackOn": None, "sentBackReason": ""}}
     patched = send(client, "PATCH", f"/api/staff/{person['id']}",
                    {"email": "wf@example.cn", "phone": "0878-5712345"}).json
     assert (patched["email"], patched["phone"]) == ("wf@example.cn", "0878-5712345")
@@ -72,7 +72,8 @@ def test_staff_api_never_exposes_password_hashes(client):
 
 
 def test_role_replacement_is_audited(client):
-    person = make_staff(client, "zhou_jie", [("window_clerk", "MSA")])
+    person = make_staff(client, "zhou_jie", [("window_clerk", "MSA")],
+                        qualification={**QUALIFIED, "sectionRank": True})  # 股级以上: a chief
     response = send(client, "PUT", f"/api/staff/{person['id']}/roles", {"roles": [
         {"role": "chief_representative", "department": "NRP"},
         {"role": "window_clerk", "department": "MSA"}]})

@@ -1,7 +1,8 @@
 """Authorization letters (授权书): issued, revoked or replaced, never edited in place.
 
 Rules, from the seeds (000: 首席事务代表授权书; 003: 原则上一年一签):
-- the grantee is the department's chief representative (a Membership with that role);
+- the grantee is the department's chief representative (a Membership with that role),
+  appointed by a 任命书 in force on valid_from (appointments.py);
 - the term runs from valid_from to valid_until inclusive and ends before the same day thirteen
   months later: one year, plus a month of slack for letters signed in December that start
   mid-month and run to the end of the next year;
@@ -26,7 +27,7 @@ from app.models.authorization import (ACCEPTANCE, ACTIVE, APPROVAL, CERTIFICATE,
                                       REPLACED, REVOKED)
 from app.models.identity import CHIEF_REPRESENTATIVE
 from app.services import calendar, catalog
-from app.services.authorization import in_force_on
+from app.services.authorization import appointments, in_force_on
 from app.services.workflow import audit, execution, permissions, reassign
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, InvalidInput, NotFound
@@ -202,6 +203,9 @@ def _check_grantee(draft: _Draft, department: Department | None) -> None:
     elif grantee and department and not grantee.has_role(CHIEF_REPRESENTATIVE, department.id):
         draft.fail("grantee_id", "the grantee is not a chief representative (首席代表) of "
                                  "this department")
+    elif grantee and department and (problem := appointments.grantee_problem(
+            department.id, grantee.id, draft.fields.get("valid_from"))):
+        draft.fail("grantee_id", problem)
 
 
 def _check_dates(draft: _Draft) -> None:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.models import Department, db
+from app.services import calendar
 from app.services.workflow import audit
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, InvalidInput, NotFound
@@ -100,6 +102,22 @@ def ticked(value) -> bool | None:
     if isinstance(value, str):
         return value.strip().lower() in TICKED
     return None
+
+
+def past_day(value, field: str, problems: Problems, *, required: bool = False) -> date | None:
+    """A date (YYYY-MM-DD or a date) no later than today; blank is None, or "required"."""
+    if value in (None, ""):
+        if required:
+            problems.add(field, "required")
+        return None
+    try:
+        day = value if isinstance(value, date) else date.fromisoformat(value)
+    except (TypeError, ValueError):
+        problems.add(field, "expected a date YYYY-MM-DD")
+        return None
+    if day > calendar.today():
+        problems.add(field, "a date after today")
+    return day
 
 
 def as_id(value) -> int | None:

@@ -2,8 +2,8 @@
 
 Seed 004: 窗口工作人员必须是在本单位工作2年以上的正式在编人员，且具备实施行政执法资格，在窗口
 岗位不得少于2年……对窗口单位未按要求配备的人员，中心一律予以退回原单位. Seed 000: the chief
-representative is established staff (正式在编). Seed 002 art. 22: rotating a clerk out early
-needs the center's prior consent.
+representative is established staff (正式在编) of section rank or above (股级以上). Seed 002
+art. 22: rotating a clerk out early needs the center's prior consent.
 
 The staff record (StaffRecord) keeps these facts. Granting a window role to someone who
 does not meet them, or taking a clerk off the window within 2 years, is refused unless the
@@ -22,7 +22,7 @@ from app.models import HumanTask, StaffRecord, User, db
 from app.models.identity import CHIEF_REPRESENTATIVE, WINDOW_CLERK, WINDOW_HEAD
 from app.services import calendar, organization
 from app.services.organization import routing
-from app.services.organization.checks import Problems, get_or_404, ticked
+from app.services.organization.checks import Problems, get_or_404, past_day, ticked
 from app.services.workflow import audit, execution, notifications, permissions, reassign
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, InvalidInput
@@ -49,8 +49,8 @@ def records_of(user_ids) -> dict[int, StaffRecord]:
 
 
 # The facts the rules read, as a record without any (nobody's record yet) holds them.
-BLANK_RECORD = {"established": False, "section_head": False, "department_since": None,
-                "enforcement_certificate": "", "window_since": None}
+BLANK_RECORD = {"established": False, "section_head": False, "section_rank": False,
+                "department_since": None, "enforcement_certificate": "", "window_since": None}
 
 
 def preview(record: StaffRecord | None, values: Mapping) -> StaffRecord:
@@ -64,6 +64,7 @@ def as_json(record: StaffRecord | None) -> dict:
     blank = record is None
     return {"established": False if blank else record.established,
             "sectionHead": False if blank else record.section_head,
+            "sectionRank": False if blank else record.section_rank,
             "departmentSince": None if blank or not record.department_since
             else record.department_since.isoformat(),
             "enforcementCertificate": "" if blank else record.enforcement_certificate,
@@ -81,17 +82,18 @@ def checked_fields(data, problems: Problems, where: str = "qualification") -> di
     if data is None:
         return {}
     if not isinstance(data, Mapping):
-        problems.add(where, "an object {established, sectionHead, departmentSince, "
-                            "enforcementCertificate, windowSince}")
+        problems.add(where, "an object {established, sectionHead, sectionRank, "
+                            "departmentSince, enforcementCertificate, windowSince}")
         return {}
     prefix, values = f"{where}." if where else "", {}
-    for field, attr in (("established", "established"), ("sectionHead", "section_head")):
+    for field, attr in (("established", "established"), ("sectionHead", "section_head"),
+                        ("sectionRank", "section_rank")):
         if field in data:
             values[attr] = _truth(data[field], f"{prefix}{field}", problems)
     for field, attr in (("departmentSince", "department_since"),
                         ("windowSince", "window_since")):
         if field in data:
-            values[attr] = _day(data[field], f"{prefix}{field}", problems)
+            values[attr] = past_day(data[field], f"{prefix}{field}", problems)
     if "enforcementCertificate" in data:
         text = data["enforcementCertificate"]
         if text is not None and not isinstance(text, str):
@@ -150,6 +152,9 @@ def shortfalls(record: StaffRecord | None, role: str, day: date) -> list[dict]:
         if record is None or not record.enforcement_certificate:
             lacking.append(("enforcementCertificate", "a window clerk holds law-enforcement "
                                                       "qualification (a certificate number)"))
+    if role == CHIEF_REPRESENTATIVE and not (record is not None and record.section_rank):
+        lacking.append(("sectionRank", "a chief representative is of section rank or above "
+                                       "(股级以上)"))
     if role == WINDOW_HEAD and not (record is not None and record.section_head):
         lacking.append(("sectionHead", "a window head heads the department's approving "
                                        "section"))
@@ -212,19 +217,6 @@ def _truth(value, field: str, problems: Problems) -> bool:
     if answer is None:
         problems.add(field, "must be true or false")
     return bool(answer)
-
-
-def _day(value, field: str, problems: Problems) -> date | None:
-    if value in (None, ""):
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except (TypeError, ValueError):
-        problems.add(field, "expected a date YYYY-MM-DD")
-        return None
-    if day > calendar.today():
-        problems.add(field, "a date after today")
-    return day
 
 
 def _plain(value):

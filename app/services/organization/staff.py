@@ -11,8 +11,8 @@ from collections.abc import Mapping
 import sqlalchemy as sa
 
 from app.models import Department, Membership, User, db
-from app.models.identity import (CENTER_ADMIN, COUNTY_APPROVER, DEPARTMENT_DUTIES, DEPARTMENT_ROLES,
-                                 PROCESS_DESIGNER, ROLES)
+from app.models.identity import (CENTER_ADMIN, CENTER_COORDINATOR, COUNTY_APPROVER,
+                                 DEPARTMENT_DUTIES, DEPARTMENT_ROLES, PROCESS_DESIGNER, ROLES)
 from app.services import organization
 from app.services.organization import qualifications
 from app.services.organization.checks import (Problems, Text, apply_changes, audit_changes,
@@ -23,7 +23,7 @@ from app.services.workflow.actor import Actor
 from app.services.workflow.errors import InvalidInput
 
 MIN_PASSWORD_LENGTH = 8
-CENTER_ROLES = (CENTER_ADMIN, PROCESS_DESIGNER, COUNTY_APPROVER)  # never tied to a department
+CENTER_ROLES = (CENTER_ADMIN, CENTER_COORDINATOR, PROCESS_DESIGNER, COUNTY_APPROVER)  # never tied to a department
 # Usernames are typed at sign-in and appear in audit trails: keep them plain ASCII.
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -132,6 +132,13 @@ def reactivate(user_id: int, actor: Actor) -> User:
 def replace_roles(user_id: int, roles, actor: Actor, exception_reason=None) -> User:
     """Give the user exactly these roles; the audit entry keeps the roles before and after,
     and the center's approval where the seeds' rules for window staff are not met."""
+    user = set_roles(user_id, roles, actor, exception_reason)
+    commit("staff_conflict")
+    return user
+
+
+def set_roles(user_id: int, roles, actor: Actor, exception_reason=None) -> User:
+    """replace_roles without committing: the caller's transaction (an appointment) commits."""
     permissions.require_admin(actor)
     user = get_or_404(User, user_id, "staff")
     problems = Problems()
@@ -149,7 +156,6 @@ def replace_roles(user_id: int, roles, actor: Actor, exception_reason=None) -> U
     user.memberships = [kept.get(p) or Membership(role=p[0], department_id=p[1]) for p in pairs]
     audit.record(actor, "staff.roles_replaced", staff_id=user.id, before=before,
                  after=role_list(user), **_approval(approved))
-    commit("staff_conflict")
     return user
 
 

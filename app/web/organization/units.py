@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from app.http_inputs import db_int
 from app.models.identity import (AGENT, APPROVING_LEADER, CASHIER, CENTER_ADMIN, INTEGRATOR,
+                                 CENTER_COORDINATOR,
                                  CHIEF_REPRESENTATIVE, COMMITTEE_MEMBER, COUNTY_APPROVER,
                                  DEPARTMENT_DUTIES, DEPARTMENT_ROLES, LIAISON_OFFICER,
                                  PROCESS_DESIGNER, ROLES, SUPERVISOR, WINDOW_CLERK, WINDOW_HEAD)
@@ -164,7 +165,7 @@ def staff_roles_form(user_id: int):
 @bp.post("/admin/staff/<int:user_id>/qualification")
 def staff_record_form(user_id: int):
     posted = _posted()
-    for box in ("established", "sectionHead"):  # an unticked checkbox sends nothing
+    for box in RECORD_BOXES:  # an unticked checkbox sends nothing
         posted[box] = posted.get(box, "false")
     return _submit("record", lambda: qualifications.update(user_id, posted, current_actor()),
                    _staff_page, "web.staff_page", edit=user_id)
@@ -194,12 +195,13 @@ def _posted_staff() -> dict:
                      for value in data["roles"]]
     record = {field: data.pop(field) for field in QUALIFICATION_FIELDS if field in data}
     if record:
-        data["qualification"] = {"established": "false", "sectionHead": "false", **record}
+        data["qualification"] = {**dict.fromkeys(RECORD_BOXES, "false"), **record}
     return data
 
 
-QUALIFICATION_FIELDS = ("established", "sectionHead", "departmentSince",
-                        "enforcementCertificate", "windowSince")
+RECORD_BOXES = ("established", "sectionHead", "sectionRank")  # the record's checkboxes
+QUALIFICATION_FIELDS = (*RECORD_BOXES, "departmentSince", "enforcementCertificate",
+                        "windowSince")
 
 
 def _role_options() -> list[tuple[str, str]]:
@@ -219,7 +221,8 @@ def role_names() -> dict[str, str]:
             WINDOW_HEAD: _("窗口负责人"), APPROVING_LEADER: _("分管领导"),
             LIAISON_OFFICER: _("联络员"),
             COMMITTEE_MEMBER: _("审批决策委员会成员"),
-            CENTER_ADMIN: _("中心管理员"), PROCESS_DESIGNER: _("流程设计员"),
+            CENTER_ADMIN: _("中心管理员"), CENTER_COORDINATOR: _("中心协调员"),
+            PROCESS_DESIGNER: _("流程设计员"),
             COUNTY_APPROVER: _("县政府审批负责人"), SUPERVISOR: _("效能监察员"),
             AGENT: _("代办员"), CASHIER: _("结算窗口收费员"), INTEGRATOR: _("对接系统")}
 

@@ -163,6 +163,7 @@ WORDINGS = {
     "county_decision_only": _l("中心报请县政府决定的事项，由县政府审批负责人作出决定。"),
     "county_decision_binding": _l("县政府已作出协调决定，统一答复须与之一致。"),
     "delivery_power_missing": _l("授权书未授予窗口该事项的办理结果投递权，已转分管领导办结送达。"),
+    "coordination_power_missing": _l("授权书未授予窗口该事项的协调处置权，已转分管领导牵头协调。"),
     "staff_unqualified": _l("该人员不符合窗口人员配备要求（见下列各项）；确需派驻的，请填写中心批准理由。"),
     "invalid_staff_record": _l("窗口人员档案填写有误，请按提示修改。"),
     "holds_ab_post": _l("该人员仍担任AB岗，请先在“窗口与AB岗”中把岗位交给他人。"),

@@ -13,14 +13,15 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.models import AuthorizationLetter, HumanTask, User, db
-from app.models.authorization import ACCEPTANCE, APPROVAL, DELIVERY, LIAISON, REVOKED
+from app.models.authorization import (ACCEPTANCE, APPROVAL, COORDINATION, DELIVERY, LIAISON,
+                                      REVOKED)
 from app.models.identity import CHIEF_REPRESENTATIVE, JOINT_DEPARTMENT_LANE
 from app.services.organization import absences
 
 # The steps the window takes only under a letter granting it the power over the item (seed
 # 003: 受理决定权, 办理结果投递权), else the department's approving leader: the intake review
 # and the delivery of the result (办结送达 / 统一发证送达, all named `deliver`).
-WINDOW_POWER_TASKS = {"intake": ACCEPTANCE, "deliver": DELIVERY}
+WINDOW_POWER_TASKS = {"intake": ACCEPTANCE, "coordinate": COORDINATION, "deliver": DELIVERY}
 
 
 def in_force_on(day: date):

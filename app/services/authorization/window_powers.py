@@ -2,8 +2,9 @@
 
 Seeds 000 and 003: a department grants its chief representative (首席代表), and the window
 staff working under them, powers over its items by letter; the window acts within them.
-Two of those powers decide who takes a step of every case:
+Three of those powers decide who takes a step of a case:
 - 受理决定权: the intake review (受理审查);
+- 协调处置权: the lead window's coordination of a joint case's dissent (牵头窗口协调);
 - 办理结果投递权: the delivery of the result (办结送达, a joint case's 统一发证送达).
 Each goes to the window while the letter in force that day grants the power over the case's
 item, otherwise to the department's approving leader (organization.routing, the same
@@ -19,7 +20,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.models import HumanTask, Item, User, db
-from app.models.authorization import ACCEPTANCE
+from app.models.authorization import ACCEPTANCE, COORDINATION, DELIVERY
 from app.models.identity import WINDOW_CLERK
 from app.services import authorization
 from app.services.authorization import letters
@@ -30,8 +31,14 @@ from app.services.workflow.errors import Forbidden
 from app.services.workflow.task_context import Entry, Section
 
 # The forms of those steps, where the leader's page says why the step is theirs.
-POWER_FORMS = ("window_intake", "service_item_intake", "intake_review",
+POWER_FORMS = ("window_intake", "service_item_intake", "intake_review", "joint_coordinate",
                "window_deliver", "service_item_deliver")
+# What a refusal says (the error code) and who takes the step instead, per power.
+MISSING_CODES = {ACCEPTANCE: "acceptance_power_missing",
+                 COORDINATION: "coordination_power_missing",
+                 DELIVERY: "delivery_power_missing"}
+LEADERS_STEPS = {ACCEPTANCE: "受理决定由分管领导作出", COORDINATION: "牵头协调由分管领导办理",
+                 DELIVERY: "办结送达由分管领导办理"}
 
 # Display names the task page passes through gettext (babel.cfg lists this table).
 LABELS = {"why_leader": "由分管领导办理该环节的原因"}
@@ -64,8 +71,7 @@ def window_may_act(task: HumanTask, actor: Actor, data: dict) -> None:
     reason = _leaders_step(power, task, today)
     reassign.reroute(task, actor, reason)
     db.session.commit()
-    code = "acceptance_power_missing" if power == ACCEPTANCE else "delivery_power_missing"
-    raise Forbidden(reason, code=code, rerouted=True)
+    raise Forbidden(reason, code=MISSING_CODES[power], rerouted=True)
 
 
 def why_with_the_leader(task: HumanTask) -> list[Section]:
@@ -83,9 +89,7 @@ def why_with_the_leader(task: HumanTask) -> list[Section]:
 
 def _leaders_step(power: str, task: HumanTask, day: date) -> str:
     missing = power_missing_reason(power, task.department_id, task.item_code, day)
-    if power == ACCEPTANCE:
-        return f"{missing}，受理决定由分管领导作出"
-    return f"{missing}，办结送达由分管领导办理"
+    return f"{missing}，{LEADERS_STEPS[power]}"
 
 
 def auto_acceptance_note(department_id: int | None, item_code: str | None) -> str:

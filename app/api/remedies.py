@@ -1,0 +1,42 @@
+"""应诉: 行政复议 and 行政诉讼 matters against a case's decision, and their answers."""
+from __future__ import annotations
+
+from flask import jsonify
+
+from app.api.blueprint import bp, json_object
+from app.api.representations import iso
+from app.models import RemedyMatter
+from app.security import current_actor
+from app.services.cases import remedies
+from app.services.workflow.errors import Forbidden
+
+
+def remedy_json(row: RemedyMatter) -> dict:
+    return {"id": row.id, "caseId": row.instance_id, "kind": row.kind,
+            "reference": row.reference, "body": row.body,
+            "receivedOn": iso(row.received_on), "answerDue": iso(row.answer_due),
+            "representativeId": row.representative_id, "letterId": row.letter_id,
+            "status": row.status, "answer": row.answer or None,
+            "answeredAt": iso(row.answered_at)}
+
+
+@bp.get("/cases/<int:instance_id>/remedies")
+def list_remedies(instance_id: int):
+    rows = remedies.of_case(instance_id)
+    user = current_actor().user
+    if rows and not remedies.may_handle(user, rows[0].department_id) and not user.is_supervisor:
+        raise Forbidden("only the center, supervisors and the department's leaders and chief "
+                        "read its remedy matters", code="not_remedy_handler")
+    return jsonify({"items": [remedy_json(row) for row in rows]})
+
+
+@bp.post("/cases/<int:instance_id>/remedies")
+def record_remedy(instance_id: int):
+    """{kind: reconsideration|litigation, body, reference, receivedOn} (201)."""
+    return jsonify(remedy_json(remedies.record(instance_id, json_object(), current_actor()))), 201
+
+
+@bp.post("/remedies/<int:matter_id>/answer")
+def answer_remedy(matter_id: int):
+    body = json_object()
+    return jsonify(remedy_json(remedies.answer(matter_id, body.get("answer"), current_actor())))

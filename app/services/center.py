@@ -10,7 +10,7 @@ from app.services.authorization import window_powers
 from app.services.authorization import guard as authorization_guard
 from app.services.calendar import changes as calendar_changes
 from app.services.cases import clock as case_clock
-from app.services.cases import certificates, decision_context
+from app.services.cases import certificates, decision_context, remedies
 from app.services.cases import (commitments, delivery, events, intake_rules, law_limits,
                                 lenient, opening, two_visits)
 from app.services.joint import county as joint_county
@@ -33,6 +33,7 @@ def register() -> None:
     events.register()  # case events out: the webhook channel of the outbox
     delivery.register()  # 送达: the 办结送达 form's delivery recorded with its completion
     case_clock.register()  # an extension's approver has a part in the case
+    remedies.register()  # 应诉: a matter's representative has a part in the case
     law_limits.register()  # the case's decision limit moves with the instance's deadlines
     authorization_guard.register()  # a chief decides only while the letter is in force
     window_powers.register()  # the window accepts and delivers only under its letter

@@ -12,7 +12,7 @@ def init_app(app: Flask) -> None:
     from app.web import time_filters, window_rating  # noqa: F401
     from app.web.calendar import admin, notice  # noqa: F401
     from app.web.cases import clock, delivery, enquiries, fees, intake, lenient  # noqa: F401
-    from app.web.cases import search  # noqa: F401
+    from app.web.cases import remedies, search  # noqa: F401
     from app.web.committee import denials, reviews  # noqa: F401
     from app.web.organization import absences, center, documents, units  # noqa: F401
     from app.web.workflow import admin as workflow_admin  # noqa: F401

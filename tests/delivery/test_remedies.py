@@ -85,3 +85,26 @@ def test_only_a_concluded_case_and_a_complete_matter_are_recorded(client):
                 {"kind": "appeal", "receivedOn": "2026-03-09"}, "leader")
     assert bad.status_code == 400
     assert {e["field"] for e in bad.json["errors"]} == {"kind", "receivedOn", "body"}
+
+
+def test_the_case_page_records_and_answers_a_matter(client):
+    case_id = _concluded(client)
+    page = client.get(f"/cases/{case_id}", headers=headers_for("leader")).text
+    assert "登记应诉事项" in page
+    assert "登记应诉事项" not in client.get(f"/cases/{case_id}", headers=headers_for("clerk")).text
+    bad = client.post(f"/cases/{case_id}/remedies", headers=headers_for("leader"),
+                      data={"kind": "reconsideration", "body": "", "receivedOn": "2026-03-02"})
+    assert bad.status_code == 400 and 'id="remedy-body-error"' in bad.text
+    done = client.post(f"/cases/{case_id}/remedies", headers=headers_for("leader"),
+                       data={"kind": "reconsideration", "body": "县人民政府",
+                             "receivedOn": "2026-03-02"})
+    assert done.status_code == 303
+    [matter] = client.get(f"/api/cases/{case_id}/remedies",
+                          headers=headers_for("leader")).json["items"]
+    chiefs_page = client.get(f"/cases/{case_id}", headers=headers_for("chief")).text
+    assert "2026-03-16" in chiefs_page and "提交答复" in chiefs_page
+    answered = client.post(f"/cases/{case_id}/remedies/{matter['id']}/answer",
+                           headers=headers_for("chief"), data={"answer": "事实清楚、依据充分"})
+    assert answered.status_code == 303
+    assert "事实清楚、依据充分" in client.get(f"/cases/{case_id}", headers=headers_for("leader")).text
+

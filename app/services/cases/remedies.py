@@ -24,12 +24,23 @@ from app.models.remedy import ANSWERED, LITIGATION_SUIT, OPEN, RECONSIDERATION, 
 from app.services import authorization, calendar
 from app.services.organization import routing
 from app.services.organization.checks import Problems, Text, choice, clean_texts, past_day
-from app.services.workflow import audit, execution, notifications
+from app.services.workflow import audit, execution, instances, notifications
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 TEXTS = {"reference": Text("reference", 80), "body": Text("body", 200, required=True)}
 KIND_NAMES = {RECONSIDERATION: "行政复议", LITIGATION_SUIT: "行政诉讼"}
+
+
+def register() -> None:
+    """A matter's representative has a part in the case (pages and API alike)."""
+    instances.also_viewable_by(represents)
+
+
+def represents(user: User | None, instance_id: int) -> bool:
+    return user is not None and db.session.scalar(sa.select(RemedyMatter.id).where(
+        RemedyMatter.instance_id == instance_id,
+        RemedyMatter.representative_id == user.id).limit(1)) is not None
 
 
 def answer_due(kind: str, received_on: date) -> date:

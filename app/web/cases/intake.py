@@ -22,7 +22,8 @@ from app.services.workflow import deployment, instances
 from app.services.workflow.errors import (Conflict, Forbidden, InvalidInput, NotFound,
                                          ServiceError)
 from app.web.blueprint import bp
-from app.web.cases import clock_section, delivery_section, fee_section, lenient_section
+from app.web.cases import (clock_section, delivery_section, fee_section, lenient_section,
+                           remedy_section)
 from app.web.cases import record as case_record
 from app.web.form_support import FailedForm
 
@@ -143,6 +144,7 @@ def case_view(instance_id: int, failed: FailedForm | None = None,
                            first_receiver=db.session.get(User, case.first_receiver_id)
                            if case.first_receiver_id else None,
                            delivery=delivery_section.section(case, failed),
+                           remedy=remedy_section.section(case, failed),
                            local=calendar.to_local, **case_record.context(instance_id),
                            agency_project=agency_items.project_of_case(case.id),
                            may_read_project=lambda project: agency_projects.may_read(

@@ -7,7 +7,8 @@ from app.web.blueprint import bp
 
 
 def init_app(app: Flask) -> None:
-    from app.web import agency, authorization, cashier, catalog, evaluations  # noqa: F401
+    from app.web import agency, appointments, authorization, cashier, catalog  # noqa: F401
+    from app.web import evaluations  # noqa: F401
     from app.web import joint, linkage  # noqa: F401
     from app.web import time_filters, window_rating  # noqa: F401
     from app.web.calendar import admin, notice  # noqa: F401

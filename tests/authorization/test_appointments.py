@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import time_machine
 
 from app.models import Notification, db
-from tests.conftest import user
+from tests.conftest import headers_for, user
 from tests.organization.organization_steps import QUALIFIED, audit_events, make_staff, send
 
 API = "/api/appointments"
@@ -104,3 +104,26 @@ def test_only_the_center_appoints_and_only_the_department_reads(client, clock):
     assert send(client, "GET", f"{API}?departmentId={_msa_id()}", who="leader").status_code == 200
     own = send(client, "GET", API, who="nrp_leader").json["items"]
     assert own and {a["department"] for a in own} == {"NRP"}
+
+
+def test_the_administrators_page_issues_and_ends_appointments(client, clock):
+    person = make_staff(client, "ye_mian", [("window_clerk", "MSA")],
+                        {**QUALIFIED, "sectionRank": True})
+    page = client.get("/admin/appointments", headers=headers_for("admin"))
+    assert page.status_code == 200 and "MSA任〔2021〕1号" in page.text
+    assert client.get("/admin/appointments", headers=headers_for("leader")).status_code == 403
+    form = {key: str(value) for key, value in _body(person["id"]).items()}
+    refused = client.post("/admin/appointments", headers=headers_for("admin"), data=form)
+    assert refused.status_code == 400 and 'id="appointment-reason-error"' in refused.text
+    assert 'value="姚市监任〔2026〕2号"' in refused.text  # what was typed is kept
+    done = client.post("/admin/appointments", headers=headers_for("admin"),
+                       data={**form, "reason": "另行委派", "exceptionReason": ""})
+    assert done.status_code == 303
+    [current] = [a for a in send(client, "GET", f"{API}?departmentId={_msa_id()}").json["items"]
+                 if a["status"] == "active"]
+    assert current["appointeeId"] == person["id"]
+    ended = client.post(f"/admin/appointments/{current['id']}/end",
+                        headers=headers_for("admin"), data={"reason": "人事调动"})
+    assert ended.status_code == 303
+    assert "人事调动" in client.get("/admin/appointments", headers=headers_for("admin")).text
+

@@ -23,7 +23,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.models import AppointmentLetter, Department, User, db
+from app.models import AppointmentLetter, Department, Membership, User, db
 from app.models.appointment import APPOINTED, ENDED
 from app.models.identity import APPROVING_LEADER, CHIEF_REPRESENTATIVE
 from app.services import calendar
@@ -92,6 +92,16 @@ def parties(rows: list[AppointmentLetter]) -> tuple[dict, dict]:
     return ({d.id: d for d in db.session.scalars(
                 sa.select(Department).where(Department.id.in_(department_ids)))},
             {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(user_ids)))})
+
+
+def candidates() -> list[tuple[User, Department]]:
+    """Whom a department may appoint: its active staff (any role held in it), by department."""
+    rows = db.session.execute(
+        sa.select(User, Department).join(Membership, Membership.user_id == User.id)
+        .join(Department, Department.id == Membership.department_id)
+        .where(User.active.is_(True), Department.active.is_(True))
+        .order_by(Department.code, User.display_name)).all()
+    return list(dict.fromkeys((user, department) for user, department in rows))
 
 
 def grantee_problem(department_id: int, grantee_id: int, valid_from) -> str | None:

@@ -115,7 +115,7 @@ def make(case: Case, actor: Actor) -> Licence:
 def make_now(instance_id: int, actor: Actor) -> Licence:
     """The case page's and the API's 制证."""
     case = db.session.scalar(sa.select(Case).where(Case.instance_id == instance_id)
-                             .with_for_update())
+                             .with_for_update(of=Case))
     if case is None:
         raise NotFound(f"case {instance_id} does not exist", code="case_not_found")
     licence = make(case, actor)

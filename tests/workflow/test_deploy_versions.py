@@ -58,7 +58,8 @@ def versions(key="two_step") -> list[ProcessDefinition]:
 
 def audit(action: str) -> list[AuditEvent]:
     from app.models import db
-    return list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)))
+    return list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)
+                                   .order_by(AuditEvent.id)))
 
 
 # --- a disconnected process ----------------------------------------------------------------

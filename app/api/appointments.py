@@ -47,9 +47,7 @@ def issue_appointment():
 
 @bp.get("/appointments/<int:appointment_id>")
 def appointment_detail(appointment_id: int):
-    row = appointments.get(appointment_id)
-    appointments.listing(current_actor(), row.department_id)  # may the actor read it
-    return jsonify(_one(row))
+    return jsonify(_one(appointments.readable(appointment_id, current_actor())))
 
 
 @bp.post("/appointments/<int:appointment_id>/end")

@@ -8,7 +8,6 @@ from app.api.representations import iso
 from app.models import RemedyMatter
 from app.security import current_actor
 from app.services.cases import remedies
-from app.services.workflow.errors import Forbidden
 
 
 def remedy_json(row: RemedyMatter) -> dict:
@@ -22,11 +21,7 @@ def remedy_json(row: RemedyMatter) -> dict:
 
 @bp.get("/cases/<int:instance_id>/remedies")
 def list_remedies(instance_id: int):
-    rows = remedies.of_case(instance_id)
-    user = current_actor().user
-    if rows and not remedies.may_handle(user, rows[0].department_id) and not user.is_supervisor:
-        raise Forbidden("only the center, supervisors and the department's leaders and chief "
-                        "read its remedy matters", code="not_remedy_handler")
+    rows = remedies.listing(instance_id, current_actor())
     return jsonify({"items": [remedy_json(row) for row in rows]})
 
 

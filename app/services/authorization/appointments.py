@@ -28,11 +28,11 @@ from app.models.appointment import APPOINTED, ENDED
 from app.models.identity import APPROVING_LEADER, CHIEF_REPRESENTATIVE
 from app.services import calendar
 from app.services.organization import qualifications, routing, staff
-from app.services.organization.checks import (Problems, Text, clean_texts, commit, past_day,
-                                              refuse_taken, row_by_id)
+from app.services.organization.checks import (Problems, Text, clean_texts, commit, get_or_404,
+                                              past_day, refuse_taken, row_by_id)
 from app.services.workflow import audit, execution, notifications, permissions
 from app.services.workflow.actor import Actor
-from app.services.workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.services.workflow.errors import Conflict, Forbidden, InvalidInput
 
 TEXTS = {"number": Text("number", 64, required=True),  # 文号
          "issuer": Text("issuer", 120, required=True),  # the department's head who signs
@@ -43,11 +43,14 @@ READING_ROLES = (APPROVING_LEADER, CHIEF_REPRESENTATIVE)  # of the department, b
 # --- reading -------------------------------------------------------------------------------
 
 def get(appointment_id: int) -> AppointmentLetter:
-    found = db.session.get(AppointmentLetter, appointment_id)
-    if found is None:
-        raise NotFound(f"appointment {appointment_id} does not exist",
-                       code="appointment_not_found")
-    return found
+    return get_or_404(AppointmentLetter, appointment_id, "appointment")
+
+
+def readable(appointment_id: int, actor: Actor) -> AppointmentLetter:
+    """One appointment, if the actor may read its department's (may_read)."""
+    appointment = get(appointment_id)
+    _require_reader(actor.user, appointment.department_id)
+    return appointment
 
 
 def in_force(department_id: int, day: date) -> AppointmentLetter | None:
@@ -65,15 +68,19 @@ def may_read(viewer: User | None, department_id: int) -> bool:
         viewer.has_role(role, department_id) for role in READING_ROLES)
 
 
+def _require_reader(viewer: User | None, department_id: int) -> None:
+    if not may_read(viewer, department_id):
+        raise Forbidden("only the center, supervisors and the department's leaders and "
+                        "chief representative read its appointments",
+                        code="not_appointment_reader")
+
+
 def listing(actor: Actor, department_id: int | None = None) -> list[AppointmentLetter]:
     """The appointments the actor may read, newest first; of one department if given."""
     viewer = actor.user
     query = sa.select(AppointmentLetter)
     if department_id is not None:
-        if not may_read(viewer, department_id):
-            raise Forbidden("only the center, supervisors and the department's leaders and "
-                            "chief representative read its appointments",
-                            code="not_appointment_reader")
+        _require_reader(viewer, department_id)
         query = query.where(AppointmentLetter.department_id == department_id)
     elif viewer is not None and not viewer.is_supervisor:
         own = {m.department_id for m in viewer.memberships if m.role in READING_ROLES}

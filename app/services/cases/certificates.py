@@ -20,6 +20,7 @@ from app.models import AuditEvent, AuthorizationLetter, Case, HumanTask, Licence
 from app.models.authorization import CERTIFICATE
 from app.models.delivery import DELIVERY_FORMS
 from app.models.identity import APPROVING_LEADER, CHIEF_REPRESENTATIVE, WINDOW_CLERK
+from app.models.task import OPEN
 from app.services import authorization, calendar
 from app.services.cases import licences
 from app.services.organization import routing
@@ -42,11 +43,16 @@ def window_letter(case: Case, day: date) -> AuthorizationLetter | None:
 
 
 def outcome(case: Case) -> str | None:
-    """The decision, before 办结 records it on the case (the process's `decision`)."""
+    """The decision, before 办结 records it on the case (the process's `decision`). The
+    workflow is read only while its delivery is open: the case page asks of every case."""
     if case.decision:
         return case.decision
-    instance = execution.get_instance(case.instance_id)
-    return instances.variables(instance).get("decision")
+    delivering = db.session.scalar(sa.select(HumanTask.id).where(
+        HumanTask.instance_id == case.instance_id, HumanTask.state == OPEN,
+        HumanTask.form_schema.in_(DELIVERY_FORMS)).limit(1))
+    if delivering is None:
+        return None
+    return instances.variables(execution.get_instance(case.instance_id)).get("decision")
 
 
 def awaiting(case: Case | None) -> bool:

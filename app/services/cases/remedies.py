@@ -23,7 +23,8 @@ from app.models.identity import APPROVING_LEADER, CHIEF_REPRESENTATIVE
 from app.models.remedy import ANSWERED, LITIGATION_SUIT, OPEN, RECONSIDERATION, REMEDY_KINDS
 from app.services import authorization, calendar
 from app.services.organization import routing
-from app.services.organization.checks import Problems, Text, choice, clean_texts, past_day
+from app.services.organization.checks import (Problems, Text, choice, clean_texts, get_or_404,
+                                              past_day)
 from app.services.workflow import audit, execution, instances, notifications
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -55,11 +56,19 @@ def of_case(instance_id: int) -> list[RemedyMatter]:
         RemedyMatter.instance_id == instance_id).order_by(RemedyMatter.id)))
 
 
+def listing(instance_id: int, actor: Actor) -> list[RemedyMatter]:
+    """The case's matters, for the center, supervisors and the department's leaders and
+    chief (an empty case shows nothing to anyone)."""
+    rows = of_case(instance_id)
+    user = actor.user
+    if rows and not may_handle(user, rows[0].department_id) and not user.is_supervisor:
+        raise Forbidden("only the center, supervisors and the department's leaders and chief "
+                        "read its remedy matters", code="not_remedy_handler")
+    return rows
+
+
 def get(matter_id: int) -> RemedyMatter:
-    found = db.session.get(RemedyMatter, matter_id)
-    if found is None:
-        raise NotFound(f"remedy matter {matter_id} does not exist", code="remedy_not_found")
-    return found
+    return get_or_404(RemedyMatter, matter_id, "remedy")
 
 
 def may_handle(user: User | None, department_id: int) -> bool:

@@ -127,6 +127,8 @@ def build_config(instance_path: str) -> dict:
         # How long a sweep's claim on a due instance keeps other sweeps from queueing it again
         "TIMER_CLAIM_SECONDS": _env_int("TIMER_CLAIM_SECONDS", 300),
         "OUTBOX_SWEEP_SECONDS": _env_int("OUTBOX_SWEEP_SECONDS", 10),
+        # Delivered notifications are deleted after this many days (0: kept for ever).
+        "NOTIFICATION_RETENTION_DAYS": _env_int("NOTIFICATION_RETENTION_DAYS", 365),
         "ABSENCE_SWEEP_SECONDS": _env_int("ABSENCE_SWEEP_SECONDS", 600),
         "CALENDAR_SWEEP_SECONDS": _env_int("CALENDAR_SWEEP_SECONDS", 3600),
         "CLOCK_SWEEP_SECONDS": _env_int("CLOCK_SWEEP_SECONDS", 900),

@@ -5,10 +5,12 @@ the bare engine step of the same completion.
 
 End to end = POST /api/tasks/{id}/complete through Flask's test client (authentication,
 routing, form validation, instance lock, engine, human-task sync, joint_opinion row, audit,
-commit) on a fresh SQLite file set up like `flask setup`; no HTTP server or network.
-For each size, BENCH_CASES joint cases (3) are accepted untimed, then every branch but the
+commit) on a fresh SQLite file set up like `flask setup`, or on PostgreSQL when
+BENCH_DATABASE_URL is set (the database is EMPTIED and set up the same way); no HTTP server.
+For each size, BENCH_CASES joint cases (3) are accepted, then every branch but the
 lead's own (assigned to its chief representative) is answered and timed, so the join
-never fires inside the measurement. The bare engine step loads the stored workflow, completes one
+never fires inside the measurement; the acceptance that fans the case out is timed too, with
+its SQL statements and the notification rows it writes. The bare engine step loads the stored workflow, completes one
 branch, advances and dumps it, with app.engine.runtime only. Results also go to bench/results/.
 """
 from __future__ import annotations
@@ -72,18 +74,33 @@ def joint_item(size: int) -> str:
     return code
 
 
-def accepted_case(client, headers, item_code: str) -> int:
+def accepted_case(client, headers, item_code: str) -> tuple[int, dict]:
+    """A case accepted at the window: its id, and what the acceptance (the fan-out to every
+    department) cost: milliseconds, SQL statements, notification rows written."""
+    import sqlalchemy as sa
+    from app.models import Notification, db
     from app.services import catalog
     started = client.post("/api/process-definitions/key/joint_approval/start", headers=headers,
                           json={"variables": {"item_code": item_code,
                                               "applicant": {"name": "基准测试公司"}}}).json
     [intake] = started["activeTasks"]
     materials = [m["code"] for m in catalog.current(item_code).materials if m.get("required")]
+    statements = []
+
+    def count(*_args) -> None:
+        statements.append(1)
+    rows_before = db.session.scalar(sa.select(sa.func.count(Notification.id)))
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    began = time.perf_counter()
     response = client.post(f"/api/tasks/{intake['id']}/complete", headers=headers,
                            json={"variables": {"within_remit": True,
                                                "materials_received": materials}})
+    elapsed = time.perf_counter() - began
+    sa.event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 200, response.json
-    return started["id"]
+    rows = db.session.scalar(sa.select(sa.func.count(Notification.id))) - rows_before
+    return started["id"], {"ms": elapsed * 1000, "statements": len(statements),
+                           "notification_rows": rows}
 
 
 def branch_ids(instance_id: int) -> list[str]:
@@ -120,9 +137,10 @@ def measure(app, size: int) -> dict:
         admin = db.session.scalar(db.select(User).where(User.username == "admin"))
         headers = {"Authorization": f"Bearer {auth.issue_token(admin)}"}
         client = app.test_client()
-        timed, bare = [], []
+        timed, bare, accepted = [], [], []
         for _ in range(CASES):
-            instance_id = accepted_case(client, headers, item_code)
+            instance_id, acceptance = accepted_case(client, headers, item_code)
+            accepted.append(acceptance)
             for task_id in branch_ids(instance_id):  # the lead's own branch stays open
                 bare.append(bare_step(instance_id))
                 started = time.perf_counter()
@@ -133,17 +151,28 @@ def measure(app, size: int) -> dict:
     return {"departments": size, "n": len(timed),
             "p50_ms": percentile(timed, 50) * 1000, "p99_ms": percentile(timed, 99) * 1000,
             "bare_p50_ms": statistics.median(bare) * 1000,
-            "ratio": statistics.median(timed) / statistics.median(bare)}
+            "ratio": statistics.median(timed) / statistics.median(bare),
+            "accept_p50_ms": statistics.median(a["ms"] for a in accepted),
+            "accept_statements": statistics.median(a["statements"] for a in accepted),
+            "accept_notification_rows": statistics.median(a["notification_rows"]
+                                                          for a in accepted)}
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, time_machine.travel(MONDAY, tick=True):
-        app = setup_app(Path(tmp))
+        if os.environ.get("BENCH_DATABASE_URL"):  # EMPTIED, migrated, the demo (pg_setup)
+            from bench.pg_setup import ensure_database, setup_app as on_postgresql
+            ensure_database(os.environ["BENCH_DATABASE_URL"])
+            app = on_postgresql(os.environ["BENCH_DATABASE_URL"], MONDAY.date())
+        else:
+            app = setup_app(Path(tmp))
         results = [measure(app, size) for size in SIZES]
     for r in results:
         print(f"{r['departments']:>4} departments: n={r['n']:<4} p50 {r['p50_ms']:7.1f} ms  "
               f"p99 {r['p99_ms']:7.1f} ms  bare engine p50 {r['bare_p50_ms']:6.1f} ms  "
-              f"({r['ratio']:.1f}x)")
+              f"({r['ratio']:.1f}x); acceptance (the fan-out) {r['accept_p50_ms']:.0f} ms, "
+              f"{r['accept_statements']:.0f} statements, "
+              f"{r['accept_notification_rows']:.0f} notification rows")
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / f"joint-{datetime.now():%Y%m%d-%H%M%S}.json").write_text(json.dumps(results, indent=2))

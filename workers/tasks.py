@@ -40,6 +40,7 @@ def fire_timer(instance_id: int) -> None:
 def sweep_outbox() -> None:
     for notification_id in notifications.due_ids():
         deliver_notification.delay(notification_id)
+    notifications.purge_delivered(current_app.config["NOTIFICATION_RETENTION_DAYS"])
 
 
 @shared_task(name="govflow.deliver_notification", acks_late=True)

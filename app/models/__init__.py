@@ -27,7 +27,7 @@ from app.models.login_failure import LoginFailure
 from app.models.linkage import CaseLink, LinkLevel, LinkMessage, LinkNonce
 from app.models.organization import Absence, Center, Post, Window
 from app.models.outbox import Notification
-from app.models.process import ProcessDefinition, ProcessInstance
+from app.models.process import ProcessDefinition, ProcessInstance, TaskHistory
 from app.models.remedy import RemedyMatter
 from app.models.staff_record import StaffRecord
 from app.models.task import HumanTask
@@ -36,7 +36,8 @@ __all__ = [
     "Absence", "Attachment", "AuditEvent", "AuthorizationLetter", "CalendarDay", "CalendarYear", "Case",
     "CaseClockEvent", "CaseCounter", "Center", "Department", "HumanTask", "Item", "JointMeeting", "JointOpinion",
     "LetterItem", "LoginFailure", "CaseLink", "LinkLevel", "LinkMessage", "LinkNonce", "Membership",
-    "Notification", "Post", "ProcessDefinition", "ProcessInstance", "SampleForm", "User", "Window",
+    "Notification", "Post", "ProcessDefinition", "ProcessInstance", "SampleForm", "TaskHistory", "User",
+    "Window",
     "db", "utcnow", "CommitteeReview", "CommitteeVote", "DenialReport", "WorkingDeadline",
     "Evaluation", "Rectification", "DepartmentSeal", "DocumentCounter", "IssuedDocument",
     "CaseCheck", "CheckFinding", "CheckRound", "DutyShift", "Card", "Consequence", "Violation",

@@ -67,3 +67,19 @@ class ProcessInstance(db.Model):
 
     # Every UPDATE checks and bumps lock_version: a writer that lost the race fails loudly.
     __mapper_args__ = {"version_id_col": lock_version}
+
+
+class TaskHistory(db.Model):
+    """A finished engine task cut from an instance's live tree (app/engine/history.py): the
+    record of a loop's earlier rounds once the workflow document no longer holds them."""
+
+    __tablename__ = "task_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(sa.ForeignKey("process_instance.id"), index=True)
+    task_id: Mapped[str] = mapped_column(sa.String(36))
+    element: Mapped[str] = mapped_column(sa.String(255))  # BPMN id (or the engine's name)
+    name: Mapped[str | None] = mapped_column(sa.String(255))
+    state: Mapped[str] = mapped_column(sa.String(16))
+    finished_at: Mapped[datetime]
+    pruned_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -13,6 +13,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.models import LoginFailure, User, db, utcnow
@@ -75,13 +76,15 @@ def user_for_token(token: str) -> User | None:
 def user_for_session(session_id: str) -> User | None:
     """The user of a session cookie ("<id>:<epoch>"), while that epoch is the user's."""
     user_id, _, epoch = session_id.partition(":")
-    if not user_id.isdigit() or not epoch.isdigit():
+    if not user_id.isdecimal() or not epoch.isdecimal():
         return None  # a cookie from before epochs, or forged
     return _current(int(user_id), int(epoch))
 
 
 def _current(user_id, epoch) -> User | None:
-    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    # With the memberships in the same statement: every request asks where the user acts.
+    user = db.session.get(User, user_id, options=[joinedload(User.memberships)]) \
+        if isinstance(user_id, int) else None
     if user is None or not user.active or (user.session_epoch or 0) != epoch:
         return None
     return user

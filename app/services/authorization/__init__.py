@@ -12,11 +12,14 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.models import AuthorizationLetter, HumanTask, User, db
+from app.models import AuthorizationLetter, HumanTask, LetterItem, User, db
 from app.models.authorization import (ACCEPTANCE, APPROVAL, COORDINATION, DELIVERY, LIAISON,
                                       REVOKED)
 from app.models.identity import CHIEF_REPRESENTATIVE, JOINT_DEPARTMENT_LANE
 from app.services.organization import absences
+from app.services.workflow import memo
+
+_LETTER_MODELS = (AuthorizationLetter, LetterItem)
 
 # The steps the window takes only under a letter granting it the power over the item (seed
 # 003: 受理决定权, 办理结果投递权), else the department's approving leader: the intake review
@@ -32,11 +35,24 @@ def in_force_on(day: date):
 
 
 def valid_letter(department_id: int, day: date) -> AuthorizationLetter | None:
-    """The department's letter in force on `day` (at most one: letters may not overlap)."""
-    return db.session.scalar(
+    """The department's letter in force on `day` (at most one: letters may not overlap);
+    read once per transaction (routing, the guards and the one-stop test all ask)."""
+    return memo.remembered("valid_letter", (department_id, day), lambda: db.session.scalar(
         sa.select(AuthorizationLetter)
         .where(AuthorizationLetter.department_id == department_id, in_force_on(day))
-        .order_by(AuthorizationLetter.id.desc()).limit(1))
+        .order_by(AuthorizationLetter.id.desc()).limit(1)), depends_on=_LETTER_MODELS)
+
+
+def read_valid_letters(department_ids: set[int], day: date) -> None:
+    """The letters in force on `day` of many departments, read in one statement and kept
+    for valid_letter (a step routing a task to each of them)."""
+    found: dict = {(d, day): None for d in department_ids}
+    for letter in db.session.scalars(
+            sa.select(AuthorizationLetter)
+            .where(AuthorizationLetter.department_id.in_(department_ids), in_force_on(day))
+            .order_by(AuthorizationLetter.id)):
+        found[(letter.department_id, day)] = letter  # the newest wins, as in valid_letter
+    memo.remember_all("valid_letter", found, depends_on=_LETTER_MODELS)
 
 
 def granting_letter(power: str, department_id: int | None, item_code: str | None,

@@ -19,8 +19,9 @@ from dataclasses import replace
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 
-from app.models import HumanTask, Post, ProcessInstance, User, db
+from app.models import HumanTask, Membership, Post, ProcessInstance, User, db
 from app.models.authorization import LIAISON
 from app.models.identity import (APPROVER_LANE, APPROVING_LEADER, CENTER_ADMIN,
                                  CHIEF_REPRESENTATIVE, COMMITTEE_CHAIR_LANE, COMMITTEE_MEMBER,
@@ -31,13 +32,27 @@ from app.models.task import COMPLETED
 from app.services import authorization, calendar
 from app.services.committee import organization as committee_org
 from app.services.organization import absences
-from app.services.workflow import assignment
+from app.services.workflow import assignment, memo
 from app.services.workflow.assignment import Assignment
 
 
 def register() -> None:
     """The platform routes every lane's task by these rules."""
-    assignment.use(route=route, scopes=scopes, holders=holders)
+    assignment.use(route=route, scopes=scopes, holders=holders, prefetch=prefetch)
+
+
+def prefetch(lanes_and_data: list[tuple[str | None, dict]]) -> None:
+    """Before routing many tasks of one step (a joint case fanning out to every department):
+    the letters in force and the holders of the departments' roles, each read for all the
+    departments in one go instead of once per task."""
+    departments = {d for _, data in lanes_and_data
+                   if isinstance(d := data.get("department_id"), int) and not isinstance(d, bool)}
+    if len(departments) < 2:
+        return
+    authorization.read_valid_letters(departments, calendar.today())
+    roles = {WINDOW_CLERK} | {lane for lane, _ in lanes_and_data if lane in DEPARTMENT_ROLES}
+    for role in roles:
+        _read_holders(role, departments)
 
 
 def route(lane: str | None, data: dict, instance: ProcessInstance | None = None,
@@ -157,11 +172,18 @@ def scopes(user: User) -> set[tuple[str, int | None]]:
     """(role, department) pairs the user acts in: memberships, plus the departments served
     by the windows where the user holds an A or B post."""
     found = assignment.member_scopes(user)
-    posts = db.session.scalars(sa.select(Post).where(
-        sa.or_(Post.a_user_id == user.id, Post.b_user_id == user.id)))
-    for post in posts:
-        found.update((WINDOW_CLERK, d.id) for d in post.window.departments)
+    found.update((WINDOW_CLERK, d) for d in memo.remembered(
+        "post_departments", user.id, lambda: _post_departments(user.id),
+        depends_on=(Post, Window)))
     return found
+
+
+def _post_departments(user_id: int) -> frozenset[int]:
+    """The departments served by the windows where the user holds an A or B post."""
+    return frozenset(db.session.scalars(
+        sa.select(window_department.c.department_id)
+        .join(Post, Post.window_id == window_department.c.window_id)
+        .where(sa.or_(Post.a_user_id == user_id, Post.b_user_id == user_id))))
 
 
 def unit_departments(user: User) -> set[int]:
@@ -177,13 +199,46 @@ def department_contacts(department_id: int) -> list[User]:
     return list(found.values())
 
 
+_HOLDER_MODELS = (Membership, Post, Window, User)
+
+
 def holders(role: str, department_id: int | None) -> list[User]:
     """Who holds `role` in the department: members, and for window clerks the A and B posts
     of the windows serving it."""
+    return list(memo.remembered("holders", (role, department_id),
+                                lambda: _holders(role, department_id),
+                                depends_on=_HOLDER_MODELS))
+
+
+def _read_holders(role: str, departments: set[int]) -> None:
+    """holders(role, d) for every d, in three statements, kept for the transaction."""
+    found: dict[int, dict[int, User]] = {d: {} for d in departments}
+    for user, department_id in db.session.execute(
+            sa.select(User, Membership.department_id).join(Membership)
+            .where(Membership.role == role, Membership.department_id.in_(departments),
+                   User.active.is_(True))
+            .options(lazyload(User.memberships))):
+        found[department_id][user.id] = user
+    if role == WINDOW_CLERK:
+        posts = db.session.execute(
+            sa.select(window_department.c.department_id, Post.a_user_id, Post.b_user_id)
+            .join(Post, Post.window_id == window_department.c.window_id)
+            .where(window_department.c.department_id.in_(departments))).all()
+        people = {u.id: u for u in db.session.scalars(sa.select(User).where(
+            User.id.in_({i for _, a, b in posts for i in (a, b)}), User.active.is_(True))
+            .options(lazyload(User.memberships)))}
+        for department_id, *pair in posts:
+            found[department_id].update({i: people[i] for i in pair if i in people})
+    memo.remember_all("holders", {(role, d): tuple(users.values())
+                                  for d, users in found.items()},
+                      depends_on=_HOLDER_MODELS)
+
+
+def _holders(role: str, department_id: int | None) -> tuple[User, ...]:
     found = {u.id: u for u in assignment.members(role, department_id)}
     if role == WINDOW_CLERK and department_id is not None:
         found.update({u.id: u for u in _post_holders(department_id)})
-    return list(found.values())
+    return tuple(found.values())
 
 
 def _post_holders(department_id: int) -> list[User]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 
 from app.models import HumanTask, Membership, ProcessInstance, User, db
 from app.models.identity import CENTER_ADMIN, ROLES
@@ -45,19 +46,31 @@ def member_scopes(user: User) -> set[tuple[str, int | None]]:
 
 def members(role: str, department_id: int | None) -> list[User]:
     """Active users holding `role` (in the department) by membership."""
+    # Their memberships are read only if a caller asks (most tell or count them).
     query = (sa.select(User).join(Membership)
-             .where(Membership.role == role, User.active.is_(True)))
+             .where(Membership.role == role, User.active.is_(True))
+             .options(lazyload(User.memberships)))
     if department_id is not None:
         query = query.where(Membership.department_id == department_id)
     return list(db.session.scalars(query))
 
 
-_rules: dict[str, Callable] = {"route": _by_role, "scopes": member_scopes, "holders": members}
+_rules: dict[str, Callable] = {"route": _by_role, "scopes": member_scopes, "holders": members,
+                               "prefetch": lambda lanes_and_data: None}
 
 
-def use(*, route: Router, scopes: Scopes, holders: Holders) -> None:
-    """Register the domain's rules: a lane's assignment, a user's scopes, a role's holders."""
+def use(*, route: Router, scopes: Scopes, holders: Holders,
+        prefetch: Callable[[list[tuple[str | None, dict]]], None] | None = None) -> None:
+    """Register the domain's rules: a lane's assignment, a user's scopes, a role's holders,
+    and what to read at once before routing many tasks of one step (optional)."""
     _rules.update(route=route, scopes=scopes, holders=holders)
+    if prefetch is not None:
+        _rules["prefetch"] = prefetch
+
+
+def prefetch(lanes_and_data: list[tuple[str | None, dict]]) -> None:
+    """Many tasks are about to be routed (lane, instance data): let the rules read ahead."""
+    _rules["prefetch"](lanes_and_data)
 
 
 def route(lane: str | None, data: dict, instance: ProcessInstance | None = None,

@@ -10,9 +10,9 @@ from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import undefer
 
-from app.engine import runtime, script_limits
+from app.engine import history, runtime, script_limits
 from app.engine.scripting import collecting_effects
-from app.models import ProcessDefinition, ProcessInstance, db, utcnow
+from app.models import HumanTask, ProcessDefinition, ProcessInstance, TaskHistory, db, utcnow
 from app.models.process import COMPLETED, ERROR, RUNNING
 from app.services.workflow import audit, deadlines, step_hooks, task_sync
 from app.services.workflow.actor import Actor
@@ -40,6 +40,19 @@ def lock_instance(instance_id: int) -> ProcessInstance:
     return instance
 
 
+def lock_task_instance(task_id: str) -> tuple[HumanTask, ProcessInstance] | None:
+    """The task and its instance, read afresh in one statement that locks the instance
+    (what lock_instance does, for an actor who names a task): (None if no such task)."""
+    begin_write()
+    return db.session.execute(
+        sa.select(HumanTask, ProcessInstance)
+        .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+        .where(HumanTask.id == task_id)
+        .options(undefer(ProcessInstance.workflow_json))
+        .with_for_update(of=ProcessInstance)
+        .execution_options(populate_existing=True)).first()
+
+
 def require_running(instance: ProcessInstance) -> None:
     if instance.state != RUNNING:
         raise Conflict(f"process instance {instance.id} is {instance.state}",
@@ -65,6 +78,7 @@ def run_and_save(instance: ProcessInstance, workflow: BpmnWorkflow, actor: Actor
                 if action is not None:
                     action(workflow)
                 runtime.advance(workflow)
+                pruned = history.prune(workflow)  # a loop's finished rounds leave the tree
                 thrown = step_hooks.take_thrown(workflow)  # before the dump: the outboxes
                 document = runtime.dump(workflow)  # keeps them; what scripts stored must dump
             except (ServiceError, SQLAlchemyError):
@@ -73,8 +87,18 @@ def run_and_save(instance: ProcessInstance, workflow: BpmnWorkflow, actor: Actor
                 raise _failure(err) from err
         save(instance, workflow, actor, collected, completed_task_id=completed_task_id,
              prepared=(thrown, document))
+    _keep_history(instance.id, pruned)
     deadlines.record(instance.id, counted)
     return workflow
+
+
+def _keep_history(instance_id: int, pruned: list[history.PrunedTask]) -> None:
+    """What left the live tree is kept in task_history (the audit has the people's steps)."""
+    if pruned:
+        db.session.add_all(TaskHistory(
+            instance_id=instance_id, task_id=p.task_id, element=p.element[:255],
+            name=(p.name or None) and p.name[:255], state=p.state, finished_at=p.finished_at)
+            for p in pruned)
 
 
 def _failure(err: Exception) -> ServiceError:

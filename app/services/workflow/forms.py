@@ -77,8 +77,22 @@ def _declared(schema: dict | None) -> dict:
 
 
 def task_form(definition: ProcessDefinition, task: HumanTask) -> tuple[dict | None, dict | None]:
-    forms = definition.forms or {}
+    forms = deployed_forms(definition)
     return forms.get(task.form_schema or ""), forms.get(task.form_ui_schema or "")
+
+
+_deployed: dict[str, dict] = {}
+
+
+def deployed_forms(definition: ProcessDefinition) -> dict:
+    """The definition's forms, read from the database once per worker: a deployed version
+    never changes (a change is a new version), so every completion need not read them."""
+    key = f"{definition.id}:{definition.sha256}"
+    if key not in _deployed:
+        if len(_deployed) >= 256:  # bound the cache; a few versions are in use at a time
+            _deployed.clear()
+        _deployed[key] = definition.forms or {}
+    return _deployed[key]
 
 
 def validate(schema: dict | None, data: object) -> dict:

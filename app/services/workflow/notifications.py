@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.models import HumanTask, Notification, User, db, utcnow
-from app.models.outbox import DEAD, EMAIL, IN_APP, PENDING, SENDING, SENT, SMS
+from app.models.outbox import DEAD, EMAIL, IN_APP, PENDING, POOL, SENDING, SENT, SMS
 from app.services.workflow import assignment
 from app.services.workflow.transactions import begin_write
 
@@ -39,8 +39,25 @@ def tell_user(user: User, kind: str, subject: str, body: str, instance_id: int |
 
 
 def tell_candidates(task: HumanTask, kind: str, subject: str, body: str) -> None:
-    for user in assignment.candidates(task):
-        tell_user(user, kind, subject, body, task.instance_id)
+    """The assignee, or the task's pool as one row (its holders are e-mailed at delivery):
+    a step writes a bounded number of rows however many people hold the role."""
+    if task.assignee_id is not None:
+        for user in assignment.candidates(task):
+            tell_user(user, kind, subject, body, task.instance_id)
+        return
+    row = enqueue(POOL, kind, subject, body, instance_id=task.instance_id)
+    row.recipient_role, row.recipient_department_id = (task.candidate_role,
+                                                       task.candidate_department_id)
+    row.task_id = task.id
+
+
+def pool_recipients(row: Notification) -> list[User]:
+    """Who a pool row reaches: whoever holds its task now (claimed meanwhile: the
+    assignee), else the holders of its role and department."""
+    task = db.session.get(HumanTask, row.task_id) if row.task_id else None
+    if task is not None and task.assignee_id is not None:
+        return assignment.candidates(task)
+    return assignment.holders(row.recipient_role, row.recipient_department_id)
 
 
 def tell_applicant(contact: dict, kind: str, subject: str, body: str, instance_id: int) -> None:
@@ -72,6 +89,8 @@ def deliver(notification_id: int) -> str:
         row = db.session.get(Notification, notification_id, populate_existing=True)
         return row.status if row else "missing"
     row = db.session.get(Notification, notification_id, populate_existing=True)
+    if row.channel == POOL:
+        return _fan_out(notification_id)
     error = None
     try:
         CHANNELS[row.channel](row)
@@ -90,6 +109,37 @@ def deliver(notification_id: int) -> str:
             row.next_attempt_at = utcnow() + timedelta(seconds=30 * 2 ** row.attempts)
     db.session.commit()
     return row.status
+
+
+def _fan_out(notification_id: int) -> str:
+    """A pool row becomes an e-mail row for each holder with an address, in the transaction
+    that marks it sent: a worker dying halfway leaves the claim to be taken again, never
+    half the e-mails queued."""
+    begin_write()
+    row = db.session.get(Notification, notification_id, populate_existing=True)
+    for user in pool_recipients(row):
+        if user.email:
+            enqueue(EMAIL, row.kind, row.subject, row.body, user_id=user.id,
+                    address=user.email, instance_id=row.instance_id)
+    row.status, row.sent_at, row.last_error = SENT, utcnow(), None
+    db.session.commit()
+    return row.status
+
+
+def purge_delivered(retention_days: int, batch: int = 1000) -> int:
+    """Delete up to `batch` notifications delivered more than `retention_days` ago (0 keeps
+    them all); failed (dead) ones stay for an administrator. Returns how many went."""
+    if retention_days <= 0:
+        return 0
+    begin_write()
+    ids = sa.select(Notification.id).where(
+        Notification.status == SENT,
+        Notification.sent_at < utcnow() - timedelta(days=retention_days)
+    ).order_by(Notification.sent_at).limit(batch)
+    deleted = db.session.execute(sa.delete(Notification).where(Notification.id.in_(ids))
+                                 .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    return deleted
 
 
 def _claim(notification_id: int) -> bool:

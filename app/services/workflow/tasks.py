@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.models import HumanTask, User, db, utcnow
+from app.models import HumanTask, ProcessInstance, User, db, utcnow
 from app.models.task import OPEN
 from app.services.workflow import assignment, audit, execution, forms
 from app.services.workflow.actor import Actor
@@ -65,13 +65,19 @@ def get(task_id: str, user: User) -> HumanTask:
 
 
 def _open_task_for(task_id: str, user: User, *, lock: bool) -> HumanTask:
-    return _lock_open(get(task_id, user)) if lock else _require_open(get(task_id, user))
+    return _lock_open(task_id, user)[0] if lock else _require_open(get(task_id, user))
 
 
-def _lock_open(task: HumanTask) -> HumanTask:
-    execution.lock_instance(task.instance_id)  # serialize with other actors first
-    db.session.refresh(task)
-    return _require_open(task)
+def _lock_open(task_id: str, user: User) -> tuple[HumanTask, ProcessInstance]:
+    """The task, read with its instance locked (serialized with other actors first), if the
+    user may see it and it is still open."""
+    found = execution.lock_task_instance(task_id)
+    if found is None:
+        raise NotFound(f"task {task_id} does not exist", code="task_not_found")
+    task, instance = found
+    if not assignment.can_see(user, task):
+        raise Forbidden(f"task {task_id} is not yours", code="not_your_task")
+    return _require_open(task), instance
 
 
 def _require_open(task: HumanTask) -> HumanTask:
@@ -148,13 +154,12 @@ def complete(task_id: str, variables: object, actor: Actor) -> HumanTask:
 
 
 def _complete_once(task_id: str, variables: object, actor: Actor) -> HumanTask:
-    task = get(task_id, actor.user)
+    # Locked before anything is checked, so the checks read what no one else changes
+    # meanwhile; each is in memory (the deployed form is cached) and a refusal rolls back at
+    # once, so a bad request holds the lock for no time.
+    task, instance = _lock_open(task_id, actor.user)
     _check_may_complete(task, actor.user)
-    instance = execution.get_instance(task.instance_id)
-    # Validate before locking, so a bad form never holds the instance's lock.
     data = forms.validate(forms.task_form(instance.definition, task)[0], variables)
-    _lock_open(task)  # refreshes the instance row too (populate_existing)
-    _check_may_complete(task, actor.user)  # the assignee may have changed meanwhile
     for check in (*_moving_guards, *_completion_guards):
         check(task, actor, data)
     execution.require_running(instance)

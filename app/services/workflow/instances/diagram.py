@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from app.engine import bpmn, runtime
+from app.engine import bpmn, history, runtime
 from app.engine.scripting import collecting_effects
 from app.models import ProcessDefinition, ProcessInstance, utcnow
 from app.models.process import ERROR
@@ -56,7 +56,17 @@ def element_states(instance: ProcessInstance) -> DiagramState:
             result.elements[element] = state
         if task.state == TaskState.WAITING and (due := timer_due(task)):
             result.timers[element] = due
-    result.flows = sorted(_taken_flows(tasks, _flow_ids(instance.definition)))
+    flow_ids = _flow_ids(instance.definition)
+    taken = _taken_flows(tasks, flow_ids)
+    for each in (workflow, *workflow.subprocesses.values()):  # what left the live tree
+        elements, pairs = history.reached(each)
+        names = {spec.bpmn_id: spec.bpmn_name for spec in each.spec.task_specs.values()
+                 if getattr(spec, "bpmn_id", None)} if elements else {}
+        for element in elements:
+            result.elements.setdefault(element, COMPLETED)
+            result.names.setdefault(element, names.get(element) or element)
+        taken.update(flow for pair in pairs if (flow := flow_ids.get(pair)))
+    result.flows = sorted(taken)
     failed = diagnose(instance) if instance.state == ERROR else None
     if failed is not None and failed.bpmn_id:
         result.failed_element = failed.bpmn_id

@@ -36,7 +36,7 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test $(ASSETS)/.installed
 
-# Browser libraries (bpmn-js, Bootstrap's CSS) come from the npm registry, pinned with integrity
+# Browser libraries (bpmn-js, Bootstrap's CSS, Swagger UI) come from the npm registry, pinned with integrity
 # hashes in package-lock.json, and are copied into app/static/vendor; neither folder is committed.
 $(ASSETS)/.installed: package-lock.json
 	@command -v npm >/dev/null || { echo "npm is needed for the pages' styles and diagrams: apt-get install -y npm" >&2; exit 1; }
@@ -45,6 +45,8 @@ $(ASSETS)/.installed: package-lock.json
 	cp -r node_modules/bpmn-js/dist/assets node_modules/bpmn-js/dist/*.production.min.js $(ASSETS)/bpmn-js/
 	rm -rf $(ASSETS)/bootstrap && mkdir -p $(ASSETS)/bootstrap
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/LICENSE $(ASSETS)/bootstrap/
+	rm -rf $(ASSETS)/swagger-ui && mkdir -p $(ASSETS)/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/LICENSE $(ASSETS)/swagger-ui/
 	@touch $@
 assets: $(ASSETS)/.installed
 

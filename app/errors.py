@@ -6,6 +6,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from app.models import db
@@ -49,6 +50,15 @@ def init_app(app: Flask) -> None:
     def csrf_error(err: CSRFError):
         return _render(400, "csrf_failed", "CSRF check failed", err.description,
                        _("页面已过期或来源无法验证，请刷新页面后重新提交。"))
+
+    @app.errorhandler(DataError)
+    def data_error(err: DataError):
+        # The database refused a value the checks let through (a number past a column's
+        # range, text it cannot read as a date): the request's fault, said without the SQL.
+        log.warning("value refused by the database on %s %s: %s", request.method,
+                    request.path, err.orig)
+        return _render(400, "value_out_of_range", "Value out of range",
+                       "a value in the request is out of range for what it names")
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):

@@ -36,8 +36,17 @@ class InvalidCharacters(BadRequest):
 
 def _refuse_nul(where: str, texts) -> None:
     for text in texts:
-        if "\x00" in text:
+        if text is not None and "\x00" in text:  # a multipart part may have no name
             raise InvalidCharacters(f"the {where} contains a NUL character")
+
+
+class NumberOutOfRange(BadRequest):
+    name = "Number out of range"  # the problem's code: number_out_of_range
+
+
+# I-JSON (RFC 7493): an integer beyond what a double holds exactly does not survive other
+# systems' parsers, and nothing here counts that far (ids, amounts in fen, days).
+MAX_JSON_INTEGER = 2**53 - 1
 
 
 MAX_JSON_DEPTH = 32  # no form or API body nests deeper; a deeper one is an attack
@@ -45,7 +54,8 @@ MAX_JSON_DEPTH = 32  # no form or API body nests deeper; a deeper one is an atta
 
 def _strings(value: Any):
     """Every key and string of a JSON document, depth first, without recursion; a document
-    nested deeper than MAX_JSON_DEPTH is refused."""
+    nested deeper than MAX_JSON_DEPTH, or holding an integer past MAX_JSON_INTEGER, is
+    refused."""
     stack = [(value, 0)]
     while stack:
         item, depth = stack.pop()
@@ -53,6 +63,8 @@ def _strings(value: Any):
             raise TooDeep(f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels")
         if isinstance(item, str):
             yield item
+        elif isinstance(item, int) and not -MAX_JSON_INTEGER <= item <= MAX_JSON_INTEGER:
+            raise NumberOutOfRange(f"the JSON body holds {item}, beyond ±{MAX_JSON_INTEGER}")
         elif isinstance(item, dict):
             yield from item.keys()
             stack.extend((child, depth + 1) for child in item.values())
@@ -81,6 +93,7 @@ def refuse_nul_characters() -> None:
     _refuse_nul("query", [t for pair in request.args.items(multi=True) for t in pair])
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         _refuse_nul("form", [t for pair in request.form.items(multi=True) for t in pair])
+        _refuse_nul("upload", [name for name in request.files])
 
 
 def db_int(text: str) -> int:

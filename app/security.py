@@ -12,7 +12,8 @@ from app.services.workflow.actor import Actor
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 PUBLIC_ENDPOINTS = {"api.health", "api.token", "web.login", "static",
-                    "api.link_receive"}  # a peer deployment, authenticated by its signature
+                    "api.link_receive",  # a peer deployment, authenticated by its signature
+                    "api.openapi_document", "api.api_reference"}  # the API's contract
 PUBLIC_BLUEPRINT = "public"  # the applicant's pages (app/web/public): open by design
 NO_CSRF_ENDPOINTS = ("api.token", "api.link_receive")
 

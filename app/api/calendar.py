@@ -67,6 +67,9 @@ def calendar_deadline():
     start, days = request.args.get("start", ""), request.args.get("days", "")
     try:
         due = calendar.add_working_days(start, days)
+    except OverflowError:  # a start at the end (or the start) of what a date can hold
+        raise InvalidInput("start is too far from any calendar year", field="start",
+                           code="calendar_invalid_start") from None
     except ValueError as err:
         if isinstance(err, InvalidInput):
             raise

@@ -86,8 +86,11 @@ def fee_reconciliation():
     text = request.args.get("day")
     try:
         day = date.fromisoformat(text) if text else calendar.today()
+        if not 1900 <= day.year <= 2999:  # no fee was or will be paid on it
+            raise ValueError(text)
     except ValueError:
-        raise InvalidInput("day must be a date (YYYY-MM-DD)", code="invalid_day",
+        raise InvalidInput("day must be a date (YYYY-MM-DD) from 1900 to 2999",
+                           code="invalid_day",
                            errors=[{"field": "day", "message": "YYYY-MM-DD"}]) from None
     found = reconciliation.of_day(current_actor().user, day)
     return jsonify({"day": found.day.isoformat(), "departments": [_row(r) for r in found.rows],

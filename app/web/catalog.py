@@ -118,7 +118,7 @@ def _form(item: Item | None, values: dict, errors: list[dict] | None = None, sta
 def _message(error: dict) -> str:
     """'materials/1/code' becomes a message about the second material."""
     parts, message = error["field"].split("/"), problem_text.field_message(error["message"])
-    if len(parts) > 1 and parts[1].isdigit():
+    if len(parts) > 1 and parts[1].isdecimal():
         return _("第 %(n)s 项：%(message)s", n=int(parts[1]) + 1, message=message)
     return message
 

@@ -40,7 +40,7 @@ def remind(project_id: int, case_id: object, actor: Actor) -> AgencyReminder:
 
 def _case_of_project(project: AgencyProject, case_id: object) -> Case:
     if isinstance(case_id, bool) or not isinstance(case_id, (int, str)) \
-            or not str(case_id).isdigit():
+            or not str(case_id).isdecimal():
         raise InvalidInput("choose a case of the project", code="invalid_agency_reminder",
                            errors=[{"field": "caseId", "message": "expected a case id"}])
     for link in project.items:

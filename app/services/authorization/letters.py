@@ -28,6 +28,7 @@ from app.models.authorization import (ACCEPTANCE, ACTIVE, APPROVAL, CERTIFICATE,
 from app.models.identity import CHIEF_REPRESENTATIVE
 from app.services import calendar, catalog
 from app.services.authorization import appointments, in_force_on
+from app.services.organization.checks import as_id
 from app.services.workflow import audit, execution, permissions, reassign
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, InvalidInput, NotFound
@@ -157,12 +158,9 @@ class _Draft:
         return self.values[name]
 
     def ident(self, name: str) -> int | None:
-        value = self.fields.get(name)
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value)
-        if not isinstance(value, int) or isinstance(value, bool):
+        value = as_id(self.fields.get(name))  # 0, true, past a key: no id
+        if value is None:
             self.fail(name, "required")
-            return None
         return value
 
 
@@ -222,14 +220,19 @@ def _check_dates(draft: _Draft) -> None:
 
 def _check_management(draft: _Draft) -> None:
     chosen = draft.fields.get("management_powers") or []
-    if not isinstance(chosen, list) or not set(chosen) <= set(MANAGEMENT_POWERS):
+    if not _names_among(chosen, MANAGEMENT_POWERS):
         draft.fail("management_powers", f"each must be one of {', '.join(MANAGEMENT_POWERS)}")
         chosen = []
     draft.values["management_powers"] = [p for p in MANAGEMENT_POWERS if p in chosen]
 
 
+def _names_among(chosen, known) -> bool:
+    """A JSON list of names, each one of `known`."""
+    return isinstance(chosen, list) and all(isinstance(p, str) and p in known for p in chosen)
+
+
 def _item_powers(draft: _Draft, where: str, powers) -> list[str]:
-    if not isinstance(powers, list) or not powers or not set(powers) <= set(ITEM_POWERS):
+    if not powers or not _names_among(powers, ITEM_POWERS):
         draft.fail(f"{where}.powers", f"one or more of {', '.join(ITEM_POWERS)}")
         return []
     return [p for p in ITEM_POWERS if p in powers]
@@ -244,13 +247,15 @@ def _check_items(draft: _Draft, department: Department | None) -> None:
     for index, row in enumerate(rows):
         where, row = f"items[{index}]", row if isinstance(row, dict) else {}
         code = row.get("item_code")
+        powers = _item_powers(draft, where, row.get("powers"))
         if not isinstance(code, str) or not code:
             draft.fail(f"{where}.item_code", "required")
         elif code in granted:
             draft.fail(f"{where}.item_code", f"{code} is listed twice")
         elif known is not None and code not in known:
             draft.fail(f"{where}.item_code", f"{code} is not a current item of this department")
-        granted[code] = _item_powers(draft, where, row.get("powers"))
+        else:
+            granted[code] = powers
     draft.values["items"] = granted
 
 

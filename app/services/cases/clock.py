@@ -211,7 +211,7 @@ def start_pause(instance_id: int, kind: object, procedure: object, days: object,
     if kind not in PAUSE_KINDS:
         raise InvalidInput(f"kind must be one of {', '.join(PAUSE_KINDS)}",
                            errors=[{"field": "kind", "message": "unknown kind"}])
-    if kind == SPECIAL and procedure not in PROCEDURES:
+    if kind == SPECIAL and not (isinstance(procedure, str) and procedure in PROCEDURES):
         raise InvalidInput(f"procedure must be one of {', '.join(PROCEDURES)}",
                            errors=[{"field": "procedure", "message": "unknown procedure"}])
     if kind == CORRECTION and not case.item.correction_pauses:

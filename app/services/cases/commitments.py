@@ -84,8 +84,12 @@ def record_outcome(instance_id: int, outcome: str, findings: str, actor: Actor) 
                         code="not_commitment_checker")
     if check.outcome is not None:
         raise Conflict("the commitment was checked already", code="commitment_check_done")
+    if not isinstance(findings, (str, type(None))):
+        raise InvalidInput("findings are text", code="commitment_check_invalid",
+                           errors=[{"field": "findings", "message": "expected text"}])
     findings = (findings or "").strip()
-    problems = ([] if outcome in CHECK_OUTCOME_LABELS else [{"field": "outcome",
+    known = isinstance(outcome, str) and outcome in CHECK_OUTCOME_LABELS
+    problems = ([] if known else [{"field": "outcome",
                                                              "message": "属实 or 承诺不实"}])
     if outcome == FALSE and not findings:
         problems.append({"field": "findings", "message": "required"})

@@ -115,7 +115,7 @@ def delivery_json(row: Notification) -> dict:
 def _number(name: str, text: str | None, default: int) -> int:
     if text is None or text == "":
         return default
-    if not text.isdigit() or len(text) > 18:
+    if not text.isdecimal() or len(text) > 18:
         raise InvalidInput(f"{name} must be a non-negative whole number", code=f"bad_{name}")
     return int(text)
 

@@ -113,7 +113,7 @@ def _numbered(number: str) -> Case | None:
     if not number:
         return None
     case = db.session.scalar(sa.select(Case).where(Case.case_no == number))
-    if case is None and number.isdigit() and len(number) <= REGISTRATION_DIGITS:
+    if case is None and number.isdecimal() and len(number) <= REGISTRATION_DIGITS:
         case = db.session.scalar(sa.select(Case).where(Case.instance_id == int(number)))
     return case
 

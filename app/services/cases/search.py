@@ -135,7 +135,11 @@ def _day(value, field: str, problems: list[dict]) -> date | None:
     if value in (None, ""):
         return None
     try:
-        return date.fromisoformat(str(value))
+        day = date.fromisoformat(str(value))
     except ValueError:
         problems.append({"field": field, "message": "not a date (YYYY-MM-DD)"})
         return None
+    if not 1900 <= day.year <= 2999:  # a day no case was or will be received on
+        problems.append({"field": field, "message": "a date from 1900 to 2999"})
+        return None
+    return day

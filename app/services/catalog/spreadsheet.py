@@ -170,7 +170,7 @@ def _material(text: str) -> tuple[dict, str | None]:
     flags = _flag(required, REQUIRED_WORDS), _flag(deferrable, DEFERRABLE_WORDS)
     if None in flags:
         return {}, "必要或可选、容缺的写法无法识别"
-    if copies and not copies.isdigit():
+    if copies and not copies.isdecimal():
         return {}, "份数应为正整数"
     return {"code": code, "name": name, "required": flags[0], "deferrable": flags[1],
             "copies": int(copies or 1)}, None

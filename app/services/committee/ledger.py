@@ -53,7 +53,7 @@ def filters_from(args: Mapping) -> Filters:
             errors.append({"field": key, "message": "expected a date YYYY-MM-DD"})
             days[key] = None
     department = (str(args.get("department") or "")).strip()
-    if department and not department.isdigit():
+    if department and not department.isdecimal():
         errors.append({"field": "department", "message": "expected a department id"})
     outcome = (args.get("outcome") or "").strip() or None
     if outcome and outcome not in OUTCOMES:

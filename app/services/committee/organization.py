@@ -18,7 +18,7 @@ from app.models import Department, Membership, User, db
 from app.models.committee import CHAIR, EXECUTIVE_VICE_CHAIR, MEMBER, POSITION_LABELS, POSITIONS
 from app.models.identity import COMMITTEE_MEMBER
 from app.services.organization import absences
-from app.services.organization.checks import Problems, get_or_404
+from app.services.organization.checks import Problems, as_id, get_or_404
 from app.services.workflow import audit, permissions
 from app.services.workflow.actor import Actor
 
@@ -121,12 +121,12 @@ def _entry(entry, where: str, problems: Problems) -> tuple[int | None, str | Non
     if not isinstance(entry, Mapping):
         problems.add(where, "expected {userId, position}")
         return None, None
-    user_id, position = entry.get("userId"), entry.get("position")
-    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    user_id, position = as_id(entry.get("userId")), entry.get("position")
+    user = db.session.get(User, user_id) if user_id is not None else None
     if user is None or not user.active:
         problems.add(f"{where}/userId", "no active staff member with this id")
         user_id = None
-    if position not in POSITIONS:
+    if not (isinstance(position, str) and position in POSITIONS):
         problems.add(f"{where}/position", f"one of {', '.join(POSITIONS)}")
         position = None
     return user_id, position

@@ -17,6 +17,7 @@ from app.models.task import OPEN
 from app.services import calendar, cases, joint
 from app.services.cases import clock as case_clock
 from app.services.organization import routing
+from app.services.organization.checks import as_id
 from app.services.workflow import audit, execution
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -112,8 +113,9 @@ def _lead_case(instance_id: int, actor: Actor) -> Case:
     return case
 
 
-def urge(instance_id: int, department_id: int, actor: Actor) -> JointOpinion:  # 催办
+def urge(instance_id: int, department_id: object, actor: Actor) -> JointOpinion:  # 催办
     case = _lead_case(instance_id, actor)
+    department_id = _department_id(department_id)
     row = joint.opinion_of(instance_id, department_id)
     if row.state != PENDING:
         raise Conflict(f"{row.department.name}已提出意见，无需催办", code="already_answered")
@@ -156,13 +158,22 @@ def schedule_meeting(instance_id: int, kind: str, held_at: object, place: object
     return meeting
 
 
-def record_attendance(meeting_id: int, department_id: int, attended: object, reason: object,
+def _department_id(value: object) -> int:
+    department_id = as_id(value)
+    if department_id is None:
+        raise InvalidInput("department_id names a department taking part in the case",
+                           errors=[{"field": "department_id", "message": "expected an id"}])
+    return department_id
+
+
+def record_attendance(meeting_id: int, department_id: object, attended: object, reason: object,
                       actor: Actor) -> JointMeeting:
     """Who came; a department that stays away without a reason is recorded as refusing."""
     meeting = db.session.get(JointMeeting, meeting_id)
     if meeting is None:
         raise NotFound(f"meeting {meeting_id} does not exist", code="meeting_not_found")
     _lead_case(meeting.instance_id, actor)
+    department_id = _department_id(department_id)
     joint.opinion_of(meeting.instance_id, department_id)  # must take part in the case
     if not isinstance(attended, bool):
         raise InvalidInput("attended must be true or false",

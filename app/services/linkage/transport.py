@@ -83,7 +83,7 @@ def verify(headers, body: bytes) -> str:
                           code="link_unknown_peer")
     timestamp, nonce = headers.get(TIMESTAMP, ""), headers.get(NONCE, "")
     skew = current_app.config.get("LINK_MAX_SKEW_SECONDS", 300)
-    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > skew:
+    if not timestamp.isdecimal() or abs(time.time() - int(timestamp)) > skew:
         raise LinkRefused("the request's timestamp is missing or too old", code="link_stale")
     expected = signature(peer["secret"], center, timestamp, nonce, body)
     if not nonce or not hmac.compare_digest(expected, headers.get(SIGNATURE, "")):

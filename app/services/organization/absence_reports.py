@@ -22,7 +22,7 @@ from app.models.identity import (CHIEF_REPRESENTATIVE, COMMITTEE_CHAIR_LANE, COM
 from app.models.organization import ABSENCE_REASONS
 from app.services import calendar
 from app.services.organization import absences
-from app.services.organization.checks import ticked
+from app.services.organization.checks import as_id, ticked
 from app.services.workflow import audit, execution, notifications, reassign
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -193,7 +193,7 @@ def people_filed_for_by(user: User) -> list[User]:
 
 def _validated(fields: dict) -> Absence:
     errors = []
-    person = _user(_id(fields.get("userId")), "userId", errors)
+    person = _user(as_id(fields.get("userId")), "userId", errors)
     starts, ends = (_day(fields.get(k), k, errors) for k in ("startsOn", "endsOn"))
     if starts and ends and ends < starts:
         errors.append({"field": "endsOn", "message": "must not be before startsOn"})
@@ -205,11 +205,6 @@ def _validated(fields: dict) -> Absence:
         raise InvalidInput("the absence is not valid", code="invalid_absence", errors=errors)
     return Absence(user_id=person.id, starts_on=starts, ends_on=ends, reason=reason,
                    note=str(fields.get("note") or ""), deputy_id=deputy.id if deputy else None)
-
-
-def _id(value):
-    """Ids come as numbers from the API and as strings from HTML forms."""
-    return int(value) if isinstance(value, str) and value.isdigit() else value
 
 
 def _user(value, field: str, errors: list) -> User | None:
@@ -238,7 +233,7 @@ def _deputy(person: User | None, value, errors: list) -> User | None:
             errors.append({"field": "deputyId", "message": "a chief representative who is "
                            "away must name a temporary deputy (临时代行)"})
         return None
-    deputy = _user(_id(value), "deputyId", errors)
+    deputy = _user(as_id(value), "deputyId", errors)
     if deputy is None:
         return None
     staff_of = {m.department_id for m in deputy.memberships if m.role in DEPARTMENT_ROLES}

@@ -13,6 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from app.http_inputs import MAX_ID
 from app.models import Department, db
 from app.services import calendar
 from app.services.workflow import audit
@@ -122,13 +123,11 @@ def past_day(value, field: str, problems: Problems, *, required: bool = False) -
 
 def as_id(value) -> int | None:
     """An id from JSON (an integer) or from an HTML form (a string of digits)."""
-    if isinstance(value, bool):
+    if isinstance(value, str) and value.strip().isdecimal():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
+    return value if 0 < value <= MAX_ID else None  # past a database key: no such row
 
 
 def row_by_id(model, data: Mapping, field: str, problems: Problems, *, what: str):

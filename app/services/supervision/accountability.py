@@ -213,7 +213,7 @@ def checked_year(text: str | None) -> int:
     text = (text or "").strip()
     if not text:
         return calendar.today().year
-    if not (text.isdigit() and 2000 <= int(text) <= 2100):
+    if not (text.isdecimal() and 2000 <= int(text) <= 2100):
         raise InvalidInput("year is YYYY", code="invalid_filter",
                            errors=[{"field": "year", "message": "a year, e.g. 2026"}])
     return int(text)

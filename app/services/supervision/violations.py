@@ -131,7 +131,7 @@ def _day(value, problems: list[dict]) -> date | None:
 def _int(value) -> int | None:
     """An id typed in a form or a query string; one the database cannot hold is no id."""
     text = str(value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 12 and int(text) <= MAX_ID else None
+    return int(text) if text.isdecimal() and len(text) < 12 and int(text) <= MAX_ID else None
 
 
 def get(violation_id: int) -> Violation:

@@ -45,6 +45,10 @@ class Upload(Protocol):
 
 def add(instance_id: int, upload: Upload, actor: Actor, task_id: str | None = None) -> Attachment:
     _require_access(instance_id, actor.user)
+    if task_id is not None and db.session.scalar(sa.select(HumanTask.id).where(
+            HumanTask.id == task_id[:36], HumanTask.instance_id == instance_id)) != task_id:
+        raise InvalidInput(f"task {task_id[:40]} is not a task of instance {instance_id}",
+                           field="taskId", code="not_a_task_of_instance")
     filename, data, content_type = read_upload(upload)
     attachment = Attachment(instance_id=instance_id, task_id=task_id)
     attachment.store(filename, content_type, data, actor.user_id)

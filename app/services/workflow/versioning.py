@@ -116,7 +116,7 @@ def expected_version(raw: object) -> int | None:
         return None
     if isinstance(raw, int) and not isinstance(raw, bool):
         return raw
-    if isinstance(raw, str) and raw.strip().isdigit():
+    if isinstance(raw, str) and raw.strip().isdecimal():
         return int(raw.strip())
     raise InvalidInput("currentVersion must be a version number", code="invalid_input",
                        errors=[{"field": "currentVersion", "message": "invalid"}])

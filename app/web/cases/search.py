@@ -41,7 +41,7 @@ def _field_problems() -> dict[str, str]:
 @login_required
 def completed_tasks():
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 10**6 else 1
+    page = int(page) if page.isdecimal() and 0 < int(page) < 10**6 else 1
     rows, total = search.completed_tasks(current_user, page)
     cases = search.cases_of({task.instance_id for task in rows})
     return render_template("workflow/tasks/done.html", rows=rows, total=total, page=page,

@@ -41,7 +41,7 @@ def committees_page():
 def seat_committee_form(department_id: int):
     members, positions = request.form.getlist("member"), request.form.getlist("position")
     entries = [{"userId": int(m), "position": p} for m, p in zip(members, positions)
-               if m.isdigit()]
+               if m.isdecimal()]
     try:
         committee_org.set_seats(department_id, entries, current_actor())
     except InvalidInput as err:

@@ -16,7 +16,7 @@ from app.web.public.blueprint import nav_entry, public_bp
 
 def _page() -> int:
     page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 10**6 else 1
+    return int(page) if page.isdecimal() and 0 < int(page) < 10**6 else 1
 
 
 @public_bp.get("/items")

@@ -163,7 +163,7 @@ def _version_arg(name: str, required: bool = False) -> int | None:
     raw = request.args.get(name, "").strip()
     if not raw and not required:
         return None
-    if not raw.isdigit() or int(raw) < 1:
+    if not raw.isdecimal() or int(raw) < 1:
         raise InvalidInput(_("请选择有效的版本号"), errors=[{"field": name, "message": "invalid"}])
     return int(raw)
 

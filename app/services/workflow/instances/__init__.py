@@ -64,6 +64,10 @@ def start(key: str, actor: Actor, *, business_key: str | None = None,
     variables = copy.deepcopy(variables if variables is not None else {})
     if not isinstance(variables, dict):
         raise InvalidInput("variables must be a JSON object", field="variables")
+    if business_key is not None and not (isinstance(business_key, str)
+                                         and len(business_key) <= 100):
+        raise InvalidInput("businessKey must be text of at most 100 characters",
+                           field="businessKey")
     definition = deployment.latest(key)
     for check in _start_guards:
         check(definition, actor, variables)

@@ -42,7 +42,7 @@ def resume(instance_id: int, actor: Actor) -> ProcessInstance:
 
 
 def terminate(instance_id: int, reason: str, actor: Actor) -> ProcessInstance:
-    if not (reason or "").strip():
+    if not isinstance(reason, str) or not reason.strip():
         raise InvalidInput("a reason is required to terminate an instance",
                            errors=[{"field": "reason", "message": "required"}])
     instance = lock_for_admin(instance_id, actor)

@@ -64,7 +64,7 @@ def migrate(instance_id: int, target_version, actor: Actor) -> ProcessInstance:
 
 def _version_number(value) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, str)) \
-            or not str(value).strip().isdigit():
+            or not str(value).strip().isdecimal():
         raise InvalidInput("version must be a positive whole number", code="invalid_version",
                            errors=[{"field": "version", "message": "expected a version number"}])
     return int(value)

@@ -1,0 +1,62 @@
+"""The README's client example runs as written, against the app (requests routed to the test
+client instead of a socket), and its intake is accepted."""
+from __future__ import annotations
+
+import re
+import types
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from app.models import HumanTask, db
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def example() -> str:
+    text = README.read_text(encoding="utf-8")
+    [code] = [block for block in re.findall(r"```python\n(.*?)```", text, re.S)
+              if "import requests" in block]
+    return code
+
+
+class Reply:
+    def __init__(self, response):
+        self.status_code, self._response = response.status_code, response
+
+    def json(self):
+        return self._response.get_json()
+
+
+def requests_on(client) -> types.ModuleType:
+    """What the example uses of `requests`: post, and a Session with headers, get and post."""
+    def call(method, url, headers=None, json=None):
+        path = url.removeprefix("http://127.0.0.1:5000")
+        return Reply(client.open(path, method=method, headers=headers or {}, json=json))
+
+    class Session:
+        def __init__(self):
+            self.headers = {}
+
+        def get(self, url):
+            return call("GET", url, self.headers)
+
+        def post(self, url, json=None):
+            return call("POST", url, self.headers, json)
+
+    module = types.ModuleType("requests")
+    module.post = lambda url, json=None: call("POST", url, json=json)
+    module.Session = Session
+    return module
+
+
+def test_the_readme_client_example_accepts_a_case(client, monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "requests", requests_on(client))
+    scope: dict = {}
+    exec(compile(example(), "README.md", "exec"), scope)  # noqa: S102  the README's own code
+    assert scope["done"].status_code == 200, scope["done"].json()
+    assert "materials_received" in scope["form"]["properties"]
+    case_id = scope["case"]["id"]
+    names = set(db.session.scalars(sa.select(HumanTask.name).where(
+        HumanTask.instance_id == case_id)))
+    assert "intake" in names and len(names) > 1  # accepted: the next step is open

@@ -70,3 +70,17 @@ def test_api_requires_authentication(client):
     assert response.status_code == 401
     assert response.mimetype == "application/problem+json"
     assert client.get("/api/health").status_code == 200
+
+
+def test_form_variables_are_the_form_fields_with_the_values_the_task_holds(client):
+    clerk = headers_for("clerk")
+    deploy_test_file("two_step.bpmn", "two_step_first.schema.json")
+    started = client.post("/api/process-definitions/key/two_step/start", headers=clerk,
+                          json={"variables": {"department_id": None, "amount": 7}}).json
+    task_id = started["activeTasks"][0]["id"]
+    answer = client.get(f"/api/tasks/{task_id}/form-variables", headers=clerk)
+    assert answer.status_code == 200
+    assert answer.json == {"amount": {"value": 7, "type": "Integer"},  # given at the start
+                           "note": {"value": None, "type": "Null"}}  # declared, not held
+    other = client.get(f"/api/tasks/{task_id}/form-variables", headers=headers_for("designer"))
+    assert other.status_code == 403 and other.json["code"] == "not_your_task"

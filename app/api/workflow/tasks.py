@@ -5,7 +5,7 @@ from app.api.blueprint import bp, json_object
 from app.http_inputs import db_int, page_args
 from app.models import User, db
 from app.security import current_actor
-from app.services.workflow import execution, forms, tasks
+from app.services.workflow import execution, forms, instances, tasks
 from app.services.workflow.errors import InvalidInput
 
 
@@ -27,6 +27,14 @@ def task_detail(task_id: str):
     task = tasks.get(task_id, current_actor().user)
     schema, ui = forms.task_form(execution.get_instance(task.instance_id).definition, task)
     return jsonify(rep.task(task, form=schema, ui=ui))
+
+
+@bp.get("/tasks/<task_id>/form-variables")
+def task_form_variables(task_id: str):
+    """The form's fields with the values the task holds, typed (Camunda's form-variables)."""
+    task = tasks.get(task_id, current_actor().user)
+    schema, _ = forms.task_form(execution.get_instance(task.instance_id).definition, task)
+    return jsonify(forms.form_variables(schema, instances.task_data(task)))
 
 
 @bp.post("/tasks/<task_id>/claim")

@@ -28,7 +28,7 @@ from app.models.authorization import (ACCEPTANCE, ACTIVE, APPROVAL, CERTIFICATE,
 from app.models.identity import CHIEF_REPRESENTATIVE
 from app.services import calendar, catalog
 from app.services.authorization import appointments, in_force_on
-from app.services.organization.checks import as_id
+from app.services.organization.checks import as_id, names_among
 from app.services.workflow import audit, execution, permissions, reassign
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, InvalidInput, NotFound
@@ -220,19 +220,14 @@ def _check_dates(draft: _Draft) -> None:
 
 def _check_management(draft: _Draft) -> None:
     chosen = draft.fields.get("management_powers") or []
-    if not _names_among(chosen, MANAGEMENT_POWERS):
+    if not names_among(chosen, MANAGEMENT_POWERS):
         draft.fail("management_powers", f"each must be one of {', '.join(MANAGEMENT_POWERS)}")
         chosen = []
     draft.values["management_powers"] = [p for p in MANAGEMENT_POWERS if p in chosen]
 
 
-def _names_among(chosen, known) -> bool:
-    """A JSON list of names, each one of `known`."""
-    return isinstance(chosen, list) and all(isinstance(p, str) and p in known for p in chosen)
-
-
 def _item_powers(draft: _Draft, where: str, powers) -> list[str]:
-    if not powers or not _names_among(powers, ITEM_POWERS):
+    if not powers or not names_among(powers, ITEM_POWERS):
         draft.fail(f"{where}.powers", f"one or more of {', '.join(ITEM_POWERS)}")
         return []
     return [p for p in ITEM_POWERS if p in powers]

@@ -121,6 +121,11 @@ def past_day(value, field: str, problems: Problems, *, required: bool = False) -
     return day
 
 
+def names_among(chosen, known) -> bool:
+    """A JSON list of names, each one of `known` (a list or an object is no name)."""
+    return isinstance(chosen, list) and all(isinstance(p, str) and p in known for p in chosen)
+
+
 def as_id(value) -> int | None:
     """An id from JSON (an integer) or from an HTML form (a string of digits)."""
     if isinstance(value, str) and value.strip().isdecimal():

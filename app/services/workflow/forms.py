@@ -81,6 +81,26 @@ def task_form(definition: ProcessDefinition, task: HumanTask) -> tuple[dict | No
     return forms.get(task.form_schema or ""), forms.get(task.form_ui_schema or "")
 
 
+def form_variables(schema: dict | None, data: dict) -> dict:
+    """The fields the form declares with the values the task holds for them, typed as
+    Camunda's `GET /task/{id}/form-variables` answers: {name: {value, type}}; a field the
+    task holds no value for is Null."""
+    return {name: {"value": data.get(name), "type": _camunda_type(data.get(name))}
+            for name in _declared(schema)}
+
+
+def _camunda_type(value) -> str:
+    if value is None:
+        return "Null"
+    if isinstance(value, bool):
+        return "Boolean"
+    if isinstance(value, int):
+        return "Integer" if -2**31 <= value < 2**31 else "Long"
+    if isinstance(value, float):
+        return "Double"
+    return "String" if isinstance(value, str) else "Json"
+
+
 _deployed: dict[str, dict] = {}
 
 

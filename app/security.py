@@ -67,8 +67,10 @@ def _require_login():
 
 def _csrf_for_cookie_sessions():
     # A bearer token cannot be sent by another site; a cookie can, so cookie sessions need CSRF.
+    # No endpoint: the routing failed (an unknown path, an id past the database's), and its
+    # handler answers; there is no form to protect.
     if request.method not in SAFE_METHODS and not g.get("bearer_auth") \
-            and request.endpoint not in NO_CSRF_ENDPOINTS:
+            and request.endpoint not in (*NO_CSRF_ENDPOINTS, None):
         csrf.protect()
 
 

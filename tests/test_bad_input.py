@@ -80,3 +80,21 @@ def test_json_nested_deeper_than_the_limit_is_refused_by_name(client):
                            json={"variables": {"item_code": "MSA-001", "x": deep}},
                            headers=headers_for("clerk"))
     assert response.status_code == 400 and response.json["code"] == "json_too_deep"
+
+
+@pytest.mark.parametrize("path", ["/api/process-definitions",
+                                  "/api/agency/projects/2147483648/mandate", "/login"])
+def test_a_form_part_without_a_name_is_refused_by_name(client, path):
+    body = (b"--b\r\nContent-Disposition: form-data\r\n\r\nvalue\r\n"
+            b"--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nx\r\n--b--\r\n")
+    response = client.post(path, data=body, content_type="multipart/form-data; boundary=b",
+                           headers=headers_for("admin") if path.startswith("/api/") else {})
+    assert response.status_code == 400, response.text[:300]
+    if path.startswith("/api/"):
+        assert response.json["code"] == "invalid_characters"
+
+
+def test_a_number_past_what_json_carries_exactly_is_refused_by_name(client):
+    response = client.post("/api/tasks/x/reassign", json={"assignee": 2**60},
+                           headers=headers_for("admin"))
+    assert response.status_code == 400 and response.json["code"] == "number_out_of_range"

@@ -236,3 +236,17 @@ def test_absences_page_files_and_refuses_with_the_problem_beside_the_field(clien
     assert "缺岗中" in listed and "提前返岗" in listed
     own = client.get("/admin/absences", headers=headers_for("msa_b")).text
     assert f'value="{user("msa_b").id}"' in own and f'value="{user("clerk").id}"' not in own
+
+
+def test_why_someone_is_away_is_only_for_them_whoever_filed_it_and_the_center(client, clock):
+    absence = _report(client, "msa_b", "2026-03-03", "2026-03-04", reason="sick",
+                      note="住院，附诊断证明")
+    path = f"/api/absences/{absence['id']}"
+    assert absence["note"] == "住院，附诊断证明"  # the filer (the center) reads it
+    for reader in ("msa_b", "admin"):
+        assert client.get(path, headers=headers_for(reader)).json["note"] == "住院，附诊断证明"
+    colleague = client.get(path, headers=headers_for("clerk")).json
+    assert colleague["note"] is None  # who is away, when and who stands in: still there
+    assert (colleague["userId"], colleague["startsOn"]) == (user("msa_b").id, "2026-03-03")
+    listed = client.get("/api/absences", headers=headers_for("clerk")).json["items"]
+    assert {a["note"] for a in listed if a["id"] == absence["id"]} == {None}

@@ -13,8 +13,9 @@ from app.services.workflow.errors import InvalidInput
 
 
 def absence_json(a: Absence) -> dict:
+    note = a.note if absence_admin.may_read_note(current_actor().user, a) else None
     return {"id": a.id, "userId": a.user_id, "startsOn": iso(a.starts_on),
-            "endsOn": iso(a.ends_on), "reason": a.reason, "note": a.note,
+            "endsOn": iso(a.ends_on), "reason": a.reason, "note": note,
             "deputyId": a.deputy_id, "filedAt": iso(a.filed_at), "filedBy": a.filed_by,
             "approvedAt": iso(a.approved_at), "approvedBy": a.approved_by,
             "endedEarlyAt": iso(a.ended_early_at), "handedOverAt": iso(a.handed_over_at),

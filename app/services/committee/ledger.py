@@ -19,6 +19,7 @@ from app.models import DenialReport, User, db
 from app.models.denial import KIND_LABELS, OUTCOME_LABELS, OUTCOMES, TRIGGER_LABELS
 from app.services import calendar
 from app.services.organization import routing
+from app.services.organization.checks import as_id
 from app.services.workflow import time_text
 from app.services.workflow.errors import Forbidden, InvalidInput, NotFound
 
@@ -53,7 +54,7 @@ def filters_from(args: Mapping) -> Filters:
             errors.append({"field": key, "message": "expected a date YYYY-MM-DD"})
             days[key] = None
     department = (str(args.get("department") or "")).strip()
-    if department and not department.isdecimal():
+    if department and as_id(department) is None:
         errors.append({"field": "department", "message": "expected a department id"})
     outcome = (args.get("outcome") or "").strip() or None
     if outcome and outcome not in OUTCOMES:
@@ -61,7 +62,7 @@ def filters_from(args: Mapping) -> Filters:
     if errors:
         raise InvalidInput("the ledger filters are not valid", code="invalid_filter",
                            errors=errors)
-    return Filters(days["from"], days["to"], int(department) if department else None, outcome)
+    return Filters(days["from"], days["to"], as_id(department) if department else None, outcome)
 
 
 def departments_of(viewer: User) -> set[int] | None:

@@ -28,6 +28,12 @@ from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
+def may_read_note(viewer: User, absence: Absence) -> bool:
+    """Who is away, when and who stands in is for everyone who works beside them; why (a
+    sick note) only for the person, whoever filed it and the center."""
+    return viewer.is_admin or viewer.id in (absence.user_id, absence.filed_by)
+
+
 def report(fields: dict, actor: Actor) -> Absence:
     """File an absence (报备); takes effect at once when it covers today."""
     execution.begin_write()  # SQLite: a writer from the start, queued behind the others

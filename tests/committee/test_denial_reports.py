@@ -259,7 +259,7 @@ def test_the_ledger_exports_csv_and_xlsx(client, frozen_clock):
     _two_reports(client, frozen_clock)
     response = client.get("/api/denial-reports/export?format=csv&outcome=confirmed",
                           headers=headers_for("admin"))
-    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.status_code == 200 and response.content_type == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0][:3] == ["报备编号", "登记时间", "部门"] and len(rows) == 2
     assert rows[1][2] == "县市场监督管理局" and "确认否定" in rows[1]

@@ -108,3 +108,8 @@ def test_the_case_page_records_and_answers_a_matter(client):
     assert answered.status_code == 303
     assert "事实清楚、依据充分" in client.get(f"/cases/{case_id}", headers=headers_for("leader")).text
 
+
+
+def test_the_matters_of_a_case_that_does_not_exist_are_a_404(client):
+    response = client.get("/api/cases/999999/remedies", headers=headers_for("admin"))
+    assert response.status_code == 404 and response.json["code"] == "case_not_found"

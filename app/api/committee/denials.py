@@ -41,7 +41,7 @@ def export_denial_reports():
     chosen = request.args.get("format", "csv")
     content = denial_ledger.export(current_actor().user, denial_ledger.filters_from(request.args),
                                    chosen)
-    return Response(content, mimetype=denial_ledger.EXPORT_TYPES[chosen], headers={
+    return Response(content, content_type=denial_ledger.EXPORT_TYPES[chosen], headers={
         "Content-Disposition": f'attachment; filename="denial-reports.{chosen}"'})
 
 

@@ -60,6 +60,9 @@ def listing(instance_id: int, actor: Actor) -> list[RemedyMatter]:
     """The case's matters, for the center, supervisors and the department's leaders and
     chief (an empty case shows nothing to anyone)."""
     rows = of_case(instance_id)
+    if not rows and db.session.scalar(sa.select(Case.id).where(
+            Case.instance_id == instance_id)) is None:
+        raise NotFound(f"case {instance_id} does not exist", code="case_not_found")
     user = actor.user
     if rows and not may_handle(user, rows[0].department_id) and not user.is_supervisor:
         raise Forbidden("only the center, supervisors and the department's leaders and chief "

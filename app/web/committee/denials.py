@@ -40,5 +40,5 @@ def denial_ledger_page():
 def denial_ledger_export(fmt: str):
     viewer = current_user._get_current_object()
     content = denial_ledger.export(viewer, denial_ledger.filters_from(request.args), fmt)
-    return Response(content, mimetype=denial_ledger.EXPORT_TYPES[fmt], headers={
+    return Response(content, content_type=denial_ledger.EXPORT_TYPES[fmt], headers={
         "Content-Disposition": f'attachment; filename="denial-reports.{fmt}"'})

@@ -37,22 +37,26 @@ def in_force_on(day: date):
 def valid_letter(department_id: int, day: date) -> AuthorizationLetter | None:
     """The department's letter in force on `day` (at most one: letters may not overlap);
     read once per transaction (routing, the guards and the one-stop test all ask)."""
-    return memo.remembered("valid_letter", (department_id, day), lambda: db.session.scalar(
-        sa.select(AuthorizationLetter)
-        .where(AuthorizationLetter.department_id == department_id, in_force_on(day))
-        .order_by(AuthorizationLetter.id.desc()).limit(1)), depends_on=_LETTER_MODELS)
+    return memo.remembered("valid_letter", (department_id, day),
+                           lambda: _in_force({department_id}, day)[department_id],
+                           depends_on=_LETTER_MODELS)
 
 
 def read_valid_letters(department_ids: set[int], day: date) -> None:
-    """The letters in force on `day` of many departments, read in one statement and kept
-    for valid_letter (a step routing a task to each of them)."""
-    found: dict = {(d, day): None for d in department_ids}
+    """valid_letter of many departments at once (a step routing a task to each of them)."""
+    memo.remember_all("valid_letter", {(d, day): letter for d, letter in
+                                       _in_force(department_ids, day).items()},
+                      depends_on=_LETTER_MODELS)
+
+
+def _in_force(department_ids: set[int], day: date) -> dict[int, AuthorizationLetter | None]:
+    found: dict[int, AuthorizationLetter | None] = dict.fromkeys(department_ids)
     for letter in db.session.scalars(
             sa.select(AuthorizationLetter)
             .where(AuthorizationLetter.department_id.in_(department_ids), in_force_on(day))
             .order_by(AuthorizationLetter.id)):
-        found[(letter.department_id, day)] = letter  # the newest wins, as in valid_letter
-    memo.remember_all("valid_letter", found, depends_on=_LETTER_MODELS)
+        found[letter.department_id] = letter  # the newest wins
+    return found
 
 
 def granting_letter(power: str, department_id: int | None, item_code: str | None,

@@ -29,10 +29,10 @@ from app.models.identity import APPROVING_LEADER, CHIEF_REPRESENTATIVE
 from app.services import calendar
 from app.services.organization import qualifications, routing, staff
 from app.services.organization.checks import (Problems, Text, clean_texts, commit, get_or_404,
-                                              past_day, refuse_taken, row_by_id)
+                                              past_day, refuse_taken, required_text, row_by_id)
 from app.services.workflow import audit, execution, notifications, permissions
 from app.services.workflow.actor import Actor
-from app.services.workflow.errors import Conflict, Forbidden, InvalidInput
+from app.services.workflow.errors import Conflict, Forbidden
 
 TEXTS = {"number": Text("number", 64, required=True),  # 文号
          "issuer": Text("issuer", 120, required=True),  # the department's head who signs
@@ -231,10 +231,7 @@ def end(appointment_id: int, reason, actor: Actor) -> AppointmentLetter:
     """End the appointment today (人事调动, 难以胜任): its roles stay as they are, and the
     department's leaders and liaison officers are told to appoint a new chief."""
     permissions.require_admin(actor)
-    text = reason.strip() if isinstance(reason, str) else ""
-    if not text:
-        raise InvalidInput("say why the appointment ends", code="reason_required",
-                           errors=[{"field": "reason", "message": "required"}])
+    text = required_text(reason, "reason", "say why the appointment ends", "reason_required")
     execution.begin_write()
     appointment = get(appointment_id)
     _lock(appointment.department_id)

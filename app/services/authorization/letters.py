@@ -28,7 +28,7 @@ from app.models.authorization import (ACCEPTANCE, ACTIVE, APPROVAL, CERTIFICATE,
 from app.models.identity import CHIEF_REPRESENTATIVE
 from app.services import calendar, catalog
 from app.services.authorization import appointments, in_force_on
-from app.services.organization.checks import as_id, names_among
+from app.services.organization.checks import as_id, names_among, required_text
 from app.services.workflow import audit, execution, permissions, reassign
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, InvalidInput, NotFound
@@ -350,10 +350,7 @@ def _active_letter(letter_id: int, actor: Actor) -> AuthorizationLetter:
 
 
 def _require_reason(reason: str) -> str:
-    if not isinstance(reason, str) or not reason.strip():
-        raise InvalidInput("a reason is required", code="invalid_letter",
-                           errors=[{"field": "reason", "message": "required"}])
-    return reason.strip()
+    return required_text(reason, "reason", "a reason is required", "invalid_letter")
 
 
 def _end(letter: AuthorizationLetter, status: str, reason: str, actor: Actor,

@@ -24,10 +24,10 @@ from app.models.remedy import ANSWERED, LITIGATION_SUIT, OPEN, RECONSIDERATION, 
 from app.services import authorization, calendar
 from app.services.organization import routing
 from app.services.organization.checks import (Problems, Text, choice, clean_texts, get_or_404,
-                                              past_day)
+                                              past_day, required_text)
 from app.services.workflow import audit, execution, instances, notifications
 from app.services.workflow.actor import Actor
-from app.services.workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.services.workflow.errors import Conflict, Forbidden, NotFound
 
 TEXTS = {"reference": Text("reference", 80), "body": Text("body", 200, required=True)}
 KIND_NAMES = {RECONSIDERATION: "行政复议", LITIGATION_SUIT: "行政诉讼"}
@@ -117,10 +117,8 @@ def record(instance_id: int, fields, actor: Actor) -> RemedyMatter:
 
 def answer(matter_id: int, text, actor: Actor) -> RemedyMatter:
     """The written answer (答复书 / 答辩状), once, by the representative or the leaders."""
-    answer_text = text.strip() if isinstance(text, str) else ""
-    if not answer_text:
-        raise InvalidInput("the answer's points are required", code="invalid_remedy",
-                           errors=[{"field": "answer", "message": "required"}])
+    answer_text = required_text(text, "answer", "the answer's points are required",
+                                "invalid_remedy")
     execution.begin_write()
     matter = get(matter_id)
     db.session.refresh(matter, with_for_update=True)

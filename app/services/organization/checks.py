@@ -121,6 +121,14 @@ def past_day(value, field: str, problems: Problems, *, required: bool = False) -
     return day
 
 
+def required_text(value, field: str, detail: str, code: str) -> str:
+    """The text a person must give (a reason, an answer), stripped; else a 400 naming it."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        raise InvalidInput(detail, code=code, errors=[{"field": field, "message": "required"}])
+    return text
+
+
 def names_among(chosen, known) -> bool:
     """A JSON list of names, each one of `known` (a list or an object is no name)."""
     return isinstance(chosen, list) and all(isinstance(p, str) and p in known for p in chosen)

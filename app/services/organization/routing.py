@@ -204,14 +204,26 @@ _HOLDER_MODELS = (Membership, Post, Window, User)
 
 def holders(role: str, department_id: int | None) -> list[User]:
     """Who holds `role` in the department: members, and for window clerks the A and B posts
-    of the windows serving it."""
-    return list(memo.remembered("holders", (role, department_id),
-                                lambda: _holders(role, department_id),
+    of the windows serving it; read once per transaction."""
+    if department_id is None:
+        def compute():  # one person holding the role in several departments: once
+            return tuple({u.id: u for u in assignment.members(role, None)}.values())
+    else:
+        def compute():
+            return _holders_of(role, {department_id})[department_id]
+    return list(memo.remembered("holders", (role, department_id), compute,
                                 depends_on=_HOLDER_MODELS))
 
 
 def _read_holders(role: str, departments: set[int]) -> None:
-    """holders(role, d) for every d, in three statements, kept for the transaction."""
+    """holders(role, d) for every d at once, kept for the transaction."""
+    memo.remember_all("holders", {(role, d): found for d, found in
+                                  _holders_of(role, departments).items()},
+                      depends_on=_HOLDER_MODELS)
+
+
+def _holders_of(role: str, departments: set[int]) -> dict[int, tuple[User, ...]]:
+    """Each department's holders of `role`, in one statement (three for window clerks)."""
     found: dict[int, dict[int, User]] = {d: {} for d in departments}
     for user, department_id in db.session.execute(
             sa.select(User, Membership.department_id).join(Membership)
@@ -219,35 +231,15 @@ def _read_holders(role: str, departments: set[int]) -> None:
                    User.active.is_(True))
             .options(lazyload(User.memberships))):
         found[department_id][user.id] = user
-    if role == WINDOW_CLERK:
-        posts = db.session.execute(
-            sa.select(window_department.c.department_id, Post.a_user_id, Post.b_user_id)
-            .join(Post, Post.window_id == window_department.c.window_id)
-            .where(window_department.c.department_id.in_(departments))).all()
-        people = {u.id: u for u in db.session.scalars(sa.select(User).where(
-            User.id.in_({i for _, a, b in posts for i in (a, b)}), User.active.is_(True))
-            .options(lazyload(User.memberships)))}
-        for department_id, *pair in posts:
-            found[department_id].update({i: people[i] for i in pair if i in people})
-    memo.remember_all("holders", {(role, d): tuple(users.values())
-                                  for d, users in found.items()},
-                      depends_on=_HOLDER_MODELS)
-
-
-def _holders(role: str, department_id: int | None) -> tuple[User, ...]:
-    found = {u.id: u for u in assignment.members(role, department_id)}
-    if role == WINDOW_CLERK and department_id is not None:
-        found.update({u.id: u for u in _post_holders(department_id)})
-    return tuple(found.values())
-
-
-def _post_holders(department_id: int) -> list[User]:
-    ids = db.session.execute(
-        sa.select(Post.a_user_id, Post.b_user_id).join(Window)
-        .join(window_department, window_department.c.window_id == Window.id)
-        .where(window_department.c.department_id == department_id)).all()
-    wanted = {i for pair in ids for i in pair}
-    if not wanted:
-        return []
-    return list(db.session.scalars(sa.select(User).where(User.id.in_(wanted),
-                                                         User.active.is_(True))))
+    posts = db.session.execute(
+        sa.select(window_department.c.department_id, Post.a_user_id, Post.b_user_id)
+        .join(Post, Post.window_id == window_department.c.window_id)
+        .where(window_department.c.department_id.in_(departments))).all() \
+        if role == WINDOW_CLERK else []
+    wanted = {i for _, a, b in posts for i in (a, b)}
+    people = {u.id: u for u in db.session.scalars(
+        sa.select(User).where(User.id.in_(wanted), User.active.is_(True))
+        .options(lazyload(User.memberships)))} if wanted else {}
+    for department_id, *pair in posts:
+        found[department_id].update({i: people[i] for i in pair if i in people})
+    return {d: tuple(users.values()) for d, users in found.items()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 from jinja2 import ChainableUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -32,28 +33,36 @@ def sync(instance: ProcessInstance, workflow, actor: Actor, *,
     created = [task for task_id, task in ready.items() if task_id not in open_rows]
     if len(created) > 1:  # a fan-out: what routing each one reads, read for all at once
         assignment.prefetch([(t.task_spec.lane, t.data) for t in created])
-        departments = _departments(created)  # noqa: F841  held while the rows are made
+    departments = _existing_departments(created)
     # The rows are written in one flush at the end (one INSERT per table, not per task).
     with db.session.no_autoflush:
         for task in created:
-            _create(instance, task, actor)
+            _create(instance, task, actor, departments)
 
 
-def _departments(tasks: list) -> list[Department]:
-    ids = {d for t in tasks if isinstance(d := t.data.get("department_id"), int)}
-    return list(db.session.scalars(sa.select(Department).where(Department.id.in_(ids))))
+def _existing_departments(tasks: list) -> set[int]:
+    """The departments the new tasks name that exist: those the session holds already, and
+    the others in one statement for all of them."""
+    named = {d for t in tasks if (d := _department_id(t.data)) is not None}
+    held = {d for d in named
+            if db.session.identity_map.get(orm.util.identity_key(Department, d)) is not None}
+    unsure = named - held
+    return held | (set(db.session.scalars(sa.select(Department.id).where(
+        Department.id.in_(unsure)))) if unsure else set())
 
 
-def _create(instance: ProcessInstance, task, actor: Actor) -> None:
+def _create(instance: ProcessInstance, task, actor: Actor, departments: set[int]) -> None:
     spec = task.task_spec
     properties = spec.extensions.get("properties", {})
     to = assignment.route(spec.lane, task.data, instance, name=spec.bpmn_id)
+    department_id = _department_id(task.data)
+    department_id = department_id if department_id in departments else None
     row = HumanTask(
         id=str(task.id), instance_id=instance.id, name=spec.bpmn_id,
         title=spec.bpmn_name or spec.bpmn_id, lane=spec.lane, candidate_role=to.role,
         candidate_department_id=to.department_id, assignee_id=to.assignee_id,
         delegated_from_id=to.delegated_from_id, authorization_letter_id=to.letter_id,
-        item_code=_text(task.data.get("item_code")), department_id=_department(task.data),
+        item_code=_text(task.data.get("item_code")), department_id=department_id,
         due_at=_due(task.data), form_schema=properties.get("formJsonSchemaFilename"),
         form_ui_schema=properties.get("formUiSchemaFilename"),
         instructions=instructions_for(task))
@@ -86,11 +95,9 @@ def _text(value) -> str | None:
     return value[:64] if isinstance(value, str) else None
 
 
-def _department(data: dict) -> int | None:
+def _department_id(data: dict) -> int | None:
     value = data.get("department_id")
-    if not isinstance(value, int) or isinstance(value, bool):
-        return None
-    return value if db.session.get(Department, value) is not None else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _due(data: dict) -> datetime | None:

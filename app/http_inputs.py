@@ -3,6 +3,7 @@
 naming it, never an error from the database (a 500)."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, Request, request
@@ -10,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
+from app.services.workflow import working_days
 from app.services.workflow.errors import InvalidInput
 
 MAX_ID = 2**31 - 1
@@ -121,6 +123,24 @@ def page_args(args: MultiDict, default_limit: int = 100) -> dict:
                                errors=[{"field": name, "message": message}])
         found[name] = value
     return found
+
+
+def moment_arg(args: MultiDict, name: str) -> datetime | None:
+    """An ISO 8601 moment (`2026-03-02T09:30:00+08:00`) or date (`2026-03-02`, meaning the
+    start of that day), from 1900 to 2999; without an offset, in the center's time zone.
+    None when not given; anything else is refused by name."""
+    text = args.get(name)
+    if text in (None, ""):
+        return None
+    try:
+        moment = datetime.fromisoformat(text)  # a date alone reads as its midnight
+    except ValueError:
+        moment = None
+    if moment is None or not 1900 <= moment.year <= 2999:  # beyond, no task is due
+        message = "an ISO 8601 date or date-time from 1900 to 2999"
+        raise InvalidInput(f"{name} must be {message}", code="invalid_moment",
+                           errors=[{"field": name, "message": message}])
+    return moment if moment.tzinfo else moment.replace(tzinfo=working_days.local_zone())
 
 
 def init_app(app: Flask) -> None:

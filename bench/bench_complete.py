@@ -171,15 +171,16 @@ class Server:
 
 
 def open_tasks(client: Client, instance_ids: set[int], name: str) -> list[str]:
-    found, offset = [], 0
+    """The inbox page by page, each page after the cursor `next` of the one before."""
+    found, after = [], ""
     while True:
-        status, page = client.call("GET", f"/api/tasks?limit=500&offset={offset}")
+        status, page = client.call("GET", f"/api/tasks?limit=500{after}")
         assert status == 200, page
-        found += [t["id"] for t in page
+        found += [t["id"] for t in page["items"]
                   if t["processInstanceId"] in instance_ids and t["name"] == name]
-        if len(page) < 500:
+        if page["next"] is None:
             return found
-        offset += 500
+        after = f"&after={page['next']}"
 
 
 def complete_all(port: int, token: str, task_ids: list[str], clients: int) -> tuple[list, int]:

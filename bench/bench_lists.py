@@ -14,7 +14,7 @@ task. Every instance carries a real serialized workflow (the demo's, ~BENCH_JSON
 Then each query a page makes is run BENCH_ROUNDS times (30) through the services, as a
 window clerk and as an administrator, and its p50 and p99 printed in milliseconds with the
 EXPLAIN (ANALYZE, BUFFERS) of its statements: the inbox, the instance list (first page and
-a deep page), case search (empty, by applicant name, by phone), 已办, the timer sweep's due
+a deep page, by offset and by the API's keyset cursor), case search (empty, by applicant name, by phone), 已办, the timer sweep's due
 query and the dashboard's counts. Results go to bench/results/ (not committed).
 """
 from __future__ import annotations
@@ -164,16 +164,22 @@ class Statements:
 
 
 def _queries(users: dict) -> dict:
+    from app.models import ProcessInstance, db
     from app.services.cases import dashboard, search
     from app.services.workflow import inbox, instances, timers
     from app.services.workflow.instances import overview
     clerk, admin = users["clerk"], users["admin"]
+    # the cursor the API gives after page 99 (the key of its last row): page 100 by keyset
+    page_99_end = db.session.scalar(sa.select(ProcessInstance.id)
+                                    .order_by(ProcessInstance.id.desc()).offset(4949).limit(1))
     return {
         "inbox (clerk)": lambda: inbox.load(clerk, inbox.Query(), NOW),
         "instance list, first page (clerk)": lambda: instances.query(viewer=clerk, limit=50),
         "instance list, first page (admin)": lambda: instances.query(viewer=admin, limit=50),
         "instance list, page 100 (admin)": lambda: instances.query(viewer=admin, limit=50,
                                                                    offset=4950),
+        "instance list, page 100 by cursor (admin)": lambda: instances.query(
+            viewer=admin, limit=50, after=[page_99_end]),
         "case search, no filter (clerk)": lambda: search.find_cases(clerk, search.CaseQuery()),
         "case search, applicant (clerk)": lambda: search.find_cases(
             clerk, search.CaseQuery(applicant="王李")),

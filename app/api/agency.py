@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from app.api import pages
 from app.api.blueprint import bp, json_object
 from app.api.representations import iso, provisional
 from app.models import AgencyProject, User
@@ -49,7 +50,7 @@ def _row(row: board.Row) -> dict:
 def agency_projects():
     viewer = current_actor().user
     found = projects.listing(viewer, request.args.get("status"))
-    return jsonify([_project(p, viewer) for p in found])
+    return jsonify(pages.page(_project(p, viewer) for p in found))
 
 
 @bp.post("/agency/projects")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from app.api import pages
 from app.api.blueprint import bp, json_object
 from app.http_inputs import db_int
 from app.models import AppointmentLetter
@@ -36,7 +37,7 @@ def list_appointments():
     rows = appointments.listing(current_actor(),
                                 request.args.get("departmentId", type=db_int))
     departments, users = appointments.parties(rows)
-    return jsonify({"items": [appointment_json(row, departments, users) for row in rows]})
+    return jsonify(pages.page(appointment_json(row, departments, users) for row in rows))
 
 
 @bp.post("/appointments")

@@ -8,6 +8,7 @@ import re
 
 from flask import jsonify, request
 
+from app.api import pages
 from app.api.blueprint import bp, json_object
 from app.http_inputs import db_int
 from app.models import AuthorizationLetter
@@ -96,7 +97,7 @@ def list_letters():
                            status=request.args.get("status") or None,
                            valid_on=_day_arg("validOn"))
     departments, users = letters.parties(rows)
-    return jsonify([letter_json(letter, departments, users) for letter in rows])
+    return jsonify(pages.page(letter_json(letter, departments, users) for letter in rows))
 
 
 @bp.post("/authorization-letters")

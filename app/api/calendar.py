@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 
+from app.api import pages
 from app.api.blueprint import bp, json_object
 from app.models import db
 from app.security import current_actor
@@ -32,11 +33,11 @@ def _change_json(change) -> dict:
 @bp.get("/calendar/years")
 def calendar_years():
     permissions.require_admin(current_actor())
-    return jsonify({"items": [
+    return jsonify(pages.page(
         {"year": row.year, "status": row.status, "source": row.source,
          "documentNo": row.document_no,
          "confirmedAt": row.confirmed_at.isoformat() if row.confirmed_at else None}
-        for row in calendar_admin.years(_region())]})
+        for row in calendar_admin.years(_region())))
 
 
 @bp.post("/calendar/years/<int:year>/notice")

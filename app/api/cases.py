@@ -2,14 +2,16 @@
 (特别程序 / 补正, art. 45)."""
 from flask import jsonify, request
 
+from app.api import pages
 from app.api.blueprint import bp, json_object
 from app.api.representations import case, clock, clock_event, commitment_check, lenient_acceptance
+from app.http_inputs import page_args
 from app.security import current_actor
 from app.services import cases
 from app.services.cases import clock as case_clock
 from app.services.cases import commitments, lenient
 from app.services.cases import search
-from app.services.workflow import instances, paging
+from app.services.workflow import instances
 from app.services.workflow.errors import InvalidInput
 
 
@@ -22,7 +24,8 @@ SEARCH_FIELDS = {"caseNo": "case_no", "applicant": "applicant", "idNumber": "id_
 @bp.get("/cases")
 def find_cases():
     """?caseNo=&applicant=&idNumber=&phone=&itemCode=&departmentId=&status=&receivedFrom=
-    &receivedTo=&page= among the cases the caller may see; at least one field."""
+    &receivedTo= among the cases the caller may see, newest received first; at least one
+    field. Paged by `limit` (50) and the cursor `after`; `page` and `offset` still skip."""
     try:
         query = search.query_from({snake: request.args.get(camel)
                                    for camel, snake in SEARCH_FIELDS.items()})
@@ -30,11 +33,13 @@ def find_cases():
         camel = {snake: name for name, snake in SEARCH_FIELDS.items()}
         err.errors = [{**p, "field": camel.get(p["field"], p["field"])} for p in err.errors]
         raise
-    viewer = current_actor().user
-    rows, total = ([], 0) if query.is_empty else search.find_cases(viewer, query)
-    return jsonify({"total": total, "totalCapped": paging.is_capped(total), "page": query.page,
-                    "pageSize": search.PAGE_SIZE,
-                    "items": [{"processInstanceId": c.instance_id, **case(c)} for c in rows]})
+    window = page_args(request.args, default_limit=search.PAGE_SIZE)
+    after = pages.after_arg(search.NEWEST_FIRST)
+    offset = window["offset"] + (query.page - 1) * window["limit"]  # ?page= as before
+    rows, total, next_key = ([], 0, None) if query.is_empty else search.find_page(
+        current_actor().user, query, after=after, limit=window["limit"], offset=offset)
+    return jsonify(pages.page([{"processInstanceId": c.instance_id, **case(c)} for c in rows],
+                              total=total, next=pages.encode(search.NEWEST_FIRST, next_key)))
 
 
 @bp.get("/cases/<int:instance_id>/clock")
@@ -54,9 +59,9 @@ def request_case_extension(instance_id: int):
 @bp.get("/extensions")
 def pending_extensions():
     """The extension requests the caller may decide."""
-    return jsonify([{**clock_event(e), "caseNo": c.case_no, "item": c.item.code,
-                     "itemName": c.item.name, "applicant": c.applicant_name}
-                    for e, c in case_clock.pending_for(current_actor().user)])
+    return jsonify(pages.page({**clock_event(e), "caseNo": c.case_no, "item": c.item.code,
+                               "itemName": c.item.name, "applicant": c.applicant_name}
+                              for e, c in case_clock.pending_for(current_actor().user)))
 
 
 @bp.post("/extensions/<int:event_id>/decision")

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from flask import Response, jsonify, request, url_for
 
+from app.api import pages
 from app.api.blueprint import bp, json_object
 from app.api.representations import camel
 from app.models import Item
@@ -74,7 +75,7 @@ def list_items():
         department_id=catalog.department_by_code(department).id if department else None,
         kind=request.args.get("kind") or None, q=request.args.get("q"),
         include_superseded=_flag("includeSuperseded"))
-    return jsonify([item(i) for i in rows])
+    return jsonify(pages.page(item(i) for i in rows))
 
 
 @bp.post("/items")

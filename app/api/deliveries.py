@@ -2,6 +2,7 @@
 回执, and the licence a concluded approval produced (with its number and validity)."""
 from flask import jsonify
 
+from app.api import pages
 from app.api.blueprint import bp, json_object
 from app.models import DeliveryRecord, Licence
 from app.security import current_actor
@@ -36,8 +37,7 @@ def _licence(row: Licence) -> dict:
 @bp.get("/cases/<int:instance_id>/deliveries")
 def case_deliveries(instance_id: int):
     instances.viewable(instance_id, current_actor().user)
-    return jsonify({"items": [_delivery(row) for row in delivery.of_case(instance_id)],
-                    "next": None})
+    return jsonify(pages.page(_delivery(row) for row in delivery.of_case(instance_id)))
 
 
 @bp.post("/deliveries/<int:delivery_id>/receipt")

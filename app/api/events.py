@@ -1,6 +1,7 @@
 """Case events out: the feed another system polls with a cursor (webhooks carry the same)."""
 from flask import jsonify, request
 
+from app.api import pages
 from app.api.blueprint import bp
 from app.security import current_actor
 from app.services.cases import events
@@ -12,14 +13,14 @@ def case_events():
     the cursor to pass next time (the same when nothing new has happened)."""
     rows, cursor = events.feed(current_actor(), request.args.get("after"),
                                request.args.get("limit"))
-    return jsonify({"items": [events.as_json(row) for row in rows], "next": str(cursor)})
+    return jsonify(pages.page((events.as_json(row) for row in rows), next=str(cursor)))
 
 
 @bp.get("/webhook-deliveries")
 def webhook_deliveries():
     """?status=dead: the dead letters an administrator may send again (administrators only)."""
     rows = events.deliveries(current_actor(), request.args.get("status"))
-    return jsonify({"items": [events.delivery_json(row) for row in rows], "next": None})
+    return jsonify(pages.page(events.delivery_json(row) for row in rows))
 
 
 @bp.post("/webhook-deliveries/<int:delivery_id>/retry")

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import jsonify, request
 
+from app.api import pages
 from app.api.blueprint import bp, json_object
 from app.models import FeeAssessment, FeePayment, FeeRefund
 from app.security import current_actor
@@ -42,8 +43,8 @@ def _assessment(row: FeeAssessment) -> dict:
 @bp.get("/cases/<int:instance_id>/fees")
 def case_fees(instance_id: int):
     instances.viewable(instance_id, current_actor().user)
-    return jsonify({"outstanding": _money(fees.outstanding_fen(instance_id)),
-                    "items": [_assessment(a) for a in fees.of_case(instance_id)]})
+    return jsonify({**pages.page(_assessment(a) for a in fees.of_case(instance_id)),
+                    "outstanding": _money(fees.outstanding_fen(instance_id))})
 
 
 @bp.post("/cases/<int:instance_id>/fees")
@@ -55,9 +56,9 @@ def assess_case_fee(instance_id: int):
 def cashier_cases():
     """?q= a 办件编号, 查询码 or 缴费通知书 number: the cases and their fees."""
     found = fees.find_for_window(request.args.get("q", ""), current_actor())
-    return jsonify({"items": [{"processInstanceId": case.instance_id, "caseNo": case.case_no,
+    return jsonify(pages.page({"processInstanceId": case.instance_id, "caseNo": case.case_no,
                                "applicant": case.applicant_name,
-                               "fees": [_assessment(a) for a in rows]} for case, rows in found]})
+                               "fees": [_assessment(a) for a in rows]} for case, rows in found))
 
 
 @bp.post("/fees/<int:assessment_id>/payments")

@@ -1,6 +1,7 @@
 """The lead window's board and actions on joint cases (联审联办)."""
 from flask import jsonify, request
 
+from app.api import pages
 from app.api.blueprint import bp, json_object
 from app.api.representations import camel, clock_event, iso, provisional
 from app.security import current_actor
@@ -35,7 +36,7 @@ def _row(row: joint_board.Row) -> dict:
 def joint_cases():
     rows, _columns = joint_board.board(current_actor().user,
                                        include_closed=request.args.get("closed") == "true")
-    return jsonify([_row(r) for r in rows])
+    return jsonify(pages.page(_row(r) for r in rows))
 
 
 @bp.post("/joint-cases/<int:instance_id>/urge")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from app.api import pages
 from app.api.blueprint import bp
 from app.api.representations import camel, iso
 from app.models import LinkMessage
@@ -22,7 +23,7 @@ def link_receive():
 def link_messages():
     rows = link_admin.problem_messages(current_actor(),
                                        request.args.get("which", link_admin.UNDELIVERED))
-    return jsonify(items=[_message(row) for row in rows])
+    return jsonify(pages.page(_message(row) for row in rows))
 
 
 @bp.post("/link/messages/<int:message_id>/redeliver")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
+from app.api import pages
 from app.api.blueprint import bp, json_object
 from app.api.representations import iso
 from app.models import RemedyMatter
@@ -22,7 +23,7 @@ def remedy_json(row: RemedyMatter) -> dict:
 @bp.get("/cases/<int:instance_id>/remedies")
 def list_remedies(instance_id: int):
     rows = remedies.listing(instance_id, current_actor())
-    return jsonify({"items": [remedy_json(row) for row in rows]})
+    return jsonify(pages.page(remedy_json(row) for row in rows))
 
 
 @bp.post("/cases/<int:instance_id>/remedies")

@@ -59,7 +59,9 @@ def case(c: Case | None) -> dict | None:
             "decision": c.decision, "overdue": c.overdue, "responsibleUnit": c.responsible_unit,
             "majorProject": c.major_project, "decisionLimitAt": _iso(c.decision_limit_at),
             "flags": c.flags,
-            "supplements": c.supplements, "history": c.history,
+            # stored with the service's snake_case keys (started_at, ...), shown camelCase
+            "supplements": [{camel(k): v for k, v in r.items()} for r in c.supplements or []],
+            "history": c.history,
             "lenient": lenient_acceptance(lenient.of(c)),
             "commitmentCheck": commitment_check(commitments.of(c))}
 

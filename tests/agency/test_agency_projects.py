@@ -106,13 +106,13 @@ def test_an_agent_sees_only_own_projects_and_the_center_sees_all(client):
     mine = new_project(client)["id"]
     other = second_agent()
     theirs = new_project(client, "admin", agentId=other.id, name="另一个项目")["id"]
-    listed = client.get("/api/agency/projects", headers=headers_for("agent")).json
+    listed = client.get("/api/agency/projects", headers=headers_for("agent")).json["items"]
     assert [p["id"] for p in listed] == [mine]
     assert detail(client, theirs, expect=403)["code"] == "not_your_agency_project"
     assert add_item(client, theirs, expect=403, itemCode="MSA-002")["code"] \
         == "not_your_agency_project"
     assert remind(client, theirs, 1, expect=403)["code"] == "not_your_agency_project"
-    center = client.get("/api/agency/projects", headers=headers_for("admin")).json
+    center = client.get("/api/agency/projects", headers=headers_for("admin")).json["items"]
     assert {mine, theirs} <= {p["id"] for p in center}
     # supervisors read, without the applicant's personal data, and cannot act
     seen = detail(client, mine, "supervisor")

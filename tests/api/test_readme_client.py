@@ -67,3 +67,5 @@ def test_the_readme_client_example_accepts_a_case(client, monkeypatch):
     names = set(db.session.scalars(sa.select(HumanTask.name).where(
         HumanTask.instance_id == case_id)))
     assert "intake" in names and len(names) > 1  # accepted: the next step is open
+    inbox = [t["id"] for t in scope["inbox"]]  # every page of it, each task once
+    assert inbox and len(inbox) == len(set(inbox))

@@ -36,7 +36,7 @@ def _body(appointee_id: int, number: str = "姚市监任〔2026〕2号", **more)
 def _letter(client, grantee_id: int, number: str):
     """Replace MSA's letter in force with one naming `grantee_id`."""
     [current] = send(client, "GET", f"/api/authorization-letters?departmentId={_msa_id()}"
-                                    "&status=active").json
+                                    "&status=active").json["items"]
     return send(client, "POST", f"/api/authorization-letters/{current['id']}/replace", {
         "number": number, "departmentId": _msa_id(), "granteeId": grantee_id,
         "reason": "首席代表另行委派",

@@ -285,7 +285,7 @@ def test_listing_filters(client, unit):
         response = client.get(f"{API}?departmentId={department_id}&{query}",
                               headers=headers_for("admin"))
         assert response.status_code == 200
-        return [row["number"] for row in response.json]
+        return [row["number"] for row in response.json["items"]]
 
     assert numbers("") == ["L-new", "L-old"]
     assert numbers("status=revoked") == ["L-old"]

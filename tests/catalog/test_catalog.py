@@ -81,7 +81,8 @@ def test_retire_withdraws_the_item_and_keeps_history(client):
     assert client.delete("/api/items/MSA-903", headers=_admin()).status_code == 204
     assert client.get("/api/items/MSA-903", headers=_admin()).json["code"] == "item_not_found"
     assert client.get("/api/items/MSA-903/versions/1", headers=_admin()).status_code == 200
-    codes = [i["code"] for i in client.get("/api/items?department=MSA", headers=_admin()).json]
+    codes = [i["code"] for i in
+             client.get("/api/items?department=MSA", headers=_admin()).json["items"]]
     assert "MSA-903" not in codes
     again = create(client, code="MSA-903")  # a withdrawn code can come back
     assert again["version"] == 2
@@ -91,7 +92,7 @@ def test_listing_filters(client):
     create(client, code="HRS-901", department="HRS", kind="instant", promisedDays=0,
            name="灵活就业登记")
     found = client.get("/api/items?department=HRS&kind=instant&q=灵活", headers=_admin()).json
-    assert [i["code"] for i in found] == ["HRS-901"]
+    assert [i["code"] for i in found["items"]] == ["HRS-901"] and found["next"] is None
     assert client.get("/api/items?kind=nonsense", headers=_admin()).status_code == 400
 
 

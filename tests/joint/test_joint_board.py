@@ -162,14 +162,14 @@ def test_the_board_shows_each_department_to_the_lead_window_only(client):
     case_id = start_joint(client)
     accept(client, case_id)
     answer(client, case_id, "HCD", "conditional", opinion_conditions="竣工后复核燃气管道")
-    rows = client.get("/api/joint-cases", headers=headers_for("clerk")).json
+    rows = client.get("/api/joint-cases", headers=headers_for("clerk")).json["items"]
     row = next(r for r in rows if r["processInstanceId"] == case_id)
     cells = {c["department"]: c for c in row["departments"]}
     assert cells["HCD"]["state"] == "conditional"
     assert cells["HCD"]["conditions"] == "竣工后复核燃气管道"
     assert cells["HEA"]["state"] == "pending" and cells["HEA"]["workingDaysLeft"] == 7
     assert cells["MSA"]["lead"] is True
-    other = client.get("/api/joint-cases", headers=headers_for("hea_chief")).json
+    other = client.get("/api/joint-cases", headers=headers_for("hea_chief")).json["items"]
     assert all(r["processInstanceId"] != case_id for r in other)
     page = client.get("/joint", headers=headers_for("clerk"))
     assert page.status_code == 200

@@ -51,7 +51,7 @@ def test_the_center_refers_the_dispute_to_the_county_with_a_deadline(client, at_
     referred = [e.detail for e in db.session.scalars(sa.select(AuditEvent).where(
         AuditEvent.instance_id == at_the_county, AuditEvent.action == "joint.coordinated"))]
     assert [d["outcome"] for d in referred] == ["escalate_county"]  # the center's referral
-    inbox = client.get("/api/tasks", headers=headers_for("county")).json
+    inbox = client.get("/api/tasks", headers=headers_for("county")).json["items"]
     assert task.id in {t["id"] for t in inbox}  # the county approver's inbox
     complete_named(client, at_the_county, "county_decision", "admin", expect=403,
                    coordination_outcome="resolved_agree", coordination_notes="x")

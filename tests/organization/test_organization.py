@@ -35,7 +35,7 @@ def test_center_round_trip_and_hierarchy(client):
     assert event.detail == {"center_id": county["id"], "changes": {
         "complaint_phone": ["", "0878-12345"], "office_hours": ["", "周一至周五 9:00-17:00"],
         "review_body": ["", "某县人民政府"], "court": ["", "某县人民法院"]}}
-    codes = [c["code"] for c in send(client, "GET", "/api/centers", who="clerk").json]
+    codes = [c["code"] for c in send(client, "GET", "/api/centers", who="clerk").json["items"]]
     assert {"T530000", "T532300", "T532399"} <= set(codes)
 
 
@@ -97,8 +97,9 @@ def test_department_round_trip_and_deactivation(client):
     [event] = audit_events("department.deactivated")
     assert event.detail == {"department_id": department["id"], "changes": {"active": [True, False]}}
     active = send(client, "GET", f"/api/departments?centerId={center['id']}&active=true").json
-    assert active == []
-    listed = send(client, "GET", f"/api/departments?centerId={center['id']}", who="leader").json
+    assert active == {"items": [], "next": None}
+    listed = send(client, "GET", f"/api/departments?centerId={center['id']}",
+                  who="leader").json["items"]
     assert [d["code"] for d in listed] == ["TDA"]
 
 
@@ -117,7 +118,8 @@ def test_department_checks(client):
 
 
 def _msa(client) -> dict:
-    [msa] = [d for d in send(client, "GET", "/api/departments").json if d["code"] == "MSA"]
+    [msa] = [d for d in send(client, "GET", "/api/departments").json["items"]
+             if d["code"] == "MSA"]
     return msa
 
 
@@ -166,7 +168,7 @@ def test_window_update_and_department_still_served(client):
                                        "departments": [["WUA"], ["WUA", "WUB"]]}
     closed = send(client, "PATCH", f"/api/windows/{window['id']}", {"active": False}).json
     assert closed["active"] is False
-    assert send(client, "GET", "/api/windows?active=false", who="clerk").json[-1]["id"] \
+    assert send(client, "GET", "/api/windows?active=false", who="clerk").json["items"][-1]["id"] \
         == window["id"]
 
 
@@ -198,7 +200,8 @@ def test_post_round_trip(client):
     swapped = send(client, "PATCH", f"/api/posts/{post['id']}",
                    {"aUserId": people["b"]["id"], "bUserId": people["a"]["id"]})
     assert swapped.status_code == 200 and swapped.json["a"]["username"] == "pra_b"
-    listed = send(client, "GET", f"/api/posts?userId={people['a']['id']}", who="clerk").json
+    listed = send(client, "GET", f"/api/posts?userId={people['a']['id']}",
+                  who="clerk").json["items"]
     assert [p["id"] for p in listed] == [post["id"]]
     assert send(client, "DELETE", f"/api/posts/{post['id']}").status_code == 204
     assert send(client, "GET", f"/api/posts/{post['id']}").status_code == 404
@@ -304,7 +307,7 @@ def test_page_forms_save_and_refuse_with_the_problems_beside_the_fields(client):
                        data={"csrf_token": token, "code": "PGD", "name": "县测试局",
                              "centerId": str(msa["centerId"])})
     assert good.status_code == 303
-    assert [d["name"] for d in send(client, "GET", "/api/departments").json
+    assert [d["name"] for d in send(client, "GET", "/api/departments").json["items"]
             if d["code"] == "PGD"] == ["县测试局"]
     person = client.post("/admin/staff", data={
         "csrf_token": token, "username": "form_user", "displayName": "表单 用户",

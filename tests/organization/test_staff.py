@@ -23,7 +23,8 @@ def test_staff_round_trip(client):
     patched = send(client, "PATCH", f"/api/staff/{person['id']}",
                    {"email": "wf@example.cn", "phone": "0878-5712345"}).json
     assert (patched["email"], patched["phone"]) == ("wf@example.cn", "0878-5712345")
-    clerks = send(client, "GET", "/api/staff?role=window_clerk&department=MSA&active=true").json
+    clerks = send(client, "GET",
+                  "/api/staff?role=window_clerk&department=MSA&active=true").json["items"]
     assert {"clerk", "wang_fang"} <= {p["username"] for p in clerks}
     assert "leader" not in {p["username"] for p in clerks}
     taken = send(client, "POST", "/api/staff", {"username": "wang_fang", "displayName": "x",

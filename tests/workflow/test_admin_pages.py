@@ -241,7 +241,7 @@ def test_reassign_through_the_api_lists_and_checks_the_candidates(client):
     task = open_task(case_id, "intake")
     listed = client.get(f"/api/tasks/{task.id}/candidates", headers=admin())
     assert listed.status_code == 200
-    names = {person["username"] for person in listed.json}
+    names = {person["username"] for person in listed.json["items"]}
     assert {"clerk", "msa_b"} <= names and "chief" not in names
     refused = client.post(f"/api/tasks/{task.id}/reassign", json={"assignee": user("chief").id},
                           headers=admin())

@@ -38,7 +38,7 @@ def test_complete_runs_script_and_routes_next_task_to_leader(client):
     response = client.post(f"/api/tasks/{task_id}/complete", json={"variables": {"amount": 21}},
                            headers=clerk)
     assert response.status_code == 200, response.json
-    leader_tasks = client.get("/api/tasks", headers=headers_for("leader")).json
+    leader_tasks = client.get("/api/tasks", headers=headers_for("leader")).json["items"]
     [second] = [t for t in leader_tasks if t["processInstanceId"] == instance["id"]]
     assert second["name"] == "second"
     detail = client.get(f"/api/process-instances/{instance['id']}", headers=headers_for("admin"))

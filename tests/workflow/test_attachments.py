@@ -33,7 +33,7 @@ def test_upload_list_and_download_the_exact_bytes(client):
     assert added.json["sha256"] == hashlib.sha256(PDF).hexdigest()
     listed = client.get(f"/api/process-instances/{case_id}/attachments",
                         headers=headers_for("clerk"))
-    assert [a["id"] for a in listed.json] == [added.json["id"]]
+    assert [a["id"] for a in listed.json["items"]] == [added.json["id"]]
     download = client.get(f"/api/attachments/{added.json['id']}", headers=headers_for("clerk"))
     assert download.status_code == 200 and download.data == PDF
     assert download.mimetype == "application/pdf"
@@ -58,7 +58,7 @@ def test_wrong_type_or_content_is_refused(client):
     disguised = _upload(client, case_id, b"<html></html>", "scan.pdf")
     assert disguised.status_code == 400 and disguised.json["code"] == "file_content_mismatch"
     assert client.get(f"/api/process-instances/{case_id}/attachments",
-                      headers=headers_for("clerk")).json == []
+                      headers=headers_for("clerk")).json == {"items": [], "next": None}
 
 
 def test_who_cannot_see_the_case_may_not_attach_list_or_download(client):

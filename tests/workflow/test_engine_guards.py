@@ -65,12 +65,12 @@ def test_script_results_and_injected_names_are_cleaned_up():
 
 
 def test_unexpected_errors_do_not_leak_internals(client, monkeypatch):
-    from app.services.workflow import tasks
+    from app.services.workflow import task_query
 
     def explode(*args, **kwargs):
         raise RuntimeError("secret connection string postgres://x:y@db")
 
-    monkeypatch.setattr(tasks, "inbox", explode)
+    monkeypatch.setattr(task_query, "page", explode)  # what GET /api/tasks reads the inbox with
     response = client.get("/api/tasks", headers=headers_for("clerk"))
     assert response.status_code == 500 and response.json["code"] == "internal_error"
     assert "secret" not in response.get_data(as_text=True)

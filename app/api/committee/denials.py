@@ -2,6 +2,7 @@
 the reports of a case."""
 from flask import Response, jsonify, request
 
+from app.api import pages
 from app.api.blueprint import bp
 from app.api.representations import iso
 from app.http_inputs import page_args
@@ -29,11 +30,14 @@ def report_body(row: DenialReport) -> dict:
 
 @bp.get("/denial-reports")
 def denial_reports():
-    """The ledger: `from`, `to` (filing date), `department` (id), `outcome`, `limit`, `offset`."""
-    filters = denial_ledger.filters_from(request.args)
-    rows, total = denial_ledger.query(current_actor().user, filters,
-                                      **page_args(request.args))
-    return jsonify(total=total, items=[report_body(r) for r in rows])
+    """The ledger: `from`, `to` (filing date), `department` (id), `outcome`; paged by `limit`
+    and the cursor `after` (`offset` still skips)."""
+    filters, order = denial_ledger.filters_from(request.args), denial_ledger.LATEST_FIRST
+    rows, total, next_key = denial_ledger.page(current_actor().user, filters,
+                                               after=pages.after_arg(order),
+                                               **page_args(request.args))
+    return jsonify(pages.page((report_body(r) for r in rows), total=total, capped=False,
+                              next=pages.encode(order, next_key)))
 
 
 @bp.get("/denial-reports/export")
@@ -53,4 +57,4 @@ def denial_report(report_id: int):
 @bp.get("/cases/<int:instance_id>/denial-reports")
 def case_denial_reports(instance_id: int):
     instances.viewable(instance_id, current_actor().user)
-    return jsonify(items=[report_body(r) for r in denials.reports_of(instance_id)])
+    return jsonify(pages.page(report_body(r) for r in denials.reports_of(instance_id)))

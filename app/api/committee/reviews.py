@@ -2,6 +2,7 @@
 committee's reviews of a case with every vote (part of the case record)."""
 from flask import jsonify
 
+from app.api import pages
 from app.api.blueprint import bp, json_object
 from app.api.representations import iso
 from app.models import CommitteeReview, Department
@@ -56,4 +57,4 @@ def review_body(review: CommitteeReview) -> dict:
 @bp.get("/cases/<int:instance_id>/committee-reviews")
 def case_committee_reviews(instance_id: int):
     instances.viewable(instance_id, current_actor().user)
-    return jsonify(items=[review_body(r) for r in committee.reviews_of(instance_id)])
+    return jsonify(pages.page(review_body(r) for r in committee.reviews_of(instance_id)))

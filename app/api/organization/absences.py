@@ -3,6 +3,7 @@ from datetime import date
 
 from flask import jsonify, request
 
+from app.api import pages
 from app.api.blueprint import bp, json_object
 from app.api.representations import iso
 from app.http_inputs import db_int
@@ -30,7 +31,7 @@ def list_absences():
     except ValueError:
         raise InvalidInput("on must be a date YYYY-MM-DD") from None
     rows = absence_admin.listing(user_id=request.args.get("userId", type=db_int), on=day)
-    return jsonify(items=[absence_json(a) for a in rows])
+    return jsonify(pages.page(absence_json(a) for a in rows))
 
 
 @bp.post("/absences")

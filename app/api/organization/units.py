@@ -5,6 +5,7 @@ administrators (and each person may read their own record). Services enforce bot
 """
 from flask import jsonify, request
 
+from app.api import pages
 from app.api.blueprint import bp, json_object
 from app.api.organization import representations as rep
 from app.http_inputs import db_int
@@ -52,7 +53,7 @@ def _person_json(user) -> dict:
 
 @bp.get("/centers")
 def list_centers():
-    return jsonify([rep.center(c) for c in organization.list_centers()])
+    return jsonify(pages.page(rep.center(c) for c in organization.list_centers()))
 
 
 @bp.post("/centers")
@@ -77,7 +78,7 @@ def update_center(center_id: int):
 def list_departments():
     rows = organization.list_departments(center_id=request.args.get("centerId", type=db_int),
                                          active=_active_arg())
-    return jsonify([rep.department(d) for d in rows])
+    return jsonify(pages.page(rep.department(d) for d in rows))
 
 
 @bp.post("/departments")
@@ -103,7 +104,7 @@ def update_department(department_id: int):
 def list_windows():
     rows = organization.list_windows(center_id=request.args.get("centerId", type=db_int),
                                      active=_active_arg())
-    return jsonify(_windows_json(rows))
+    return jsonify(pages.page(_windows_json(rows)))
 
 
 @bp.post("/windows")
@@ -127,7 +128,7 @@ def list_posts():
     rows = organization.list_posts(window_id=request.args.get("windowId", type=db_int),
                                    user_id=request.args.get("userId", type=db_int))
     holders = organization.post_holders(rows)
-    return jsonify([rep.post(p, holders) for p in rows])
+    return jsonify(pages.page(rep.post(p, holders) for p in rows))
 
 
 @bp.post("/posts")
@@ -158,7 +159,7 @@ def delete_post(post_id: int):
 def list_staff():
     rows = staff.list_staff(current_actor(), department=request.args.get("department"),
                             role=request.args.get("role"), active=_active_arg())
-    return jsonify(_staff_json(rows))
+    return jsonify(pages.page(_staff_json(rows)))
 
 
 @bp.post("/staff")

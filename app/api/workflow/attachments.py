@@ -3,6 +3,7 @@ from io import BytesIO
 
 from flask import jsonify, request, send_file
 
+from app.api import pages
 from app.api.blueprint import bp
 from app.models import Attachment
 from app.security import current_actor
@@ -31,8 +32,8 @@ def add_attachment(instance_id: int):
 
 @bp.get("/process-instances/<int:instance_id>/attachments")
 def list_attachments(instance_id: int):
-    return jsonify([attachment_json(a)
-                    for a in attachments.listing(instance_id, current_actor().user)])
+    return jsonify(pages.page(attachment_json(a)
+                              for a in attachments.listing(instance_id, current_actor().user)))
 
 
 @bp.get("/attachments/<int:attachment_id>")

@@ -1,6 +1,7 @@
 """The DMN decision tables a deployed process version calls (designers and administrators)."""
 from flask import jsonify, request
 
+from app.api import pages
 from app.api.blueprint import bp
 from app.http_inputs import db_int
 from app.security import current_actor
@@ -13,5 +14,5 @@ def definition_decisions(key: str):
     deployment.require_designer(current_actor())
     number = request.args.get("version", type=db_int)
     definition = deployment.version(key, number) if number else deployment.latest(key)
-    return jsonify(key=key, version=definition.version, items=[
-        {**decisions.rows(table), "xml": table.text} for table in decisions.tables_of(definition)])
+    return jsonify(key=key, version=definition.version, **pages.page(
+        {**decisions.rows(table), "xml": table.text} for table in decisions.tables_of(definition)))

@@ -1,5 +1,6 @@
 from flask import Response, jsonify, request
 
+from app.api import pages
 from app.api import representations as rep
 from app.api.blueprint import bp, json_object
 from app.http_inputs import db_int
@@ -83,7 +84,7 @@ def _document() -> list[tuple[str, bytes]]:
 
 @bp.get("/process-definitions")
 def list_definitions():
-    return jsonify([rep.definition(d) for d in deployment.listing()])
+    return jsonify(pages.page(rep.definition(d) for d in deployment.listing()))
 
 
 @bp.get("/process-definitions/key/<key>/xml")

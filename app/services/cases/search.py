@@ -57,16 +57,38 @@ def query_from(args) -> CaseQuery:
         received_to=received_to, page=max(page, 1))
 
 
+# The newest received first; the id breaks ties of one moment (ix_service_case_received).
+NEWEST_FIRST = paging.Keyset("cases", (
+    paging.Key(Case.received_at, lambda c: c.received_at, datetime, descending=True),
+    paging.Key(Case.id, lambda c: c.id, int, descending=True)))
+
+
 def find_cases(viewer: User, query: CaseQuery) -> tuple[list[Case], int]:
-    """The newest first, one page; and how many match in all."""
+    """The newest first, page `query.page` of PAGE_SIZE; and how many match in all."""
+    stmt = _matching(viewer, query)
+    total = paging.bounded_count(stmt)
+    rows = db.session.scalars(stmt.order_by(*NEWEST_FIRST.order_by())
+                              .limit(PAGE_SIZE).offset((query.page - 1) * PAGE_SIZE))
+    return list(rows.unique()), total
+
+
+def find_page(viewer: User, query: CaseQuery, *, after: list | None, limit: int = PAGE_SIZE,
+              offset: int = 0) -> tuple[list[Case], int, list | None]:
+    """The newest first after the key `after` (of NEWEST_FIRST) and `offset` more; how many
+    match in all (bounded); the key to continue after when more follow."""
+    stmt = _matching(viewer, query)
+    total = paging.bounded_count(stmt)
+    rows, next_key = paging.keyset_page(stmt, NEWEST_FIRST, after=after, limit=limit,
+                                        offset=offset)
+    return rows, total, next_key
+
+
+def _matching(viewer: User, query: CaseQuery) -> sa.Select:
     stmt = (sa.select(Case).join(ProcessInstance, ProcessInstance.id == Case.instance_id)
             .join(Item, Item.id == Case.item_id).where(instances.visible_to(viewer)))
     for condition in _conditions(query):
         stmt = stmt.where(condition)
-    total = paging.bounded_count(stmt)
-    rows = db.session.scalars(stmt.order_by(Case.received_at.desc(), Case.id.desc())
-                              .limit(PAGE_SIZE).offset((query.page - 1) * PAGE_SIZE))
-    return list(rows.unique()), total
+    return stmt
 
 
 def _conditions(query: CaseQuery) -> list:

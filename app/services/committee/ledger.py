@@ -20,7 +20,7 @@ from app.models.denial import KIND_LABELS, OUTCOME_LABELS, OUTCOMES, TRIGGER_LAB
 from app.services import calendar
 from app.services.organization import routing
 from app.services.organization.checks import as_id
-from app.services.workflow import time_text
+from app.services.workflow import paging, time_text
 from app.services.workflow.errors import Forbidden, InvalidInput, NotFound
 
 FORMULA_START = ("=", "+", "-", "@")  # a spreadsheet would run such a cell as a formula
@@ -95,13 +95,27 @@ def _select(viewer: User, filters: Filters):
     return stmt
 
 
+# The latest filed first; the id breaks ties of one moment.
+LATEST_FIRST = paging.Keyset("denial-reports", (
+    paging.Key(DenialReport.filed_at, lambda r: r.filed_at, datetime, descending=True),
+    paging.Key(DenialReport.id, lambda r: r.id, int, descending=True)))
+
+
 def query(viewer: User, filters: Filters, *, limit: int = 100,
           offset: int = 0) -> tuple[list[DenialReport], int]:
+    rows, total, _ = page(viewer, filters, limit=limit, offset=offset)
+    return rows, total
+
+
+def page(viewer: User, filters: Filters, *, after: list | None = None, limit: int = 100,
+         offset: int = 0) -> tuple[list[DenialReport], int, list | None]:
+    """The reports after the key `after` (of LATEST_FIRST) and `offset` more; how many match
+    (exactly: a ledger is read whole); the key to continue after when more follow."""
     stmt = _select(viewer, filters)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    rows = db.session.scalars(stmt.order_by(DenialReport.filed_at.desc(), DenialReport.id.desc())
-                              .limit(min(max(limit, 1), 500)).offset(max(offset, 0)))
-    return list(rows), total
+    rows, next_key = paging.keyset_page(stmt, LATEST_FIRST, after=after,
+                                        limit=min(max(limit, 1), 500), offset=max(offset, 0))
+    return rows, total, next_key
 
 
 def get(report_id: int, viewer: User) -> DenialReport:

@@ -5,13 +5,12 @@ import copy
 from collections.abc import Callable
 from uuid import UUID
 
-import sqlalchemy as sa
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.models import HumanTask, ProcessInstance, User, db, utcnow
 from app.models.task import OPEN
-from app.services.workflow import assignment, audit, execution, forms
+from app.services.workflow import assignment, audit, execution, forms, task_query
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import Conflict, EngineFailure, Forbidden, InvalidInput, NotFound
 
@@ -42,16 +41,11 @@ def keep_personal(lane: str, reason: str) -> None:
 def inbox(user: User, *, assignee_me: bool = False, candidate_role: str | None = None,
           instance_id: int | None = None, include_closed: bool = False,
           limit: int = 100, offset: int = 0) -> list[HumanTask]:
-    stmt = sa.select(HumanTask).where(assignment.visible_filter(user))
-    if not include_closed:
-        stmt = stmt.where(HumanTask.state == OPEN)
-    if assignee_me:
-        stmt = stmt.where(HumanTask.assignee_id == user.id)
-    if candidate_role:
-        stmt = stmt.where(HumanTask.candidate_role == candidate_role)
-    if instance_id is not None:
-        stmt = stmt.where(HumanTask.instance_id == instance_id)
-    stmt = stmt.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)
+    """The open tasks `user` may see, the earliest due first (task_query's default order)."""
+    stmt = task_query.matching(user, task_query.Filters(
+        assignee_me=assignee_me, candidate_role=candidate_role, instance_id=instance_id,
+        include_closed=include_closed))
+    stmt = stmt.order_by(*task_query.order().order_by())
     return list(db.session.scalars(stmt.limit(min(limit, 500)).offset(offset)))
 
 

@@ -115,16 +115,23 @@ def matching(*, key: str | None = None, state: str | None = None,
     return stmt
 
 
+# The newest first: ids only grow, so the id alone is the order and its keyset.
+NEWEST_FIRST = paging.Keyset("instances", (
+    paging.Key(ProcessInstance.id, lambda i: i.id, int, descending=True),))
+
+
 def query(*, viewer: User, key: str | None = None, state: str | None = None,
-          business_key: str | None = None, limit: int = 100,
-          offset: int = 0) -> tuple[list[ProcessInstance], int]:
+          business_key: str | None = None, limit: int = 100, offset: int = 0,
+          after: list | None = None) -> tuple[list[ProcessInstance], int, list | None]:
+    """A page of the instances `viewer` may see, newest first, after the key `after` (of
+    NEWEST_FIRST); how many match in all (bounded); the key to continue after, if any."""
     stmt = matching(key=key, state=state, business_key=business_key)
     if not viewer.is_admin:
         stmt = stmt.where(visible_to(viewer))
     total = paging.bounded_count(stmt)
-    rows = db.session.scalars(stmt.order_by(ProcessInstance.id.desc())
-                              .limit(min(limit, 500)).offset(offset))
-    return list(rows), total
+    rows, next_key = paging.keyset_page(stmt, NEWEST_FIRST, after=after,
+                                        limit=min(limit, 500), offset=offset)
+    return rows, total, next_key
 
 
 def variables(instance: ProcessInstance) -> dict:

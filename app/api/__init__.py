@@ -13,7 +13,8 @@ def init_app(app: Flask) -> None:
     # importing a module registers its routes
     from app.api import agency, appointments, auth, authorization, calendar  # noqa: F401
     from app.api import cases, catalog  # noqa: F401
-    from app.api import deliveries, docs, events, fees, joint, linkage, remedies  # noqa: F401
+    from app.api import deliveries, docs, events, fees, intake, joint, linkage  # noqa: F401
+    from app.api import remedies  # noqa: F401
     from app.api.committee import denials, reviews  # noqa: F401
     from app.api.organization import absences, units  # noqa: F401
     from app.api.supervision import assessment as supervision_assessment  # noqa: F401

@@ -30,7 +30,36 @@ def _merged() -> dict:
         if fragment.name != BASE:
             _add(merged, _read(fragment), fragment.name)
     merged["tags"] = sorted(merged["tags"], key=lambda tag: tag["name"])
+    _add_standard_responses(merged)
     return merged
+
+
+METHODS = ("get", "put", "post", "patch", "delete")
+
+
+def _add_standard_responses(merged: dict) -> None:
+    """What every operation can answer whatever it does, so that no fragment forgets it: 401
+    without a token, 400 for a parameter or body it cannot read (an id past the range of
+    ids), 404 for a path naming nothing."""
+    for operations in merged["paths"].values():
+        for method in METHODS:
+            operation = operations.get(method)
+            if operation is None:
+                continue
+            responses = operation.setdefault("responses", {})
+            if operation.get("security", merged.get("security")):
+                responses.setdefault("401", {"$ref": "#/components/responses/Unauthorized"})
+            parameters = operation.get("parameters", []) + operations.get("parameters", [])
+            if parameters or "requestBody" in operation:
+                responses.setdefault("400", {"$ref": "#/components/responses/BadRequest"})
+            if any(_is_path(p, merged) for p in parameters):
+                responses.setdefault("404", {"$ref": "#/components/responses/NotFound"})
+
+
+def _is_path(parameter: dict, merged: dict) -> bool:
+    if "$ref" in parameter:
+        parameter = merged["components"]["parameters"][parameter["$ref"].rsplit("/", 1)[1]]
+    return parameter.get("in") == "path"
 
 
 def _read(path: Path) -> dict:

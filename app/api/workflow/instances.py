@@ -1,11 +1,13 @@
 from flask import jsonify, request
 
+from app.api import pages
 from app.api import representations as rep
+from app.api import variables as typed
 from app.api.blueprint import bp, json_object
 from app.http_inputs import page_args
 from app.security import current_actor
 from app.services import cases
-from app.services.workflow import instances, paging, permissions, timers
+from app.services.workflow import instances, permissions, timers
 from app.services.workflow.errors import InvalidInput
 from app.services.workflow.instances import admin as instance_admin
 from app.services.workflow.instances import diagram as instance_diagram
@@ -15,25 +17,22 @@ from app.services.workflow.instances import migration as instance_migration
 @bp.post("/process-definitions/key/<key>/start")
 def start_instance(key: str):
     body = json_object()
-    variables = body.get("variables", {})
-    if not isinstance(variables, dict):
-        raise InvalidInput("variables must be a JSON object",
-                           errors=[{"field": "variables", "message": "expected an object"}])
     instance = instances.start(key, current_actor(), business_key=body.get("businessKey"),
-                               variables=variables)
+                               variables=typed.from_body(body))
     return jsonify(rep.instance(instance, tasks=instances.open_tasks(instance.id),
                                 case_row=cases.case_of(instance.id))), 201
 
 
 @bp.get("/process-instances")
 def list_instances():
-    args = request.args
-    rows, total = instances.query(
+    """Newest first; `after` (a cursor from `next`) continues where the last page ended."""
+    args, order = request.args, instances.NEWEST_FIRST
+    rows, total, next_key = instances.query(
         key=args.get("key"), state=args.get("state"), business_key=args.get("businessKey"),
-        **page_args(args),
+        **page_args(args), after=pages.after_arg(order),
         viewer=current_actor().user)
-    return jsonify(total=total, totalCapped=paging.is_capped(total),
-                   items=[rep.instance(i) for i in rows])
+    return jsonify(pages.page([rep.instance(i) for i in rows], total=total,
+                              next=pages.encode(order, next_key)))
 
 
 @bp.get("/process-instances/<int:instance_id>")

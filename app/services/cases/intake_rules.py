@@ -70,7 +70,8 @@ def handles_items(key: str) -> bool:
         Item.process_key == key)) > 0
 
 
-def _field_of(error) -> str:
+def error_field(error) -> str:
+    """The field a jsonschema error is about, as a path: applicant/name."""
     path = "/".join(str(p) for p in error.absolute_path)
     if error.validator == "required" and "'" in error.message:  # "'name' is a required …"
         return "/".join(filter(None, (path, error.message.split("'")[1])))
@@ -85,7 +86,7 @@ def check_start(definition: ProcessDefinition, actor: Actor, variables: dict) ->
         return
     if not handles_items(definition.key) and "item_code" not in variables:
         return
-    errors = [{"field": _field_of(e), "message": e.message}
+    errors = [{"field": error_field(e), "message": e.message}
               for e in _START_VALIDATOR.iter_errors(variables)]
     if errors:
         raise StartInvalid(f"{definition.key} starts a case with an item and its applicant only",

@@ -1,6 +1,10 @@
 """The API's blueprint and what every handler shares."""
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Blueprint, request
 
+from app.api.representations import camel
 from app.services.workflow.errors import InvalidInput
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -14,3 +18,18 @@ def json_object() -> dict:
     if not isinstance(body, dict):
         raise InvalidInput("the request body must be a JSON object")
     return body
+
+
+@contextmanager
+def camel_case_errors(names: dict[str, str] | None = None) -> Iterator[None]:
+    """Service errors name snake_case fields (the pages' form names); an API client sent
+    camelCase ones: rename the head of each field path (by `names` when given, else
+    camelCased)."""
+    try:
+        yield
+    except InvalidInput as err:
+        for error in err.errors:
+            head, _, rest = error["field"].partition("/")
+            head = names.get(head, head) if names is not None else camel(head)
+            error["field"] = "/".join(filter(None, (head, rest)))
+        raise

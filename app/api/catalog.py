@@ -6,13 +6,12 @@ spreadsheet's columns, whose keys are those of the file (legal_days, ...).
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import datetime
 
 from flask import Response, jsonify, request, url_for
 
 from app.api import pages
-from app.api.blueprint import bp, json_object
+from app.api.blueprint import bp, camel_case_errors, json_object
 from app.api.representations import camel
 from app.models import Item
 from app.security import current_actor
@@ -52,16 +51,8 @@ def _fields(body: dict) -> dict:
     return {FROM_CAMEL.get(key, key): value for key, value in body.items()}
 
 
-@contextmanager
 def _camel_case_errors():
-    """Service errors name snake_case fields; clients sent camelCase ones."""
-    try:
-        yield
-    except InvalidInput as err:
-        for error in err.errors:
-            head, _, rest = error["field"].partition("/")
-            error["field"] = "/".join(filter(None, (TO_CAMEL.get(head, head), rest)))
-        raise
+    return camel_case_errors(TO_CAMEL)
 
 
 def _flag(name: str) -> bool:

@@ -3,7 +3,7 @@
 from flask import jsonify
 
 from app.api import pages
-from app.api.blueprint import bp, json_object
+from app.api.blueprint import bp, camel_case_errors, json_object
 from app.models import DeliveryRecord, Licence
 from app.security import current_actor
 from app.services.cases import certificates, delivery, licences
@@ -44,7 +44,8 @@ def case_deliveries(instance_id: int):
 def record_delivery_receipt(delivery_id: int):
     """邮寄送达's 回执: `{"receiptOn": "YYYY-MM-DD"}`, once, by the department's staff."""
     body = json_object()
-    row = delivery.record_receipt(delivery_id, body.get("receiptOn"), current_actor())
+    with camel_case_errors():
+        row = delivery.record_receipt(delivery_id, body.get("receiptOn"), current_actor())
     return jsonify(_delivery(row))
 
 

@@ -32,6 +32,7 @@ def test_the_delivery_its_receipt_and_the_licence_read_through_the_api(client):
     bad = client.post(f"/api/deliveries/{row['id']}/receipt", json={"receiptOn": "2026-02-01"},
                       headers=headers_for("clerk"))
     assert bad.status_code == 400 and bad.json["code"] == "delivery_receipt_date_invalid"
+    assert [e["field"] for e in bad.json["errors"]] == ["receiptOn"]  # as the client sent it
     other = client.post(f"/api/deliveries/{row['id']}/receipt", json={"receiptOn": "2026-03-02"},
                         headers=headers_for("nrp_a"))
     assert other.status_code == 403

@@ -16,4 +16,6 @@ def test_the_api_reference_shows_and_opens_an_operation(page):
     page.locator(".opblock-summary", has_text="/api/absences").first.click()
     page.get_by_text("Parameters", exact=True).first.wait_for()
     page.get_by_role("button", name="Try it out").first.wait_for()
+    assert page.get_by_text("x-permission").first.is_visible()  # who may call it
+    assert page.get_by_text('"items"').first.is_visible()  # the answer's example
     screenshot(page, "api-docs")

@@ -8,5 +8,6 @@
     deepLinking: true,
     persistAuthorization: false,
     validatorUrl: null,  // the public validator would be another site
+    showExtensions: true,  // x-permission: who may call each operation
   });
 })();

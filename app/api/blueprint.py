@@ -4,10 +4,13 @@ from contextlib import contextmanager
 
 from flask import Blueprint, request
 
+from app.api.openapi import requests as contract
 from app.api.representations import camel
 from app.services.workflow.errors import InvalidInput
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+bp.before_request(contract.check_json_body)  # a field the contract does not list is refused
+bp.after_request(contract.check_accepted)  # under test: what was accepted, the contract takes
 
 
 def json_object() -> dict:

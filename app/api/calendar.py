@@ -48,7 +48,11 @@ def calendar_notice(year: int):
     permissions.require_admin(actor)
     body = json_object()
     text = _text(body, "text")
-    if body.get("dryRun") is True:
+    dry_run = body.get("dryRun", False)
+    if not isinstance(dry_run, bool):
+        raise InvalidInput("dryRun must be true or false",
+                           errors=[{"field": "dryRun", "message": "must be true or false"}])
+    if dry_run:
         arrangement, changes = calendar_admin.preview_notice(_region(), year, text)
         return jsonify({"year": year, "changes": [_change_json(c) for c in changes],
                         "holidays": [{"name": n, "first": a.isoformat(), "last": b.isoformat()}

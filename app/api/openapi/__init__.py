@@ -23,6 +23,11 @@ def document() -> dict:
     return copy.deepcopy(_merged())
 
 
+def document_view() -> dict:
+    """The merged contract itself, shared: to read, never to change."""
+    return _merged()
+
+
 @lru_cache(maxsize=1)
 def _merged() -> dict:
     merged = _read(HERE / BASE)

@@ -75,7 +75,10 @@ def _document() -> list[tuple[str, bytes]]:
         if not isinstance(xml, str) or not xml.strip():
             raise InvalidInput("send the BPMN as the string field 'xml'",
                                errors=[{"field": "xml", "message": "required"}])
-        return deployment.document_files(xml, filename if isinstance(filename, str) else "")
+        if filename is not None and not isinstance(filename, str):
+            raise InvalidInput("filename must be text",
+                           errors=[{"field": "filename", "message": "must be text"}])
+        return deployment.document_files(xml, filename or "")
     data = request.get_data()
     if not data.strip():
         raise InvalidInput("send the BPMN document as the request body")

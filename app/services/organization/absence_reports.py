@@ -273,6 +273,10 @@ def _refuse_unstaffed_post(absence: Absence, actor: Actor, fields: dict) -> list
     """Seed 004: every window is staffed at all times, so the A and the B of a post (AB岗)
     are never away on the same days. Only the center may record both away (a sudden
     illness), by its consent on the filing; returns the posts so left, for the audit."""
+    consent = fields.get("centerConsent")
+    if consent is not None and ticked(consent) is None:
+        raise InvalidInput("centerConsent must be true or false",
+                           errors=[{"field": "centerConsent", "message": "must be true or false"}])
     posts = db.session.scalars(sa.select(Post).where(sa.or_(
         Post.a_user_id == absence.user_id, Post.b_user_id == absence.user_id))).all()
     unstaffed = []
@@ -285,7 +289,7 @@ def _refuse_unstaffed_post(absence: Absence, actor: Actor, fields: dict) -> list
             unstaffed.append(post)
     if not unstaffed:
         return []
-    if _by_the_center(actor) and ticked(fields.get("centerConsent")):
+    if _by_the_center(actor) and ticked(consent):
         return [post.id for post in unstaffed]
     ids = ", ".join(str(post.id) for post in unstaffed)
     raise Conflict(f"the other holder of window post {ids} is away on some of these days: "

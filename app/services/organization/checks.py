@@ -93,6 +93,7 @@ def flag(data: Mapping, field: str, problems: Problems) -> bool | None:
 
 
 TICKED = ("true", "on", "1", "y", "yes")  # what a ticked HTML checkbox may post
+UNTICKED = ("", "false", "off", "0", "n", "no")  # and what a form says for "no"
 
 
 def ticked(value) -> bool | None:
@@ -101,7 +102,8 @@ def ticked(value) -> bool | None:
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
-        return value.strip().lower() in TICKED
+        text = value.strip().lower()
+        return True if text in TICKED else False if text in UNTICKED else None
     return None
 
 

@@ -186,6 +186,9 @@ def check_role_change(username: str, record: StaffRecord | None, before: set, af
                       exception_reason) -> dict | None:
     """Refuse what the seeds forbid in the change of roles, unless the center approves it
     with a reason; returns what was approved (for the audit entry) or None."""
+    if exception_reason is not None and not isinstance(exception_reason, str):
+        raise InvalidInput("exceptionReason must be text",
+                           errors=[{"field": "exceptionReason", "message": "must be text"}])
     day = calendar.today()
     unmet = [problem for role, department_id in sorted(after - before, key=str)
              for problem in shortfalls(record, role, day)]

@@ -129,6 +129,9 @@ def build_config(instance_path: str) -> dict:
         "OUTBOX_SWEEP_SECONDS": _env_int("OUTBOX_SWEEP_SECONDS", 10),
         # Delivered notifications are deleted after this many days (0: kept for ever).
         "NOTIFICATION_RETENTION_DAYS": _env_int("NOTIFICATION_RETENTION_DAYS", 365),
+        # A start retried with the same Idempotency-Key within this many hours is answered
+        # with what the first started; after, the key is forgotten (and purged).
+        "IDEMPOTENCY_KEY_HOURS": _env_int("IDEMPOTENCY_KEY_HOURS", 24),
         "ABSENCE_SWEEP_SECONDS": _env_int("ABSENCE_SWEEP_SECONDS", 600),
         "CALENDAR_SWEEP_SECONDS": _env_int("CALENDAR_SWEEP_SECONDS", 3600),
         "CLOCK_SWEEP_SECONDS": _env_int("CLOCK_SWEEP_SECONDS", 900),

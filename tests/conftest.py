@@ -82,6 +82,12 @@ def app(tmp_path_factory):
         "LOOKUP_RATE_LIMIT": "10000 per minute",  # tests/public/test_lookup.py lowers it
         "CELERY_BROKER_URL": f"sqla+sqlite:///{tmp_path_factory.mktemp('broker') / 'b.sqlite'}",
     })
+    prepare_database(application)
+    return application
+
+
+def prepare_database(application) -> None:
+    """Migrate, seed the calendar, load the demo and deploy the processes, committed."""
     with application.app_context():
         from app import migrate
         migrate.upgrade()
@@ -90,7 +96,7 @@ def app(tmp_path_factory):
         demo.load(application.config["CENTER_CODE"], today=DEMO_DAY)
         deployment.deploy_directory(application.config["PROCESSES_DIR"], Actor.system("tests"))
         db.session.commit()
-    return application
+        db.session.remove()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from app.services.evaluation import rating, rectification
 from app.services.linkage import delivery as linkage
 from app.services.organization import absence_reports as absence_admin
 from app.services.supervision import sweep as supervision
-from app.services.workflow import notifications, timers
+from app.services.workflow import idempotency, notifications, timers
 from app.services.workflow.actor import Actor
 from workers.celery_app import (ABSENCE_SWEEP, CALENDAR_SWEEP, CLOCK_SWEEP, FIRE_TIMER,
                                 LETTER_EXPIRY_SWEEP, LINK_SWEEP, OUTBOX_SWEEP,
@@ -41,6 +41,7 @@ def sweep_outbox() -> None:
     for notification_id in notifications.due_ids():
         deliver_notification.delay(notification_id)
     notifications.purge_delivered(current_app.config["NOTIFICATION_RETENTION_DAYS"])
+    idempotency.purge(current_app.config["IDEMPOTENCY_KEY_HOURS"])
 
 
 @shared_task(name="govflow.deliver_notification", acks_late=True)

@@ -13,11 +13,11 @@ from __future__ import annotations
 from flask import jsonify, url_for
 from jsonschema import Draft202012Validator
 
-from app.api import representations as rep
 from app.api.blueprint import bp, json_object
+from app.api.workflow.starts import started
 from app.models import Item
 from app.security import current_actor
-from app.services import catalog, cases
+from app.services import catalog
 from app.services.cases import intake_rules
 from app.services.workflow import deployment, instances
 from app.services.workflow.errors import Conflict, NotFound
@@ -85,10 +85,9 @@ def start_case():
                                if key in applicant}}
     if applicant.get("idNumber"):
         variables["applicant_id_number"] = applicant["idNumber"]
-    instance = instances.start(item.process_key, current_actor(),
-                               business_key=body.get("businessKey"), variables=variables)
-    return jsonify(rep.instance(instance, tasks=instances.open_tasks(instance.id),
-                                case_row=cases.case_of(instance.id))), 201
+    return started("start case", body, lambda created: instances.start(
+        item.process_key, current_actor(), business_key=body.get("businessKey"),
+        variables=variables, on_created=created))
 
 
 def _named_item(code: str) -> Item:

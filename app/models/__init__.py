@@ -20,6 +20,7 @@ from app.models.event import CaseEvent
 from app.models.fee import FeeAssessment, FeePayment, FeeRefund
 from app.models.evaluation import Evaluation, Rectification
 from app.models.identity import Department, Membership, User
+from app.models.idempotency import IdempotentRequest
 from app.models.inspection import CaseCheck, CheckFinding, CheckRound, DutyShift
 from app.models.joint import JointMeeting, JointOpinion
 from app.models.lenient import CommitmentCheck, LenientAcceptance
@@ -44,5 +45,5 @@ __all__ = [
     "AssessmentMonth", "Enquiry", "AgencyMandate", "AgencyProject", "AgencyProjectItem",
     "AgencyReminder", "FeeAssessment", "FeePayment", "FeeRefund", "CommitmentCheck",
     "LenientAcceptance", "DeliveryRecord", "Licence", "CaseEvent", "StaffRecord",
-    "AppointmentLetter", "RemedyMatter",
+    "AppointmentLetter", "RemedyMatter", "IdempotentRequest",
 ]

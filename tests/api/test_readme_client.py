@@ -46,8 +46,8 @@ def requests_on(client) -> types.ModuleType:
         def get(self, url):
             return call("GET", url, self.headers)
 
-        def post(self, url, json=None):
-            return call("POST", url, self.headers, json)
+        def post(self, url, json=None, headers=None):
+            return call("POST", url, {**self.headers, **(headers or {})}, json)
 
     module = types.ModuleType("requests")
     module.post = lambda url, json=None: call("POST", url, json=json)
@@ -62,6 +62,7 @@ def test_the_readme_client_example_accepts_a_case(client, monkeypatch):
     with time_machine.travel(datetime.combine(DEMO_DAY, time(9, 30), SHANGHAI), tick=False):
         exec(compile(example(), "README.md", "exec"), scope)  # noqa: S102  the README's code
     assert scope["done"].status_code == 200, scope["done"].json()
+    assert scope["retried"]["id"] == scope["case"]["id"]  # the retry started nothing
     assert "materials_received" in scope["form"]["properties"]
     case_id = scope["case"]["id"]
     names = set(db.session.scalars(sa.select(HumanTask.name).where(

@@ -4,6 +4,7 @@ from app.api import pages
 from app.api import representations as rep
 from app.api import variables as typed
 from app.api.blueprint import bp, json_object
+from app.api.workflow.starts import started
 from app.http_inputs import page_args
 from app.security import current_actor
 from app.services import cases
@@ -17,10 +18,10 @@ from app.services.workflow.instances import migration as instance_migration
 @bp.post("/process-definitions/key/<key>/start")
 def start_instance(key: str):
     body = json_object()
-    instance = instances.start(key, current_actor(), business_key=body.get("businessKey"),
-                               variables=typed.from_body(body))
-    return jsonify(rep.instance(instance, tasks=instances.open_tasks(instance.id),
-                                case_row=cases.case_of(instance.id))), 201
+    variables = typed.from_body(body)
+    return started(f"start {key}", body, lambda created: instances.start(
+        key, current_actor(), business_key=body.get("businessKey"), variables=variables,
+        on_created=created))
 
 
 @bp.get("/process-instances")

@@ -58,9 +58,11 @@ def guard_start(check: Callable[[ProcessDefinition, Actor, dict], None]) -> None
 
 
 def start(key: str, actor: Actor, *, business_key: str | None = None,
-          variables: dict | None = None) -> ProcessInstance:
+          variables: dict | None = None,
+          on_created: Callable[[ProcessInstance], None] | None = None) -> ProcessInstance:
     """Start the latest version of `key`; variables naming a subject (an item: a case, 办件)
-    open it with the instance."""
+    open it with the instance. `on_created(instance)` is called once it has its id, in the
+    start's transaction (an idempotency key records it there)."""
     variables = copy.deepcopy(variables if variables is not None else {})
     if not isinstance(variables, dict):
         raise InvalidInput("variables must be a JSON object", field="variables")
@@ -74,6 +76,8 @@ def start(key: str, actor: Actor, *, business_key: str | None = None,
     subject = _opener.subject(variables)
     instance, workflow = create(definition, actor, subject=subject, variables=variables,
                                 business_key=business_key)
+    if on_created is not None:
+        on_created(instance)
     execution.run_and_save(instance, workflow, actor)
     db.session.commit()
     return instance

@@ -79,8 +79,8 @@ def generate(app) -> dict:
             cursor.execute("SELECT setval('process_instance_id_seq', %s)", (INSTANCES,))
             cursor.execute("SELECT setval('service_case_id_seq', %s)", (INSTANCES,))
         db.session.commit()
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(sa.text("VACUUM ANALYZE"))  # what autovacuum does to a table in use
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("VACUUM ANALYZE"))  # what autovacuum does to a table in use
     return {"instances": INSTANCES, "running": running, "tasks": TASKS}
 
 
@@ -166,14 +166,26 @@ class Statements:
 def _queries(users: dict) -> dict:
     from app.models import ProcessInstance, db
     from app.services.cases import dashboard, search
-    from app.services.workflow import inbox, instances, timers
+    from app.services.workflow import inbox, instances, task_query, timers
     from app.services.workflow.instances import overview
     clerk, admin = users["clerk"], users["admin"]
     # the cursor the API gives after page 99 (the key of its last row): page 100 by keyset
     page_99_end = db.session.scalar(sa.select(ProcessInstance.id)
                                     .order_by(ProcessInstance.id.desc()).offset(4949).limit(1))
+    # the API's cursor after 19 pages of the clerk's task list (its default order)
+    task_cursor = None
+    for _ in range(19):
+        _rows, task_cursor = task_query.page(clerk, task_query.Filters(), task_query.order(),
+                                             after=task_cursor, limit=50)
     return {
         "inbox (clerk)": lambda: inbox.load(clerk, inbox.Query(), NOW),
+        "API task list, first page (clerk)": lambda: task_query.page(
+            clerk, task_query.Filters(), task_query.order(), after=None, limit=50),
+        "API task list, page 20 by cursor (clerk)": lambda: task_query.page(
+            clerk, task_query.Filters(), task_query.order(), after=task_cursor, limit=50),
+        "API task list by created, first page (clerk)": lambda: task_query.page(
+            clerk, task_query.Filters(), task_query.order("created", True), after=None,
+            limit=50),
         "instance list, first page (clerk)": lambda: instances.query(viewer=clerk, limit=50),
         "instance list, first page (admin)": lambda: instances.query(viewer=admin, limit=50),
         "instance list, page 100 (admin)": lambda: instances.query(viewer=admin, limit=50,

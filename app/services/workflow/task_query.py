@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from app.models import HumanTask, User
-from app.models.task import OPEN
+from app.models.task import NO_DUE, OPEN, due_last, due_or_epoch
 from app.services.workflow import assignment, paging
 
 SORTS = ("dueDate", "created", "name", "id")
-# Stands in for "no due moment" in the order's key: the IS NULL term before it already puts
-# those tasks last, so any constant keeps the key comparable (never NULL) without moving them.
-_NO_DUE = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_DUE_TYPE = HumanTask.__table__.c.due_at.type  # stored as the column is (UTC, on SQLite too)
-# 1 for a task without a due moment: a number, since SQL compares booleans only for equality
-_WITHOUT_DUE = sa.case((HumanTask.due_at.is_(None), 1), else_=0)
 
 
 @dataclass(frozen=True)
@@ -57,9 +51,9 @@ def order(sort_by: str = "dueDate", descending: bool = False) -> paging.Keyset:
     created = key(HumanTask.created_at, lambda t: t.created_at, datetime)
     by_id = key(HumanTask.id, lambda t: t.id, str)
     keys = {
-        "dueDate": (paging.Key(_WITHOUT_DUE, lambda t: int(t.due_at is None), int),
-                    key(sa.func.coalesce(HumanTask.due_at, sa.literal(_NO_DUE, _DUE_TYPE)),
-                        lambda t: t.due_at or _NO_DUE, datetime), created, by_id),
+        # ix_human_task_open_due serves it ascending: a page reads a page of the index
+        "dueDate": (paging.Key(due_last, lambda t: int(t.due_at is None), int),
+                    key(due_or_epoch, lambda t: t.due_at or NO_DUE, datetime), created, by_id),
         "created": (created, by_id),
         "name": (key(HumanTask.name, lambda t: t.name, str), created, by_id),
         "id": (by_id,),

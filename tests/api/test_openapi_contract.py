@@ -7,10 +7,10 @@ import re
 from openapi_spec_validator import validate
 
 from app.api import openapi
+from app.api.openapi.requests import openapi_path
 from app.security import PUBLIC_ENDPOINTS
 
 METHODS = {"get", "post", "put", "patch", "delete"}
-_CONVERTER = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 
 
 def routes(app) -> dict[tuple[str, str], str]:
@@ -18,7 +18,7 @@ def routes(app) -> dict[tuple[str, str], str]:
     found = {}
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/"):
-            path = _CONVERTER.sub(r"{\1}", rule.rule)
+            path = openapi_path(rule.rule)
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 found[(path, method.lower())] = rule.endpoint
     return found

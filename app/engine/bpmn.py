@@ -9,10 +9,14 @@ import re
 from dataclasses import dataclass, field
 
 from lxml import etree
+from SpiffWorkflow.bpmn.parser.util import full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.spiff.parser.task_spec import SubWorkflowParser
 
 from app.engine.scripting import compile_expression, compile_script
+from app.engine.subprocess_inputs import PREFIX as INPUT_PREFIX
+from app.engine.subprocess_inputs import ScopedSubWorkflowTask
 
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -44,6 +48,12 @@ class BpmnInvalid(Exception):
 
     def __str__(self) -> str:
         return "; ".join(f"{p.file}:{p.line} {p.element or ''} {p.message}" for p in self.problems)
+
+
+class Parser(SpiffBpmnParser):
+    """SpiffWorkflow's parser, with embedded sub-processes that may declare their inputs."""
+    OVERRIDE_PARSER_CLASSES = {**SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
+                               full_tag("subProcess"): (SubWorkflowParser, ScopedSubWorkflowTask)}
 
 
 def _hardened_parser() -> etree.XMLParser:
@@ -99,6 +109,28 @@ def check_code(tree, filename: str) -> list[Problem]:
                 compiler(node.text)
             except SyntaxError as err:
                 problems.append(_problem(filename, node, f"code does not compile: {err}"))
+    return problems + _check_inputs(tree, filename)
+
+
+def _check_inputs(tree, filename: str) -> list[Problem]:
+    """A sub-process's declared inputs (`input:<variable>` properties): a variable name and
+    an expression that compiles."""
+    problems = []
+    for node in tree.iterfind(".//spiffworkflow:property", NS):
+        name = node.get("name") or ""
+        if not name.startswith(INPUT_PREFIX):
+            continue
+        variable, expression = name[len(INPUT_PREFIX):], (node.get("value") or "").strip()
+        if not variable.isidentifier() or variable.startswith("_"):
+            problems.append(_problem(filename, node, f"input '{variable}' is not a variable name"))
+        elif not expression:
+            problems.append(_problem(filename, node, f"input '{variable}' has no expression"))
+        else:
+            try:
+                compile_expression(expression)
+            except SyntaxError as err:
+                problems.append(_problem(filename, node, f"input '{variable}' does not "
+                                                         f"compile: {err}"))
     return problems
 
 
@@ -139,7 +171,7 @@ def process_ids(tree) -> list[tuple[str, str]]:
 def build_specs(tree, filename: str, process_id: str, decisions: tuple = ()):
     """Parse the document into (spec, subprocess_specs), or raise BpmnInvalid. `decisions`
     are the (file name, parsed DMN tree) pairs its business rule tasks call."""
-    parser = SpiffBpmnParser()
+    parser = Parser()
     try:
         for name, dmn in decisions:
             parser.add_dmn_xml(dmn.getroot(), name)
@@ -153,7 +185,7 @@ def build_specs(tree, filename: str, process_id: str, decisions: tuple = ()):
 
 def validate(tree, filename: str) -> list[Problem]:
     """Everything we can check without the forms: element types and code."""
-    return check_element_types(tree, filename, SpiffBpmnParser()) + check_code(tree, filename)
+    return check_element_types(tree, filename, Parser()) + check_code(tree, filename)
 
 
 # --- DMN decision tables --------------------------------------------------------------------

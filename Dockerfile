@@ -41,4 +41,5 @@ USER govflow
 
 EXPOSE 8000
 # WEB_CONCURRENCY sets gunicorn's worker count (gunicorn reads it itself).
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "app:create_app()"]
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--config", "python:app.gunicorn_config", \
+     "--access-logfile", "-", "app:create_app()"]

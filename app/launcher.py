@@ -23,7 +23,8 @@ _PR_SET_PDEATHSIG = 1
 
 def web_command(host: str, port: int, threads: int = 4) -> list[str]:
     return [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
-            "--threads", str(threads), "--access-logfile", "-", "app:create_app()"]
+            "--threads", str(threads), "--config", "python:app.gunicorn_config",
+            "--access-logfile", "-", "app:create_app()"]
 
 
 def worker_command(concurrency: int = 2) -> list[str]:

@@ -147,7 +147,8 @@ class Server:
         self.flask("deploy", "--dir", str(PROCESSES))
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(WORKERS), "--log-level", "warning", "app:create_app()"],
+             "--workers", str(WORKERS), "--log-level", "warning",
+             "--config", "python:app.gunicorn_config", "app:create_app()"],
             cwd=ROOT, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

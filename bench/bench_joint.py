@@ -1,4 +1,4 @@
-"""One department's opinion in a joint case of 20 and of 100 departments, end to end, beside
+"""One department's opinion in a joint case of 3, 20 and 100 departments, end to end, beside
 the bare engine step of the same completion.
 
     .venv/bin/python bench/bench_joint.py
@@ -29,7 +29,7 @@ import time_machine
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SIZES = (20, 100)
+SIZES = (3, 20, 100)
 CASES = int(os.environ.get("BENCH_CASES", "3"))
 MONDAY = datetime(2026, 3, 2, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -166,6 +166,8 @@ def main() -> None:
             app = on_postgresql(os.environ["BENCH_DATABASE_URL"], MONDAY.date())
         else:
             app = setup_app(Path(tmp))
+        from app.gc_tuning import freeze_long_lived
+        freeze_long_lived()  # as a server's worker does once it is ready (app/gunicorn_config.py)
         results = [measure(app, size) for size in SIZES]
     for r in results:
         print(f"{r['departments']:>4} departments: n={r['n']:<4} p50 {r['p50_ms']:7.1f} ms  "

@@ -122,16 +122,28 @@ def _check_inputs(tree, filename: str) -> list[Problem]:
             continue
         variable, expression = name[len(INPUT_PREFIX):], (node.get("value") or "").strip()
         if not variable.isidentifier() or variable.startswith("_"):
-            problems.append(_problem(filename, node, f"input '{variable}' is not a variable name"))
+            problems.append(_input_problem(filename, node, "input_not_a_name", variable,
+                                           "is not a variable name"))
         elif not expression:
-            problems.append(_problem(filename, node, f"input '{variable}' has no expression"))
+            problems.append(_input_problem(filename, node, "input_without_expression", variable,
+                                           "has no expression"))
         else:
             try:
                 compile_expression(expression)
             except SyntaxError as err:
-                problems.append(_problem(filename, node, f"input '{variable}' does not "
-                                                         f"compile: {err}"))
+                problems.append(_input_problem(filename, node, "input_does_not_compile",
+                                               variable, f"does not compile: {err}"))
     return problems
+
+
+def _input_problem(filename: str, node, code: str, variable: str, what: str) -> Problem:
+    found = _problem(filename, node, f"input '{variable}' {what}")
+    found.code, found.params = code, {"variable": variable}
+    holder = node.getparent()
+    while holder is not None and not holder.get("id"):
+        holder = holder.getparent()
+    found.name = holder.get("name") or "" if holder is not None else ""
+    return found
 
 
 def form_references(tree) -> list[tuple[object, str]]:

@@ -1,11 +1,15 @@
 """A process designer in the bpmn-js modeler: rename an element in the properties panel,
 validate, deploy after confirming with a change note, and get version 2 of service_item;
 bpmn-js in Chinese with zoom buttons; a disconnected task badged and refused until fixed;
-a rollback to version 1 as version 3."""
+a rollback to version 1 as version 3; a sub-process's declared inputs edited in the panel."""
+import json
 import re
 
 import pytest
+from lxml import etree
 from playwright.sync_api import expect
+
+from app.engine.bpmn import NS
 
 from tests.browser.conftest import screenshot, sign_in
 
@@ -199,3 +203,42 @@ def test_a_timer_definition_is_edited_in_the_panel(page):
     expect(panel.get_by_label("表达式")).to_have_value("intake_deadline_at")
     page.get_by_role("button", name="校验").click()
     expect(page.locator("#modeler-status")).to_have_text("校验通过，可以部署。")
+
+
+def test_a_sub_process_s_declared_inputs_are_edited_in_the_panel(page):
+    """On the joint process's fan-out, whose loop collections bpmn-js cannot read as
+    references (they name process variables) and must come back as they were."""
+    sent = []
+    page.on("request", lambda r: sent.append(r.post_data) if r.url.endswith("/validate") else None)
+    sign_in(page, "designer")
+    page.goto("/designer/modeler?key=joint_approval")
+    canvas = page.locator("#modeler-canvas")
+    panel = page.locator("#modeler-properties")
+    review = canvas.locator('[data-element-id="department_review"] .djs-hit').first
+    review.dispatch_event("click")
+    expect(panel.get_by_label("deadline_at", exact=True)).to_have_value(
+        'schedule["deadlines"][str(branch_department_id)]')
+    expect(panel).to_contain_text("子流程输入")
+
+    panel.get_by_label("新输入：变量名").fill("case_days")
+    panel.get_by_label("新输入：表达式").fill("schedule[")  # does not compile
+    panel.get_by_label("新输入：表达式").press("Tab")
+    expect(panel.get_by_label("case_days", exact=True)).to_have_value("schedule[")
+    page.get_by_role("button", name="校验").click()
+    expect(page.locator("#modeler-status")).to_contain_text("校验发现 1 个问题")
+    expect(page.locator("#modeler-problems")).to_contain_text(
+        "“各部门并联审查”的输入“case_days”的表达式无法编译。")
+    screenshot(page, "designer-08-sub-process-inputs")
+
+    fixed = panel.get_by_label("case_days", exact=True)
+    fixed.fill('schedule["case_days"]')
+    fixed.press("Tab")
+    page.get_by_role("button", name="校验").click()
+    expect(page.locator("#modeler-status")).to_have_text("校验通过，可以部署。")
+    edited = etree.fromstring(json.loads(sent[-1])["xml"].encode())
+    loop = edited.find(".//bpmn:subProcess[@id='department_review']/"
+                       "bpmn:multiInstanceLoopCharacteristics", NS)
+    assert loop.findtext("bpmn:loopDataInputRef", namespaces=NS) == "department_ids"
+    assert loop.findtext("bpmn:loopDataOutputRef", namespaces=NS) == "opinions"
+    assert edited.find(".//spiffworkflow:property[@name='input:case_days']", NS).get(
+        "value") == 'schedule["case_days"]'

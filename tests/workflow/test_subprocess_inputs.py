@@ -57,17 +57,19 @@ def test_each_branch_starts_with_its_declared_inputs_and_the_parent_keeps_its_da
     assert db.session.get(ProcessInstance, instance.id).state == "completed"
 
 
-@pytest.mark.parametrize(("name", "value", "problem"), [
-    ("input:1st", "keep", "input '1st' is not a variable name"),
-    ("input:_hidden", "keep", "input '_hidden' is not a variable name"),
-    ("input:label", "", "input 'label' has no expression"),
-    ("input:label", "plan[", "input 'label' does not compile"),
+@pytest.mark.parametrize(("name", "value", "code", "problem"), [
+    ("input:1st", "keep", "input_not_a_name", "input '1st' is not a variable name"),
+    ("input:_hidden", "keep", "input_not_a_name", "input '_hidden' is not a variable name"),
+    ("input:label", "", "input_without_expression", "input 'label' has no expression"),
+    ("input:label", "plan[", "input_does_not_compile", "input 'label' does not compile"),
 ])
-def test_a_declared_input_that_cannot_work_is_refused_at_deploy(session, name, value, problem):
+def test_a_declared_input_that_cannot_work_is_refused_at_deploy(session, name, value, code,
+                                                                 problem):
     text = (DATA / "subprocess_inputs.bpmn").read_text(encoding="utf-8").replace(
         'name="input:label" value="plan[str(item)]"', f'name="{name}" value="{value}"')
     with pytest.raises(InvalidInput) as refused:
         deployment.deploy([("subprocess_inputs.bpmn", text.encode())], Actor.system("tests"))
     assert refused.value.code == "bpmn_invalid"
-    assert any(problem in p["message"] and p["element"] == "branches"
+    assert any(problem in p["message"] and p["element"] == "branches" and p["code"] == code
+               and p["params"] == {"variable": name.removeprefix("input:")}
                for p in refused.value.errors), refused.value.errors

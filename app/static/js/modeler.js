@@ -16,6 +16,7 @@
     sourceXml: '',     // the stored document, sent unchanged when nothing was edited
     baselineXml: '',   // what bpmn-js wrote right after loading, to detect edits
     filename: config.filename || '',
+    loopReferences: {}, // each multi-instance's loop refs by variable name, which bpmn-js drops
     marked: [],
     dirty: false,
   };
@@ -41,6 +42,7 @@
   tools.addZoomControls(modeler, document.getElementById('modeler-canvas'), text);
   tools.showLaneNames(modeler, config.laneNames);
   tools.titlePalette(modeler, document.getElementById('modeler-canvas'));
+  const loopReferences = window.GovflowLoopReferences;
   const properties = window.GovflowProperties.create(modeler, propertiesBox, text,
     config.laneNames);
   const showProperties = properties.show;
@@ -52,6 +54,7 @@
         const body = await requestJson(config.xmlUrl, { method: 'GET' });
         state.sourceXml = body.bpmn20Xml;
         state.filename = body.sourceName || `${body.key}.bpmn`;
+        state.loopReferences = loopReferences.remember(body.diagramXml);
         await modeler.importXML(body.diagramXml);
       } else {
         state.sourceXml = config.templateXml;
@@ -59,7 +62,7 @@
         state.filename = `${processId() || 'process'}.bpmn`;
       }
       modeler.get('canvas').zoom('fit-viewport', 'auto');
-      state.baselineXml = (await modeler.saveXML({ format: true })).xml;
+      state.baselineXml = await exportedXml();
       say('');
     } catch (err) {
       say(text.loadFailed + err.message, true);
@@ -76,8 +79,13 @@
   /* The document to send: the stored text when nothing changed on the canvas, so that
    * deploying an untouched version is recognised as unchanged by the server. */
   async function currentXml() {
-    const { xml } = await modeler.saveXML({ format: true });
+    const xml = await exportedXml();
     return xml === state.baselineXml ? state.sourceXml : xml;
+  }
+
+  async function exportedXml() {
+    const { xml } = await modeler.saveXML({ format: true });
+    return loopReferences.restore(xml, state.loopReferences);
   }
 
   async function requestJson(url, options) {
@@ -200,7 +208,7 @@
       showDeployed(results[0]);
       state.sourceXml = pending.xml;
       state.dirty = false;
-      state.baselineXml = (await modeler.saveXML({ format: true })).xml;
+      state.baselineXml = await exportedXml();
     } catch (err) {
       if (err.body && ['note_required', 'note_too_long', 'note_invalid'].includes(err.body.code)) {
         noteError.textContent = text.noteRequired;

@@ -1,7 +1,8 @@
 /* The modeler's properties panel: edits exactly what the engine and the routing read —
  * the name; a lane's role code (routing: lane → role); a user task's form files
  * (spiffworkflow:property formJsonSchemaFilename / formUiSchemaFilename) and its
- * instructions (spiffworkflow:instructionsForEndUser, shown on the task page); a timer's
+ * instructions (spiffworkflow:instructionsForEndUser, shown on the task page); a
+ * sub-process's declared inputs (spiffworkflow:property input:<variable>); a timer's
  * definition (bpmn:timeDate / timeDuration / timeCycle, a Python expression); and
  * documentation (bpmn:documentation). spiffworkflow elements are unknown to bpmn-js and
  * kept as generic elements, edited through their get/set. Exposes window.GovflowProperties. */
@@ -11,6 +12,7 @@
   const SPIFF = 'http://spiffworkflow.org/bpmn/schema/1.0/core';
   const FORM_PROPERTIES = ['formJsonSchemaFilename', 'formUiSchemaFilename'];
   const TIMER_KINDS = ['timeDate', 'timeDuration', 'timeCycle'];
+  const INPUT_PREFIX = 'input:';
 
   function create(modeler, box, text, laneNames) {
     const modeling = modeler.get('modeling');
@@ -177,6 +179,37 @@
         field('property-timer', text.timerExpression, expression), hint];
     }
 
+    /* ---- a sub-process's declared inputs (spiffworkflow:property input:<variable>) ---- */
+    function declaredInputs(bo) {
+      const properties = spiffChild(bo, 'spiffworkflow:properties', false);
+      return ((properties && properties.$children) || [])
+        .map((child) => [child.name || (child.$attrs && child.$attrs.name) || '', child])
+        .filter(([name]) => name.startsWith(INPUT_PREFIX));
+    }
+
+    function inputFields(element) {
+      const fields = declaredInputs(element.businessObject).map(([name, child], index) => {
+        const value = child.value || (child.$attrs && child.$attrs.value);
+        return field(`property-input-${index}`, name.slice(INPUT_PREFIX.length),
+          input(value, (typed) => setProperty(element, name, typed.trim())));
+      });
+      const variable = input('', add);
+      const expression = input('', add);
+      function add() {
+        const name = variable.value.trim();
+        if (name && expression.value.trim()) {
+          setProperty(element, INPUT_PREFIX + name, expression.value.trim());
+          show(element);
+        }
+      }
+      const hint = document.createElement('p');
+      hint.className = 'hint';
+      hint.textContent = text.inputsHint;
+      return [heading(text.inputs), ...fields,
+        field('property-input-name', text.inputName, variable),
+        field('property-input-expression', text.inputExpression, expression), hint];
+    }
+
     /* ---- documentation ---- */
     function documentationField(element) {
       const docs = element.businessObject.documentation || [];
@@ -225,6 +258,9 @@
       }
       if (bo.$type === 'bpmn:UserTask') {
         box.append(...formFields(element));
+      }
+      if (bo.$type === 'bpmn:SubProcess') {
+        box.append(...inputFields(element));
       }
       const timer = timerDefinition(bo);
       if (timer) {

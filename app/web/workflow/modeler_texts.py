@@ -31,6 +31,11 @@ def panel_texts() -> dict[str, str]:
         "timerExpression": _("表达式"),
         "timerHint": _("表达式按流程变量计算，例如 deadline_at 或 \"PT2H\"。"),
         "documentation": _("说明文档（documentation）"),
+        "inputs": _("子流程输入"), "inputName": _("新输入：变量名"),
+        "inputExpression": _("新输入：表达式"),
+        "inputsHint": _("子流程（多实例的每一份）只带着这里列出的变量开始，表达式按外层流程的变量计算，"
+                        "例如 schedule[\"deadlines\"][str(branch_department_id)]；"
+                        "一个也没有时带着外层的全部变量开始。清空表达式即删除该输入。"),
     }
 
 
@@ -40,12 +45,20 @@ def problem_texts() -> dict[str, str]:
         "bpmn_dead_end": _("“%(name)s”是死路：从它出发到达不了任何结束事件。", name="{name}"),
         "unsupported_element": _("不支持的元素 %(element)s", element="{element}"),
         "form_missing": _("表单文件“%(form)s”不存在", form="{form}"),
+        "input_not_a_name": _("“%(name)s”的输入“%(variable)s”不是变量名（字母、数字和下划线，"
+                              "不以数字或下划线开头）。", name="{name}", variable="{variable}"),
+        "input_without_expression": _("“%(name)s”的输入“%(variable)s”没有表达式。", name="{name}",
+                                      variable="{variable}"),
+        "input_does_not_compile": _("“%(name)s”的输入“%(variable)s”的表达式无法编译。",
+                                    name="{name}", variable="{variable}"),
     }
 
 
 def badge_texts() -> dict[str, str]:
     return {"bpmn_unreachable": _("无法到达"), "bpmn_dead_end": _("到达不了结束"),
-            "unsupported_element": _("不支持的元素"), "form_missing": _("表单不存在")}
+            "unsupported_element": _("不支持的元素"), "form_missing": _("表单不存在"),
+            "input_not_a_name": _("输入无效"), "input_without_expression": _("输入无效"),
+            "input_does_not_compile": _("输入无效")}
 
 
 def refusal_texts() -> dict[str, str]:

@@ -29,5 +29,13 @@ def autogenerate(message: str) -> None:
         command.revision(config, message=message, autogenerate=True)
 
 
+def include_object(dialect: str):
+    """Alembic's include_object on `dialect`: a model's object declared for one database only
+    (info={"dialect": ...}, built there by its ddl_if) is left out of comparing another's."""
+    def include(obj, _name, _type, _reflected, _compare_to) -> bool:
+        return getattr(obj, "info", {}).get("dialect", dialect) == dialect
+    return include
+
+
 def heads() -> list[str]:
     return list(ScriptDirectory.from_config(alembic_config()).get_heads())

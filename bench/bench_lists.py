@@ -13,9 +13,11 @@ task. Every instance carries a real serialized workflow (the demo's, ~BENCH_JSON
 
 Then each query a page makes is run BENCH_ROUNDS times (30) through the services, as a
 window clerk and as an administrator, and its p50 and p99 printed in milliseconds with the
-EXPLAIN (ANALYZE, BUFFERS) of its statements: the inbox, the instance list (first page and
-a deep page, by offset and by the API's keyset cursor), case search (empty, by applicant name, by phone), 已办, the timer sweep's due
-query and the dashboard's counts. Results go to bench/results/ (not committed).
+EXPLAIN (ANALYZE, BUFFERS) of its statements: the inbox (first page and page 20 by its
+cursor), the instance list (first page and a deep page, by offset and by the API's keyset
+cursor), case search (empty, by 1, 2 and 3
+characters of the applicant's name, by the start of a case number, by phone), 已办, the timer
+sweep's due query and the dashboard's counts. Results go to bench/results/ (not committed).
 """
 from __future__ import annotations
 
@@ -177,8 +179,14 @@ def _queries(users: dict) -> dict:
     for _ in range(19):
         _rows, task_cursor = task_query.page(clerk, task_query.Filters(), task_query.order(),
                                              after=task_cursor, limit=50)
+    # the web inbox's cursor after 19 of its pages (50 tasks each, its default order)
+    inbox_cursor = ""
+    for _ in range(19):
+        inbox_cursor = inbox.load(clerk, inbox.Query(after=inbox_cursor), NOW).next or ""
     return {
-        "inbox (clerk)": lambda: inbox.load(clerk, inbox.Query(), NOW),
+        "inbox, first page (clerk)": lambda: inbox.load(clerk, inbox.Query(), NOW),
+        "inbox, page 20 by cursor (clerk)": lambda: inbox.load(
+            clerk, inbox.Query(after=inbox_cursor), NOW),
         "API task list, first page (clerk)": lambda: task_query.page(
             clerk, task_query.Filters(), task_query.order(), after=None, limit=50),
         "API task list, page 20 by cursor (clerk)": lambda: task_query.page(
@@ -193,8 +201,14 @@ def _queries(users: dict) -> dict:
         "instance list, page 100 by cursor (admin)": lambda: instances.query(
             viewer=admin, limit=50, after=[page_99_end]),
         "case search, no filter (clerk)": lambda: search.find_cases(clerk, search.CaseQuery()),
-        "case search, applicant (clerk)": lambda: search.find_cases(
+        "case search, applicant 1 character (clerk)": lambda: search.find_cases(
+            clerk, search.CaseQuery(applicant="王")),
+        "case search, applicant 2 characters (clerk)": lambda: search.find_cases(
             clerk, search.CaseQuery(applicant="王李")),
+        "case search, applicant 3 characters (clerk)": lambda: search.find_cases(
+            clerk, search.CaseQuery(applicant="王李3")),
+        "case search, case number prefix (clerk)": lambda: search.find_cases(
+            clerk, search.CaseQuery(case_no="B000012345")),
         "case search, phone (admin)": lambda: search.find_cases(
             admin, search.CaseQuery(phone="13000400000")),
         "已办, first page (clerk)": lambda: search.completed_tasks(clerk),
@@ -204,8 +218,10 @@ def _queries(users: dict) -> dict:
         "timer sweep due query": lambda: timers.due_instance_ids(NOW + timedelta(minutes=30)),
         "dashboard counts": lambda: (dashboard.instance_counts(),
                                      dashboard.open_tasks_by_department(),
-                                     dashboard.cases_by_status(), dashboard.overdue_cases(),
-                                     dashboard.flagged_cases(), dashboard.warned_cases()),
+                                     dashboard.cases_in_hand_by_status(),
+                                     dashboard.cases_ended_by_status(),
+                                     dashboard.overdue_cases(), dashboard.flagged_cases(),
+                                     dashboard.warned_cases()),
     }
 
 

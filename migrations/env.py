@@ -1,5 +1,6 @@
 from alembic import context
 
+from app import migrate
 from app.models import db
 
 target_metadata = db.metadata
@@ -8,7 +9,8 @@ target_metadata = db.metadata
 def _run(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,
                       render_as_batch=connection.dialect.name == "sqlite",
-                      compare_type=True)
+                      compare_type=True,
+                      include_object=migrate.include_object(connection.dialect.name))
     with context.begin_transaction():
         context.run_migrations()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import db, utcnow
@@ -16,6 +17,8 @@ STATUS_NAMES = {
     10: "特别程序（结束）", 11: "办结（通过）", 12: "办结（容缺通过）", 13: "办结（不通过）",
     14: "撤回", 15: "撤销",
 }
+# Where a case ends (撤件, 不受理, 不予受理, 办结, 撤回, 撤销): every other status is work in hand.
+ENDED_STATUSES = (2, 4, 5, 11, 12, 13, 14, 15)
 
 # Flags the time limits raise on a case (行政许可法 art. 32, seed 004); each is a Boolean
 # column of the same name, and these are the names the pages and notices show.
@@ -29,6 +32,15 @@ CASE_FLAGS = {
 }
 
 
+# An index only PostgreSQL has (its operator classes and functions): not built on SQLite, and
+# not compared with a SQLite schema (app.migrate.include_object).
+POSTGRESQL_ONLY = {"dialect": "postgresql"}
+# Open cases a time limit flagged (逾期自动受理, past the department's limit, 即办件 not decided
+# on the day): the terms of ix_service_case_flagged, which the dashboard's count repeats.
+FLAGGED_OPEN = ("concluded_at IS NULL AND (auto_accepted OR decision_limit_exceeded "
+                "OR spot_not_decided)")
+
+
 class Case(db.Model):
     __tablename__ = "service_case"
     __table_args__ = (
@@ -38,6 +50,18 @@ class Case(db.Model):
         sa.Index("ix_service_case_status", "status_code"),
         sa.Index("ix_service_case_overdue", "id", sqlite_where=sa.text("overdue"),
                  postgresql_where=sa.text("overdue")),
+        # The dashboard's open cases a time limit flagged (its query spells the same terms).
+        sa.Index("ix_service_case_flagged", "id",
+                 sqlite_where=sa.text(FLAGGED_OPEN), postgresql_where=sa.text(FLAGGED_OPEN)),
+        # 办件查询 on PostgreSQL (app/services/cases/search.py says which serves which query):
+        # a case number by its first characters, whatever the database's collation ...
+        sa.Index("ix_service_case_case_no_prefix", "case_no",
+                 postgresql_ops={"case_no": "varchar_pattern_ops"},
+                 info=POSTGRESQL_ONLY).ddl_if(dialect="postgresql"),
+        # ... and a part of the applicant's name of 3 characters or more (pg_trgm).
+        sa.Index("ix_service_case_applicant_trgm", "applicant_name", postgresql_using="gin",
+                 postgresql_ops={"applicant_name": "gin_trgm_ops"},
+                 info=POSTGRESQL_ONLY).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,6 +116,16 @@ class Case(db.Model):
     def flags(self) -> list[str]:
         """The CASE_FLAGS raised on the case, in their order."""
         return [name for name in CASE_FLAGS if getattr(self, name)]
+
+
+# The applicant's name as the set of its 1- and 2-character pieces ("王李四" -> 王, 李, 四, 王李,
+# 李四): a SQL function the migration e1b7c3a9f5d2 creates on PostgreSQL, and a GIN index of
+# it, which finds a name containing a 1- or 2-character text, where trigrams give nothing to
+# look up (app/services/cases/search.py).
+name_grams = sa.func.service_case_name_grams(Case.applicant_name,
+                                             type_=postgresql.ARRAY(sa.Text))
+sa.Index("ix_service_case_applicant_grams", name_grams, postgresql_using="gin",
+         info=POSTGRESQL_ONLY).ddl_if(dialect="postgresql")
 
 
 class CaseCounter(db.Model):

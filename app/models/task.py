@@ -11,6 +11,7 @@ from app.models.base import db, utcnow
 OPEN = "open"
 COMPLETED = "completed"
 CANCELLED = "cancelled"  # removed by the engine (boundary event, terminate)
+OPEN_ONLY = sa.text("state = 'open'")  # the predicate of the partial indexes of open tasks
 
 
 class HumanTask(db.Model):
@@ -21,6 +22,13 @@ class HumanTask(db.Model):
         sa.Index("ix_human_task_completed_by", "completed_by", "completed_at",
                  sqlite_where=sa.text("completed_by IS NOT NULL"),
                  postgresql_where=sa.text("completed_by IS NOT NULL")),
+        # GET /api/tasks?sort=created (either direction): the open tasks in that order, read
+        # until a page is found (walked backwards for the newest first).
+        sa.Index("ix_human_task_open_created", "created_at", "id",
+                 sqlite_where=OPEN_ONLY, postgresql_where=OPEN_ONLY),
+        # The dashboard's open tasks by department, counted from the index alone.
+        sa.Index("ix_human_task_open_department", "candidate_department_id", "department_id",
+                 sqlite_where=OPEN_ONLY, postgresql_where=OPEN_ONLY),
     )
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)  # engine task id
@@ -63,4 +71,4 @@ due_or_epoch = sa.func.coalesce(HumanTask.due_at,
                                 sa.literal(NO_DUE, HumanTask.__table__.c.due_at.type,
                                            literal_execute=True))
 sa.Index("ix_human_task_open_due", due_last, due_or_epoch, HumanTask.created_at, HumanTask.id,
-         sqlite_where=sa.text("state = 'open'"), postgresql_where=sa.text("state = 'open'"))
+         sqlite_where=OPEN_ONLY, postgresql_where=OPEN_ONLY)

@@ -4,10 +4,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 import time_machine
 
+from app.models import db
+from app.services.cases import search
 from tests.cases.service_item_steps import ALL_MATERIALS, case_of, complete
-from tests.conftest import headers_for
+from tests.conftest import headers_for, user
 
 MONDAY = datetime(2026, 3, 2, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 ID_NUMBER = "53232219900101001x"
@@ -102,3 +105,44 @@ def test_the_api_finds_the_same_cases_and_names_bad_fields_as_spelled(client):
     assert bad.status_code == 400 and bad.mimetype == "application/problem+json"
     assert bad.json["code"] == "search_invalid"
     assert [e["field"] for e in bad.json["errors"]] == ["receivedFrom"]
+
+
+def _found(client, names: dict, **args) -> set:
+    page = _search(client, **args).text
+    return {name for name, instance_id in names.items() if f'href="/cases/{instance_id}"' in page}
+
+
+def test_a_name_is_found_by_any_part_of_it_of_one_two_or_more_characters(client):
+    names = {name: _start(client, name=name) for name in (
+        "李四", "张李四", "李三四", "欧阳李四娜")}
+    assert _found(client, names, applicant="李四") == {"李四", "张李四", "欧阳李四娜"}
+    assert _found(client, names, applicant="四") == set(names)
+    assert _found(client, names, applicant="张李四") == {"张李四"}
+    assert _found(client, names, applicant="阳李四娜") == {"欧阳李四娜"}
+    assert _found(client, names, applicant="四李") == set()  # both characters, not in order
+    for typed in ("_", "李_", "%四"):  # wildcards typed are characters, in short texts too
+        assert _found(client, names, applicant=typed) == set(), typed
+    found = client.get("/api/cases", query_string={"applicant": "李四"},
+                       headers=headers_for("clerk"))
+    assert {c["applicant"] for c in found.json["items"]} >= {"李四", "张李四", "欧阳李四娜"}
+    assert "李三四" not in {c["applicant"] for c in found.json["items"]}
+
+
+@pytest.mark.parametrize(("field", "text", "index"), [
+    ("applicant", "李四", "ix_service_case_applicant_grams"),  # 1 or 2 characters
+    ("applicant", "四", "ix_service_case_applicant_grams"),
+    ("applicant", "张李四", "ix_service_case_applicant_trgm"),  # 3 and more: pg_trgm
+    ("case_no", "B2026", "ix_service_case_case_no_prefix")])
+def test_on_postgresql_a_name_or_number_search_can_read_its_index(client, field, text, index):
+    """The SQL the search sends matches the index (the planner told to read tables by bitmap
+    scans only, which need an index matching a condition: the test's few cases would be
+    scanned anyway)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite searches by LIKE alone")
+    statement = search._matching(user("clerk"), search.CaseQuery(**{field: text}))
+    compiled = statement.compile(dialect=db.engine.dialect)
+    for scan in ("seqscan", "indexscan", "indexonlyscan"):
+        db.session.execute(sa.text(f"SET LOCAL enable_{scan} = off"))
+    plan = "\n".join(db.session.connection().exec_driver_sql(
+        "EXPLAIN " + str(compiled), compiled.params).scalars())
+    assert index in plan, plan

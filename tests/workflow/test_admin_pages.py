@@ -8,10 +8,10 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from app.models import AuditEvent, CalendarDay, CalendarYear, db
-from app.models.process import ERROR
+from app.models import AuditEvent, CalendarDay, CalendarYear, ProcessInstance, db
+from app.models.process import COMPLETED, ERROR, RUNNING
 from app.services.cases import dashboard
-from app.services.workflow import instances
+from app.services.workflow import instances, paging
 from app.services.workflow.actor import Actor
 from tests.cases.service_item_steps import (ALL_MATERIALS, case_of, complete, instance_state,
                                             notices, open_task, start_case)
@@ -265,10 +265,10 @@ def _chart(page: str, chart_id: str) -> dict[str, int]:
 def _snapshot(client) -> dict:
     page = client.get("/admin/dashboard", headers=admin()).text
     figures = {name: int(re.search(rf'id="{name}-count">(\d+)<', page).group(1))
-               for name in ("overdue", "warned")}
+               for name in ("overdue", "warned", "flagged", "completed")}
     return {"instances": _chart(page, "instances"), "tasks": _chart(page, "tasks"),
-            "statuses": _chart(page, "statuses"), "concluded": _chart(page, "concluded"),
-            **figures}
+            "statuses": _chart(page, "statuses"), "ended": _chart(page, "ended"),
+            "concluded": _chart(page, "concluded"), **figures}
 
 
 def _delta(after: dict, before: dict) -> dict:
@@ -277,24 +277,55 @@ def _delta(after: dict, before: dict) -> dict:
 
 def test_dashboard_counts_match_the_data(client):
     before = _snapshot(client)
-    first, second, third = (start_case(client, "MSA-001")["id"] for _ in range(3))
+    first, second, third, fourth = (start_case(client, "MSA-001")["id"] for _ in range(4))
     post(client, f"/admin/instances/{second}/suspend")
     row = instance_row(third)
     row.state = ERROR
+    now = datetime.now(timezone.utc)
     case = case_of(first)
-    case.overdue, case.concluded_at = True, datetime.now(timezone.utc)
+    case.overdue, case.concluded_at = True, now
+    case_of(second).auto_accepted = True  # open and flagged
+    instance_row(fourth).state = COMPLETED
+    ended = case_of(fourth)  # ended: a flag raised on the way is no longer counted
+    ended.status_code, ended.concluded_at, ended.decision_limit_exceeded = 13, now, True
     db.session.add(AuditEvent(actor="system:timer", action="case.warning", instance_id=third,
                               detail={}))
     db.session.commit()
     after = _snapshot(client)
     assert _delta(after["instances"], before["instances"]) == {"运行中": 1, "已挂起": 1, "异常": 1}
-    assert sum(_delta(after["tasks"], before["tasks"]).values()) == 3  # three intake tasks
+    assert after["completed"] - before["completed"] == 1
+    assert sum(_delta(after["tasks"], before["tasks"]).values()) == 4  # four intake tasks
     assert _delta(after["statuses"], before["statuses"]) == {"已接件": 3}
+    assert _delta(after["ended"], before["ended"]) == {"办结（不通过）": 1}
     assert after["overdue"] - before["overdue"] == 1
+    assert after["flagged"] - before["flagged"] == 1
     assert after["warned"] - before["warned"] == 1
-    assert _delta(after["concluded"], before["concluded"]) == {"03-02": 1}
+    assert _delta(after["concluded"], before["concluded"]) == {"03-02": 2}
     assert dashboard.instance_counts()["suspended"] == after["instances"]["已挂起"]
     assert "<svg" in client.get("/admin/dashboard", headers=admin()).text
+
+
+def test_the_dashboard_counts_the_history_up_to_the_cap_and_the_work_in_hand_exactly(
+        client, app, monkeypatch):
+    done = [start_case(client, "MSA-001")["id"] for _ in range(2)]
+    for _ in range(2):
+        start_case(client, "MSA-001")  # running: more than the cap below
+    for instance_id in done:
+        instance_row(instance_id).state = COMPLETED
+        case = case_of(instance_id)
+        case.status_code, case.overdue = 11, True
+    db.session.commit()
+    monkeypatch.setattr(paging, "COUNT_CAP", 1)
+    monkeypatch.setitem(app.jinja_env.globals, "count_cap", 1)
+    page = client.get("/admin/dashboard", headers=admin()).text
+    assert 'id="completed-count">超过 1<' in page and 'id="overdue-count">超过 1<' in page
+    assert '<th scope="row">办结（通过）</th><td>超过 1</td>' in page
+    running = db.session.scalar(sa.select(sa.func.count()).select_from(ProcessInstance)
+                                .where(ProcessInstance.state == RUNNING))
+    assert running >= 2 and _chart(page, "instances")["运行中"] == running
+    assert "计至 1 为止" in page
+    english = client.get("/admin/dashboard?lang=en", headers=admin()).text
+    assert 'id="completed-count">more than 1<' in english
 
 
 def test_calendar_shows_holidays_and_saves_a_day(client):

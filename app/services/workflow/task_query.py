@@ -46,19 +46,25 @@ def order(sort_by: str = "dueDate", descending: bool = False) -> paging.Keyset:
     """The list's order: `dueDate` (the default: the earliest due first, tasks without a
     due moment last in either direction, then by creation), `created`, `name` (the BPMN
     element id, then the oldest) or `id`; every one ends on the id, which is unique."""
+    return paging.Keyset(f"tasks.{sort_by}.{'desc' if descending else 'asc'}",
+                         keys(sort_by, descending))
+
+
+def keys(sort_by: str = "dueDate", descending: bool = False) -> tuple[paging.Key, ...]:
+    """The terms of `order`, each read from a task (the inbox orders by them too)."""
     def key(expression, read, kind):
         return paging.Key(expression, read, kind, descending)
     created = key(HumanTask.created_at, lambda t: t.created_at, datetime)
     by_id = key(HumanTask.id, lambda t: t.id, str)
-    keys = {
+    return {
         # ix_human_task_open_due serves it ascending: a page reads a page of the index
         "dueDate": (paging.Key(due_last, lambda t: int(t.due_at is None), int),
                     key(due_or_epoch, lambda t: t.due_at or NO_DUE, datetime), created, by_id),
+        # ix_human_task_open_created serves it, walked backwards when descending
         "created": (created, by_id),
         "name": (key(HumanTask.name, lambda t: t.name, str), created, by_id),
         "id": (by_id,),
     }[sort_by]
-    return paging.Keyset(f"tasks.{sort_by}.{'desc' if descending else 'asc'}", keys)
 
 
 def page(user: User, filters: Filters, keyset: paging.Keyset, *, after: list | None,

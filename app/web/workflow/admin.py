@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from app.http_inputs import db_int
 from app.models import User, db
-from app.models.process import INSTANCE_STATES, RUNNING
+from app.models.process import COMPLETED, INSTANCE_STATES, RUNNING
 from app.security import current_actor
 from app.services import calendar, cases
 from app.services.calendar import admin as calendar_admin
@@ -182,8 +182,10 @@ def admin_dashboard():
     counts = dashboard.instance_counts()
     return render_template(
         "admin/dashboard.html", state_names=state_names(),
-        instance_bars=[(state_names()[s], n) for s, n in counts.items()],
-        task_bars=dashboard.open_tasks_by_department(), status_bars=dashboard.cases_by_status(),
+        instance_bars=[(state_names()[s], counts[s]) for s in dashboard.UNFINISHED_STATES],
+        completed=counts[COMPLETED], task_bars=dashboard.open_tasks_by_department(),
+        status_bars=dashboard.cases_in_hand_by_status(),
+        ended_statuses=dashboard.cases_ended_by_status(),
         overdue=dashboard.overdue_cases(), warned=dashboard.warned_cases(),
         flagged=dashboard.flagged_cases(), ending_letters=dashboard.letters_ending_soon(),
         provisional_years=calendar_admin.provisional_years(

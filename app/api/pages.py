@@ -2,27 +2,18 @@
 and `totalCapped` where the list counts its matches (see app.services.workflow.paging).
 
 `next` is null on the last page (and on every list answered whole); otherwise the client
-sends it back as `?after=` for the following page. A cursor is opaque to clients: here the
-URL-safe base64 (unpadded) of a JSON array naming the list's order and holding the sort key
-of the last row given, e.g. `["instances", 42]`. It is read strictly: anything this server
-did not write for this very list and sort is a 400 `invalid_cursor` naming `after`.
+sends it back as `?after=` for the following page. A cursor is opaque to clients (written by
+paging.encode_cursor: the sort key of the last row given) and read strictly: anything this
+server did not write for this very list and sort is a 400 `invalid_cursor` naming `after`.
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+from collections.abc import Iterable
 
 from flask import request
 
-from app.http_inputs import MAX_ID
 from app.services.workflow import paging
 from app.services.workflow.errors import InvalidInput
-
-MAX_CURSOR = 512  # characters; no key of ours comes near it
-MAX_TEXT = 200  # a text key (a task's name or id) is shorter
 
 
 def page(items: Iterable, *, next: str | None = None, total: int | None = None,
@@ -37,13 +28,7 @@ def page(items: Iterable, *, next: str | None = None, total: int | None = None,
     return body
 
 
-def encode(keyset: paging.Keyset, values: Sequence | None) -> str | None:
-    """The cursor after the row whose sort key is `values` (None: there is no next page)."""
-    if values is None:
-        return None
-    plain = [v.isoformat() if isinstance(v, datetime) else v for v in values]
-    text = json.dumps([keyset.name, *plain], ensure_ascii=False, separators=(",", ":"))
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+encode = paging.encode_cursor  # the cursor after a row's sort key (None: no next page)
 
 
 def after_arg(keyset: paging.Keyset, name: str = "after") -> list | None:
@@ -52,35 +37,8 @@ def after_arg(keyset: paging.Keyset, name: str = "after") -> list | None:
     if text in (None, ""):
         return None
     try:
-        found = json.loads(_unbase64(text))
-        if not isinstance(found, list) or found[:1] != [keyset.name] \
-                or len(found) != len(keyset.keys) + 1:
-            raise ValueError("not a cursor of this list and sort")
-        return [_value(value, kind) for value, kind in zip(found[1:], keyset.kinds)]
-    except (ValueError, UnicodeDecodeError, binascii.Error):
+        return paging.decode_cursor(keyset, text)
+    except paging.BadCursor:
         message = "not a cursor this list gave (pass `next` back unchanged)"
         raise InvalidInput(f"{name} is {message}", code="invalid_cursor",
                            errors=[{"field": name, "message": message}]) from None
-
-
-def _unbase64(text: str) -> str:
-    if len(text) > MAX_CURSOR:
-        raise ValueError("too long")
-    # validate=True: a character outside the alphabet is refused, not skipped
-    return base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_",
-                            validate=True).decode()
-
-
-def _value(value, kind: type):
-    """One key of a cursor, of the type its place in the order holds."""
-    if kind is bool and isinstance(value, bool):
-        return value
-    if kind is int and type(value) is int and -MAX_ID <= value <= MAX_ID:
-        return value
-    if kind is str and isinstance(value, str) and len(value) <= MAX_TEXT:
-        return value
-    if kind is datetime and isinstance(value, str) and len(value) <= 40:
-        moment = datetime.fromisoformat(value)
-        if moment.tzinfo is not None:  # we write UTC moments with their offset
-            return moment
-    raise ValueError(f"{value!r} is not a {kind.__name__}")

@@ -12,7 +12,7 @@ from app.models import IdempotentRequest, ProcessInstance, User, db, utcnow
 from app.services import auth
 from app.services.workflow import idempotency
 from tests.conftest import deploy_test_file, headers_for, prepare_database, require_service
-from tests.workflow.test_concurrency_pg import _committed_app, _delete_instance
+from tests.concurrency import committed_app, delete_instance
 
 CASE = {"itemCode": "MSA-002", "applicant": {"name": "张三", "phone": "13800000000"}}
 
@@ -125,16 +125,16 @@ def _race(application) -> None:
             for instance_id in ids - {None}:
                 db.session.execute(sa.delete(IdempotentRequest).where(
                     IdempotentRequest.instance_id == instance_id))
-                _delete_instance(instance_id, None)
+                delete_instance(instance_id, None)
             db.session.remove()
 
 
 def test_racing_retries_start_one_case_on_sqlite_file(tmp_path):
-    application = _committed_app(f"sqlite:///{tmp_path / 'race.sqlite'}", tmp_path)
+    application = committed_app(f"sqlite:///{tmp_path / 'race.sqlite'}", tmp_path)
     prepare_database(application)
     _race(application)
 
 
 @pytest.mark.postgres
 def test_racing_retries_start_one_case_on_postgresql(app, tmp_path):
-    _race(_committed_app(require_service("TEST_DATABASE_URL"), tmp_path))
+    _race(committed_app(require_service("TEST_DATABASE_URL"), tmp_path))

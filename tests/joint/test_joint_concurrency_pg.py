@@ -17,15 +17,14 @@ from app.services.workflow import instances, tasks
 from app.services.workflow.actor import Actor
 from tests.conftest import require_service
 from tests.joint.joint_steps import CHIEFS
-from tests.workflow.test_concurrency_pg import (_clerk, _committed_app, _complete_branch,
-                                                _delete_instance)
+from tests.concurrency import clerk, committed_app, complete_at_barrier, delete_instance
 
 MONDAY = datetime(2026, 3, 2, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 ITEM = "JNT-CONC-8"
 
 
 def _actor(username: str) -> Actor:
-    return _clerk(username)
+    return clerk(username)
 
 
 def _joint_item_of_every_department() -> None:
@@ -82,7 +81,7 @@ def _check(app, instance_id: int) -> None:
 @pytest.mark.postgres
 def test_eight_departments_answer_at_once_on_postgresql(app, tmp_path):
     url = require_service("TEST_DATABASE_URL")
-    committed = _committed_app(url, tmp_path)
+    committed = committed_app(url, tmp_path)
     started: list[int] = []
     with time_machine.travel(MONDAY, tick=True):
         try:
@@ -90,7 +89,7 @@ def test_eight_departments_answer_at_once_on_postgresql(app, tmp_path):
             assert sorted(branches) == sorted(CHIEFS)
             barrier, outcomes = threading.Barrier(8), {}
             answer = {"opinion_decision": "agree"}
-            threads = [threading.Thread(target=_complete_branch,
+            threads = [threading.Thread(target=complete_at_barrier,
                                         args=(committed, task_id, answer, barrier, outcomes,
                                               CHIEFS[code]))
                        for code, task_id in branches.items()]
@@ -105,7 +104,7 @@ def test_eight_departments_answer_at_once_on_postgresql(app, tmp_path):
             with committed.app_context():  # committed rows: removed even when a step failed
                 db.session.rollback()
                 for instance_id in started:
-                    _delete_instance(instance_id, None)
+                    delete_instance(instance_id, None)
                 db.session.execute(sa.delete(Item).where(Item.code == ITEM))
                 db.session.commit()
                 db.session.remove()

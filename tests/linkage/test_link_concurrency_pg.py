@@ -12,7 +12,7 @@ from app.services.linkage import delivery as linkage
 from app.services.workflow.actor import Actor
 from tests.conftest import require_service
 from tests.linkage.link_steps import CITY, COUNTY
-from tests.workflow.test_concurrency_pg import _committed_app
+from tests.concurrency import committed_app
 
 
 def _race(application, envelopes: list[dict]) -> list:
@@ -56,7 +56,7 @@ def _receive(app, envelope: dict, barrier: threading.Barrier, outcomes: list) ->
 @pytest.mark.postgres
 def test_one_message_received_twice_at_once_is_stored_once(app, tmp_path):
     url = require_service("TEST_DATABASE_URL")
-    application = _committed_app(url, tmp_path)
+    application = committed_app(url, tmp_path)
     origin = f"RACE-{uuid.uuid4().hex[:8]}"
     envelope = _envelope(origin)
     try:
@@ -72,7 +72,7 @@ def test_one_message_received_twice_at_once_is_stored_once(app, tmp_path):
 @pytest.mark.postgres
 def test_two_messages_about_the_same_level_at_once_keep_one_snapshot(app, tmp_path):
     url = require_service("TEST_DATABASE_URL")
-    application = _committed_app(url, tmp_path)
+    application = committed_app(url, tmp_path)
     origin = f"RACE-{uuid.uuid4().hex[:8]}"
     snapshots = [{"center": COUNTY, "as_of": f"2026-03-02T09:3{n}:00+08:00", "stage": str(n)}
                  for n in range(2)]

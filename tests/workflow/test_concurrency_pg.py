@@ -13,54 +13,15 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from app import create_app, demo, migrate
-from app.models import HumanTask, ProcessDefinition, ProcessInstance, User, db
+from app import demo, migrate
+from app.models import HumanTask, ProcessInstance, db
 from app.models.task import COMPLETED, OPEN
-from app.services.workflow import deployment, instances, tasks
+from app.services.workflow import deployment, instances
 from app.services.workflow.actor import Actor
+from tests.concurrency import clerk, committed_app, complete_at_barrier, delete_instance
 from tests.conftest import DATA, require_service
 
 BRANCHES = 6
-
-
-def _committed_app(url: str, tmp_path):
-    return create_app({
-        "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
-        "CELERY_BROKER_URL": f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}",
-    })
-
-
-def _clerk(username: str = "clerk") -> Actor:
-    return Actor.of(db.session.scalar(sa.select(User).where(User.username == username)))
-
-
-def _complete_branch(app, task_id: str, variables: dict, barrier: threading.Barrier,
-                     outcomes: dict, username: str = "clerk") -> None:
-    """Complete one task in a thread of its own, at the barrier; the outcome goes to `outcomes`."""
-    with app.app_context():
-        try:
-            actor = _clerk(username)
-            barrier.wait(timeout=30)
-            tasks.complete(task_id, variables, actor)
-            outcomes[task_id] = "ok"
-        except Exception as err:  # reported by the assertion in the test
-            outcomes[task_id] = f"{type(err).__name__}: {err}"
-            db.session.rollback()
-        finally:
-            db.session.remove()
-
-
-def _delete_instance(instance_id: int, definition_id: int | None) -> None:
-    """Remove every committed row of the run (audit rows too: this is test data)."""
-    for table in reversed(db.metadata.sorted_tables):
-        if table.name != "process_instance" and "instance_id" in table.c:
-            db.session.execute(sa.delete(table).where(table.c.instance_id == instance_id))
-    db.session.execute(sa.delete(ProcessInstance.__table__)
-                       .where(ProcessInstance.__table__.c.id == instance_id))
-    if definition_id is not None:
-        db.session.execute(sa.delete(ProcessDefinition.__table__)
-                           .where(ProcessDefinition.__table__.c.id == definition_id))
-    db.session.commit()
 
 
 def run_parallel_completions(app) -> None:
@@ -70,14 +31,14 @@ def run_parallel_completions(app) -> None:
              for name in ("parallel_six.bpmn", "parallel_branch.schema.json")],
             Actor.system("tests"))
         created_definition = deployed.definition.id if deployed.created else None
-        instance_id = instances.start("parallel_six", _clerk(), business_key="CONC-6").id
+        instance_id = instances.start("parallel_six", clerk(), business_key="CONC-6").id
         branch_tasks = {row.name: row.id for row in instances.open_tasks(instance_id)}
         db.session.remove()
     try:
         assert sorted(branch_tasks) == [f"b{i}" for i in range(1, BRANCHES + 1)]
         barrier = threading.Barrier(BRANCHES)
         outcomes: dict[str, str] = {}
-        threads = [threading.Thread(target=_complete_branch,
+        threads = [threading.Thread(target=complete_at_barrier,
                                     args=(app, branch_tasks[f"b{i}"], {f"r{i}": i}, barrier,
                                           outcomes))
                    for i in range(1, BRANCHES + 1)]
@@ -108,7 +69,7 @@ def run_parallel_completions(app) -> None:
             db.session.remove()
     finally:
         with app.app_context():
-            _delete_instance(instance_id, created_definition)
+            delete_instance(instance_id, created_definition)
             db.session.remove()
 
 
@@ -116,14 +77,14 @@ def run_parallel_completions(app) -> None:
 def test_parallel_branches_completed_at_once_on_postgresql(app, tmp_path):
     url = require_service("TEST_DATABASE_URL")
     # `app` (requested first) has migrated and seeded this database; work on it committed.
-    run_parallel_completions(_committed_app(url, tmp_path))
+    run_parallel_completions(committed_app(url, tmp_path))
 
 
 # Each thread reads (the clerk, the task) before it locks, as a request does after auth. This
 # lost 5 of 6 completions ("database is locked": a WAL read snapshot cannot become a writer)
 # until begin_write() ended the read transaction and began IMMEDIATE (commit 0aa31e9).
 def test_parallel_branches_completed_at_once_on_sqlite_file(tmp_path):
-    application = _committed_app(f"sqlite:///{tmp_path / 'concurrency.sqlite'}", tmp_path)
+    application = committed_app(f"sqlite:///{tmp_path / 'concurrency.sqlite'}", tmp_path)
     with application.app_context():
         migrate.upgrade()
         demo.load(application.config["CENTER_CODE"])

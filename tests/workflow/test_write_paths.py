@@ -23,14 +23,14 @@ from app.services.workflow import deployment, instances, tasks
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import ServiceError
 from tests.joint.joint_steps import department_id
-from tests.workflow.test_concurrency_pg import _committed_app
+from tests.concurrency import committed_app
 
 MONDAY = datetime(2026, 3, 2, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 @pytest.fixture
 def committed(tmp_path):
-    application = _committed_app(f"sqlite:///{tmp_path / 'writes.sqlite'}", tmp_path)
+    application = committed_app(f"sqlite:///{tmp_path / 'writes.sqlite'}", tmp_path)
     with time_machine.travel(MONDAY, tick=True), application.app_context():
         migrate.upgrade()
         calendar_admin.seed_from_library("CN", Actor.system("tests"))

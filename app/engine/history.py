@@ -40,7 +40,7 @@ def prune(workflow: BpmnWorkflow, depth: int = PRUNE_DEPTH) -> list[PrunedTask]:
     for each in (workflow, *list(workflow.subprocesses.values())):
         pruned.extend(_prune_tree(each, depth))
     if pruned:
-        _drop_orphan_subprocesses(workflow)
+        drop_orphan_subprocesses(workflow)
     return pruned
 
 
@@ -164,8 +164,9 @@ def _record(task) -> PrunedTask:
                       datetime.fromtimestamp(task.last_state_change, tz=timezone.utc))
 
 
-def _drop_orphan_subprocesses(workflow: BpmnWorkflow) -> None:
-    """A completed sub-workflow whose task was cut goes with it (and what it started)."""
+def drop_orphan_subprocesses(workflow: BpmnWorkflow) -> None:
+    """A sub-workflow whose task left the tree goes with it (and what it started): a finished
+    one whose task was cut, or one whose task an interrupting boundary event removed."""
     while True:
         present = set(workflow.tasks)
         for sub in workflow.subprocesses.values():

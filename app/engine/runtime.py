@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import threading
+from functools import partial
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +12,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.util.task import TaskState
 
-from app.engine import serializer
+from app.engine import history, parking, serializer
 from app.engine.bpmn import build_specs, parse_dmn, parse_xml
 from app.engine.scripting import SCRIPT_ENGINE
 
@@ -93,8 +94,12 @@ def create(process: CompiledProcess, data: dict) -> BpmnWorkflow:
     return workflow
 
 
-def load(text: str, process: CompiledProcess) -> BpmnWorkflow:
-    workflow = serializer.loads(text, *process.specs())
+def load(text: str, process: CompiledProcess, *, focus: str | None = None,
+         narrow: bool = False) -> BpmnWorkflow:
+    """The stored workflow. `narrow`: only what a step completing `focus` (a task id, or
+    None for a timer's step) must run; the idle sub-processes stay text (`parking`), and
+    a step that reaches one raises parking.ParkedBranchTouched from dump()."""
+    workflow = serializer.loads(text, *process.specs(), focus=focus, narrow=narrow)
     workflow.script_engine = SCRIPT_ENGINE
     if process.rewired_at_runtime:
         _rewire_triggered(workflow)
@@ -125,11 +130,27 @@ def advance(workflow: BpmnWorkflow) -> None:
     do_engine_steps() ends by refreshing timers, so a timer that just became due is READY
     but has not run: keep stepping until no engine task is ready.
     """
+    workflow.get_active_subprocesses = partial(_active_subprocesses, workflow)
     workflow.refresh_timers()
     workflow.do_engine_steps()
     while workflow.get_next_task(state=TaskState.READY, manual=False) is not None:
         workflow.do_engine_steps()
+    history.drop_orphan_subprocesses(workflow)
     check_depth(workflow)
+
+
+def _active_subprocesses(workflow: BpmnWorkflow) -> list:
+    """BpmnWorkflow.get_active_subprocesses, without those whose task has left the tree.
+
+    An interrupting boundary event on a multi-instance sub-process (a deadline on a fan-out)
+    removes the running instances' tasks but leaves their sub-workflows behind, unfinished;
+    SpiffWorkflow would step them again and fail looking for their tasks
+    (TaskNotFoundException), so the instance stopped as an incident."""
+    present = set(workflow.tasks)
+    for sub in workflow.subprocesses.values():
+        present.update(sub.tasks)
+    return [sub for sub in workflow.subprocesses.values()
+            if not sub.completed and sub.parent_task_id in present]
 
 
 def check_depth(workflow: BpmnWorkflow) -> None:
@@ -143,11 +164,17 @@ def check_depth(workflow: BpmnWorkflow) -> None:
 
 def is_finished(workflow: BpmnWorkflow) -> bool:
     """Completed for real: the engine says so and no task anywhere is still live."""
-    return workflow.is_completed() and not any(t.state & _LIVE for t in workflow.tasks.values())
+    return (workflow.is_completed() and not any(t.state & _LIVE for t in workflow.tasks.values())
+            and not parking.any_running(workflow))
 
 
 def ready_user_tasks(workflow: BpmnWorkflow) -> list:
     return workflow.get_tasks(state=TaskState.READY, manual=True)
+
+
+def parked_ready_ids(workflow: BpmnWorkflow) -> set[str]:
+    """People's tasks still waiting in the sub-processes this step left as text."""
+    return parking.ready_ids(workflow)
 
 
 def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
@@ -155,4 +182,5 @@ def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
     dues = [TimerEventDefinition.parse_time_or_duration(event.value)
             for event in workflow.waiting_events()
             if event.event_type in _TIMER_TYPES and event.value]
-    return min(dues, default=None)
+    parked = parking.next_due(workflow)
+    return min((*dues, *([parked] if parked else [])), default=None)

@@ -14,6 +14,8 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from app.engine import parking
+
 SERIALIZER_VERSION = "1.5"  # SpiffWorkflow 3.2's format; stored per instance row
 
 
@@ -50,14 +52,64 @@ def _build_serializer() -> BpmnWorkflowSerializer:
 SERIALIZER = _build_serializer()
 
 
+PARTS_KEY = "govflow_parts"  # [[sub-process id, summary], ...], one line each after the first
+
+
 def dumps(workflow: BpmnWorkflow) -> str:
-    return SERIALIZER.serialize_json(workflow)
+    """The workflow as lines: the workflow without its sub-processes first, then each
+    sub-process, loaded ones converted afresh and parked ones as they were read."""
+    registry = SERIALIZER.registry
+    registry._encoder_mode = True  # what serialize_json sets while it converts
+    try:
+        dct = SERIALIZER.to_dict(workflow)
+        parking.restore_branch_tasks(dct["tasks"], workflow, registry.restore)
+        loaded = dct.pop("subprocesses")
+        summaries = parking.summarize(workflow)
+        encode = SERIALIZER._encoder_cls
+        lines = {key: json.dumps(sub, cls=encode) for key, sub in loaded.items()}
+    finally:
+        registry._encoder_mode = False
+    parts = [[key, summaries[key]] for key in lines]
+    for key, part in parking.kept_for_dump(workflow).items():
+        parts.append([key, part.summary])
+        lines[key] = part.line
+    dct.update({"subprocesses": {}, PARTS_KEY: parts, SERIALIZER.VERSION_KEY: SERIALIZER.VERSION})
+    return "\n".join([json.dumps(dct, cls=encode), *(lines[key] for key, _ in parts)])
 
 
-def loads(text: str, spec, subprocess_specs) -> BpmnWorkflow:
-    dct = json.loads(text)
+def loads(text: str, spec, subprocess_specs, *, focus: str | None = None,
+          narrow: bool = False) -> BpmnWorkflow:
+    """The workflow; with `narrow`, only the sub-processes a step with this focus must run
+    (`parking.choose`), the others attached as text. A document of one line (written before
+    the split, or without sub-processes) holds them inside."""
+    head, _, rest = text.partition("\n")
+    dct = json.loads(head)
+    parts = dct.pop(PARTS_KEY, [])
+    lines = rest.split("\n") if rest else []
+    if len(lines) != len(parts):
+        raise ValueError(f"the document lists {len(parts)} sub-processes and holds {len(lines)}")
+    wanted = (parking.choose(parts, focus)
+              if narrow and dct.get(SERIALIZER.VERSION_KEY) == SERIALIZER.VERSION else None)
+    held = {}
+    for (key, summary), line in zip(parts, lines):
+        if wanted is None or key in wanted:
+            dct["subprocesses"][key] = json.loads(line)
+        else:
+            held[key] = parking.Parked(summary, line)
+    blanked = parking.blank_branch_tasks(dct["tasks"], held)
     SERIALIZER.migrate(dct)
-    return SERIALIZER.registry.restore(dct, spec=spec, subprocess_specs=subprocess_specs)
+    workflow = SERIALIZER.registry.restore(dct, spec=spec, subprocess_specs=subprocess_specs)
+    parking.attach(workflow, held, blanked)
+    return workflow
+
+
+def document(text: str) -> dict:
+    """The whole stored document as one dict, sub-processes inside (as SpiffWorkflow has it)."""
+    head, _, rest = text.partition("\n")
+    dct = json.loads(head)
+    for (key, _summary), line in zip(dct.pop(PARTS_KEY, []), rest.split("\n") if rest else []):
+        dct["subprocesses"][key] = json.loads(line)
+    return dct
 
 
 def convert_event(event) -> dict:

@@ -10,7 +10,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import undefer
 
-from app.engine import history, runtime, script_limits
+from app.engine import history, parking, runtime, script_limits
 from app.engine.scripting import collecting_effects
 from app.models import HumanTask, ProcessDefinition, ProcessInstance, TaskHistory, db, utcnow
 from app.models.process import COMPLETED, ERROR, RUNNING
@@ -60,12 +60,24 @@ def require_running(instance: ProcessInstance) -> None:
 
 
 def step(instance: ProcessInstance, actor: Actor, action: Callable[[BpmnWorkflow], None],
-         *, completed_task_id: str | None = None) -> BpmnWorkflow:
+         *, completed_task_id: str | None = None, narrow: bool = False) -> BpmnWorkflow:
     """Load the workflow, apply `action`, run the engine, and persist the result.
 
+    `narrow`: the action reaches only the task `completed_task_id` (or, with none, what a
+    due timer starts), so the sub-processes idle now are left as they are stored; if the
+    step reached one after all, it runs again on the whole workflow.
     Any engine error leaves the database untouched by this step and raises EngineFailure.
     """
-    workflow = runtime.load(instance.workflow_json, compiled_for(instance.definition))
+    process = compiled_for(instance.definition)
+    if narrow:
+        workflow = runtime.load(instance.workflow_json, process, focus=completed_task_id,
+                                narrow=True)
+        try:
+            return run_and_save(instance, workflow, actor, action,
+                                completed_task_id=completed_task_id)
+        except parking.ParkedBranchTouched:
+            pass  # nothing was written: the same step, on every sub-process
+    workflow = runtime.load(instance.workflow_json, process)
     return run_and_save(instance, workflow, actor, action, completed_task_id=completed_task_id)
 
 
@@ -81,8 +93,8 @@ def run_and_save(instance: ProcessInstance, workflow: BpmnWorkflow, actor: Actor
                 pruned = history.prune(workflow)  # a loop's finished rounds leave the tree
                 thrown = step_hooks.take_thrown(workflow)  # before the dump: the outboxes
                 document = runtime.dump(workflow)  # keeps them; what scripts stored must dump
-            except (ServiceError, SQLAlchemyError):
-                raise  # a refusal, a lost race or the database: not the process's fault
+            except (ServiceError, SQLAlchemyError, parking.ParkedBranchTouched):
+                raise  # a refusal, a lost race, the database, a retry: not the process's fault
             except Exception as err:  # anything a script or the engine raised
                 raise _failure(err) from err
         save(instance, workflow, actor, collected, completed_task_id=completed_task_id,

@@ -18,8 +18,12 @@ from app.services.workflow.actor import Actor
 def sync(instance: ProcessInstance, workflow, actor: Actor, *,
          completed_task_id: str | None = None) -> None:
     ready = {str(t.id): t for t in runtime.ready_user_tasks(workflow)} if workflow else {}
-    open_rows = {row.id: row for row in db.session.scalars(
-        sa.select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == OPEN))}
+    untouched = runtime.parked_ready_ids(workflow) if workflow else set()  # still waiting
+    query = sa.select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                       HumanTask.state == OPEN)
+    if untouched:  # the other branches' tasks of a wide fan-out: not read, as not changed
+        query = query.where(HumanTask.id.not_in(untouched))
+    open_rows = {row.id: row for row in db.session.scalars(query)}
     now = utcnow()
     for task_id, row in open_rows.items():
         if task_id in ready:

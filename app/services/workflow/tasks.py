@@ -172,7 +172,7 @@ def _complete_once(task_id: str, variables: object, actor: Actor) -> HumanTask:
     audit.record(actor, "task.completed", instance_id=instance.id, task_id=task_id,
                  fields=sorted(data), values=data)
     try:
-        execution.step(instance, actor, submit, completed_task_id=task_id)
+        execution.step(instance, actor, submit, completed_task_id=task_id, narrow=True)
     except EngineFailure as err:  # the process failed, not the person: it stops for an admin
         execution.record_incident(instance.id, actor, err.detail)
         raise EngineFailure(f"the process failed after this task and stopped for an "

@@ -86,7 +86,7 @@ def fire(instance_id: int, actor: Actor) -> bool:
     if instance.state != RUNNING or due is None or due > utcnow():
         _release(instance_id)  # nothing to do: the claim goes, with the write transaction
         return False
-    return _run(instance, actor, _nothing, "timer.fired", due=due.isoformat())
+    return _run(instance, actor, _nothing, "timer.fired", narrow=True, due=due.isoformat())
 
 
 def fire_now(instance_id: int, actor: Actor, *, timer: str | None = None,
@@ -149,10 +149,11 @@ def make_timers_due(workflow: BpmnWorkflow, now: datetime,
     return moved
 
 
-def _run(instance: ProcessInstance, actor: Actor, action, audit_action: str, **detail) -> bool:
+def _run(instance: ProcessInstance, actor: Actor, action, audit_action: str, *,
+         narrow: bool = False, **detail) -> bool:
     instance_id = instance.id
     try:
-        execution.step(instance, actor, action)
+        execution.step(instance, actor, action, narrow=narrow)
     except (EngineFailure, InvalidInput) as err:  # nobody is waiting for the answer
         execution.record_incident(instance_id, actor, err.detail)
         return False

@@ -10,7 +10,6 @@ the instance is saved under its row lock, its open human tasks kept.
 """
 from __future__ import annotations
 
-import json
 
 import sqlalchemy as sa
 from flask_babel import LazyString
@@ -19,7 +18,7 @@ from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from app.engine import runtime
+from app.engine import runtime, serializer
 from app.models import HumanTask, ProcessDefinition, ProcessInstance, db
 from app.models.process import RUNNING, SUSPENDED
 from app.models.task import OPEN
@@ -50,7 +49,7 @@ def migrate(instance_id: int, target_version, actor: Actor) -> ProcessInstance:
     source = instance.definition
     target = _target(source, version)
     old, new = execution.compiled_for(source), execution.compiled_for(target)
-    check_compatible(json.loads(instance.workflow_json), old, new, version)
+    check_compatible(serializer.document(instance.workflow_json), old, new, version)
     workflow = _reload(instance.workflow_json, new, version)
     instance.definition_id, instance.definition = target.id, target
     execution.save(instance, workflow, actor, [])

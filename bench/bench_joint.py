@@ -10,8 +10,10 @@ BENCH_DATABASE_URL is set (the database is EMPTIED and set up the same way); no 
 For each size, BENCH_CASES joint cases (3) are accepted, then every branch but the
 lead's own (assigned to its chief representative) is answered and timed, so the join
 never fires inside the measurement; the acceptance that fans the case out is timed too, with
-its SQL statements and the notification rows it writes. The bare engine step loads the stored workflow, completes one
-branch, advances and dumps it, with app.engine.runtime only. Results also go to bench/results/.
+its SQL statements and the notification rows it writes. The bare engine step loads the stored
+workflow, completes one branch, advances and dumps it, with app.engine.runtime only: as the
+service does it (only the answered branch loaded, app/engine/parking.py) and on the whole
+workflow. Results also go to bench/results/.
 """
 from __future__ import annotations
 
@@ -110,8 +112,10 @@ def branch_ids(instance_id: int) -> list[str]:
         HumanTask.state == "open", HumanTask.assignee_id.is_(None)).order_by(HumanTask.created_at, HumanTask.id)))
 
 
-def bare_step(instance_id: int) -> float:
-    """Load, complete one branch, advance, dump: the engine's share of one answer."""
+def bare_step(instance_id: int, task_id: str, *, narrow: bool) -> float:
+    """Load, complete one branch, advance, dump: the engine's share of one answer; `narrow`
+    as the service does it (only that branch loaded), else the whole workflow."""
+    from uuid import UUID
     from app.engine import runtime
     from app.engine.scripting import collecting_effects
     from app.models import ProcessInstance, db
@@ -120,8 +124,8 @@ def bare_step(instance_id: int) -> float:
     process = execution.compiled_for(instance.definition)
     started = time.perf_counter()
     with collecting_effects():  # the scripts' effects are collected, not applied
-        workflow = runtime.load(instance.workflow_json, process)
-        task = runtime.ready_user_tasks(workflow)[0]
+        workflow = runtime.load(instance.workflow_json, process, focus=task_id, narrow=narrow)
+        task = workflow.get_task_from_id(UUID(task_id))
         task.data.update(opinion_decision="agree")
         task.run()
         runtime.advance(workflow)
@@ -137,12 +141,13 @@ def measure(app, size: int) -> dict:
         admin = db.session.scalar(db.select(User).where(User.username == "admin"))
         headers = {"Authorization": f"Bearer {auth.issue_token(admin)}"}
         client = app.test_client()
-        timed, bare, accepted = [], [], []
+        timed, bare, whole, accepted = [], [], [], []
         for _ in range(CASES):
             instance_id, acceptance = accepted_case(client, headers, item_code)
             accepted.append(acceptance)
             for task_id in branch_ids(instance_id):  # the lead's own branch stays open
-                bare.append(bare_step(instance_id))
+                bare.append(bare_step(instance_id, task_id, narrow=True))
+                whole.append(bare_step(instance_id, task_id, narrow=False))
                 started = time.perf_counter()
                 response = client.post(f"/api/tasks/{task_id}/complete", headers=headers,
                                        json={"variables": {"opinion_decision": "agree"}})
@@ -151,6 +156,7 @@ def measure(app, size: int) -> dict:
     return {"departments": size, "n": len(timed),
             "p50_ms": percentile(timed, 50) * 1000, "p99_ms": percentile(timed, 99) * 1000,
             "bare_p50_ms": statistics.median(bare) * 1000,
+            "whole_p50_ms": statistics.median(whole) * 1000,
             "ratio": statistics.median(timed) / statistics.median(bare),
             "accept_p50_ms": statistics.median(a["ms"] for a in accepted),
             "accept_statements": statistics.median(a["statements"] for a in accepted),
@@ -172,6 +178,7 @@ def main() -> None:
     for r in results:
         print(f"{r['departments']:>4} departments: n={r['n']:<4} p50 {r['p50_ms']:7.1f} ms  "
               f"p99 {r['p99_ms']:7.1f} ms  bare engine p50 {r['bare_p50_ms']:6.1f} ms  "
+              f"(whole workflow {r['whole_p50_ms']:6.1f} ms) "
               f"({r['ratio']:.1f}x); acceptance (the fan-out) {r['accept_p50_ms']:.0f} ms, "
               f"{r['accept_statements']:.0f} statements, "
               f"{r['accept_notification_rows']:.0f} notification rows")

@@ -197,3 +197,28 @@ def test_postgresql_compresses_the_rewritten_document_by_lz4(clock):
     assert db.session.scalar(sa.text(
         "SELECT pg_column_compression(workflow_json) FROM process_instance WHERE id = :id"),
         {"id": instance.id}) == "lz4"
+
+
+def test_a_parked_task_s_delta_is_rewritten_as_a_whole_dump_would_write_it():
+    """Every way the fan-out's data can change between load and dump (a key added, removed,
+    changed, changed back), against every way the task's own delta can hold a key."""
+    import random
+
+    shuffled = random.Random(21)
+    keys, values = ("a", "b", "c", "d"), (None, 1, [1], {"x": 1})
+    for _ in range(2000):
+        before = {k: shuffled.choice(values) for k in keys if shuffled.random() < 0.7}
+        current = {k: (shuffled.choice(values) if shuffled.random() < 0.4 else before.get(k, 2))
+                   for k in keys if shuffled.random() < 0.8}
+        own = {k: shuffled.choice(values) for k in keys if shuffled.random() < 0.3}
+        own = {k: v for k, v in own.items() if before.get(k, object()) != v}
+        deleted = [k for k in before if k not in own and shuffled.random() < 0.2]
+        stored = {"id": "t", "delta": {"updates": own, "deletions": deleted}}
+        data = {**{k: v for k, v in before.items() if k not in deleted}, **own}
+        changed = parking._changed_keys(before, current)
+
+        rebased = parking._rebased(stored, before, current, changed, lambda v: v)["delta"]
+
+        assert rebased["updates"] == {k: v for k, v in data.items()
+                                      if k not in current or current[k] != v}
+        assert rebased["deletions"] == [k for k in current if k not in data]

@@ -72,8 +72,9 @@ def _summary(top: BpmnWorkflow, sub, waiting) -> dict:
             dues.append(TimerEventDefinition.parse_time_or_duration(event.value))
         else:
             catches = True  # a message, a signal, an error or several at once
-    return {"owner": _owner(top, sub.parent_task_id), "completed": bool(sub.completed), "ready": ready, "busy": busy,
-            "catches": catches, "due": min(dues).isoformat() if dues else None}
+    return {"owner": _owner(top, sub.parent_task_id), "completed": bool(sub.completed),
+            "ready": ready, "busy": busy, "catches": catches,
+            "due": min(dues).isoformat() if dues else None}
 
 
 def _owner(top: BpmnWorkflow, task_id) -> str | None:
@@ -212,7 +213,7 @@ def kept_for_dump(workflow: BpmnWorkflow) -> dict[str, Parked]:
         if owner is not None:  # inside a parked branch: goes or stays with it
             kept[key] = part
             continue
-        task = _task(workflow, key)
+        task = workflow.tasks.get(UUID(key))
         if part.summary["completed"]:
             if task is not None:
                 kept[key] = part
@@ -221,10 +222,6 @@ def kept_for_dump(workflow: BpmnWorkflow) -> dict[str, Parked]:
         else:
             kept[key] = part
     return _with_owners(kept)
-
-
-def _task(workflow: BpmnWorkflow, key: str):
-    return workflow.tasks.get(UUID(key))
 
 
 def _with_owners(kept: dict[str, Parked]) -> dict[str, Parked]:

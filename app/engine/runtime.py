@@ -90,6 +90,7 @@ def compiled(cache_key: str, bpmn_xml: str, filename: str, process_id: str,
 
 def create(process: CompiledProcess, data: dict) -> BpmnWorkflow:
     workflow = BpmnWorkflow(*process.specs(), script_engine=SCRIPT_ENGINE)
+    workflow.get_active_subprocesses = partial(_active_subprocesses, workflow)
     workflow.task_tree.data.update(data)
     return workflow
 
@@ -101,6 +102,7 @@ def load(text: str, process: CompiledProcess, *, focus: str | None = None,
     a step that reaches one raises parking.ParkedBranchTouched from dump()."""
     workflow = serializer.loads(text, *process.specs(), focus=focus, narrow=narrow)
     workflow.script_engine = SCRIPT_ENGINE
+    workflow.get_active_subprocesses = partial(_active_subprocesses, workflow)
     if process.rewired_at_runtime:
         _rewire_triggered(workflow)
     return workflow
@@ -130,27 +132,36 @@ def advance(workflow: BpmnWorkflow) -> None:
     do_engine_steps() ends by refreshing timers, so a timer that just became due is READY
     but has not run: keep stepping until no engine task is ready.
     """
-    workflow.get_active_subprocesses = partial(_active_subprocesses, workflow)
     workflow.refresh_timers()
     workflow.do_engine_steps()
     while workflow.get_next_task(state=TaskState.READY, manual=False) is not None:
         workflow.do_engine_steps()
-    history.drop_orphan_subprocesses(workflow)
+    if _left_the_tree(workflow, workflow.subprocesses.values()):
+        history.drop_orphan_subprocesses(workflow)
     check_depth(workflow)
 
 
 def _active_subprocesses(workflow: BpmnWorkflow) -> list:
-    """BpmnWorkflow.get_active_subprocesses, without those whose task has left the tree.
+    """BpmnWorkflow.get_active_subprocesses (installed in its place on each workflow),
+    without those whose task has left the tree.
 
     An interrupting boundary event on a multi-instance sub-process (a deadline on a fan-out)
     removes the running instances' tasks but leaves their sub-workflows behind, unfinished;
     SpiffWorkflow would step them again and fail looking for their tasks
     (TaskNotFoundException), so the instance stopped as an incident."""
-    present = set(workflow.tasks)
-    for sub in workflow.subprocesses.values():
-        present.update(sub.tasks)
-    return [sub for sub in workflow.subprocesses.values()
-            if not sub.completed and sub.parent_task_id in present]
+    active = [sub for sub in workflow.subprocesses.values() if not sub.completed]
+    gone = _left_the_tree(workflow, active)
+    return [sub for sub in active if sub.parent_task_id not in gone] if gone else active
+
+
+def _left_the_tree(workflow: BpmnWorkflow, subs) -> set:
+    """The task ids of `subs` that are in no task tree of the workflow. Nearly every
+    sub-process runs in the top workflow, so the other trees are read only if one does not."""
+    outside = {sub.parent_task_id for sub in subs} - workflow.tasks.keys()
+    if outside:
+        for sub in workflow.subprocesses.values():
+            outside -= sub.tasks.keys()
+    return outside
 
 
 def check_depth(workflow: BpmnWorkflow) -> None:

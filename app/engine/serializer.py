@@ -82,16 +82,11 @@ def loads(text: str, spec, subprocess_specs, *, focus: str | None = None,
     """The workflow; with `narrow`, only the sub-processes a step with this focus must run
     (`parking.choose`), the others attached as text. A document of one line (written before
     the split, or without sub-processes) holds them inside."""
-    head, _, rest = text.partition("\n")
-    dct = json.loads(head)
-    parts = dct.pop(PARTS_KEY, [])
-    lines = rest.split("\n") if rest else []
-    if len(lines) != len(parts):
-        raise ValueError(f"the document lists {len(parts)} sub-processes and holds {len(lines)}")
-    wanted = (parking.choose(parts, focus)
+    dct, parts = _split(text)
+    wanted = (parking.choose([(key, summary) for key, summary, _ in parts], focus)
               if narrow and dct.get(SERIALIZER.VERSION_KEY) == SERIALIZER.VERSION else None)
     held = {}
-    for (key, summary), line in zip(parts, lines):
+    for key, summary, line in parts:
         if wanted is None or key in wanted:
             dct["subprocesses"][key] = json.loads(line)
         else:
@@ -105,11 +100,21 @@ def loads(text: str, spec, subprocess_specs, *, focus: str | None = None,
 
 def document(text: str) -> dict:
     """The whole stored document as one dict, sub-processes inside (as SpiffWorkflow has it)."""
-    head, _, rest = text.partition("\n")
-    dct = json.loads(head)
-    for (key, _summary), line in zip(dct.pop(PARTS_KEY, []), rest.split("\n") if rest else []):
+    dct, parts = _split(text)
+    for key, _summary, line in parts:
         dct["subprocesses"][key] = json.loads(line)
     return dct
+
+
+def _split(text: str) -> tuple[dict, list[tuple[str, dict, str]]]:
+    """The first line parsed, and each sub-process listed there: its id, summary and line."""
+    head, _, rest = text.partition("\n")
+    dct = json.loads(head)
+    parts = dct.pop(PARTS_KEY, [])
+    lines = rest.split("\n") if rest else []
+    if len(lines) != len(parts):
+        raise ValueError(f"the document lists {len(parts)} sub-processes and holds {len(lines)}")
+    return dct, [(key, summary, line) for (key, summary), line in zip(parts, lines)]
 
 
 def convert_event(event) -> dict:

@@ -11,6 +11,7 @@ from uuid import UUID
 import pytest
 import sqlalchemy as sa
 import time_machine
+from SpiffWorkflow.util.task import TaskState
 
 from app.engine import parking, runtime, serializer
 from app.engine.scripting import collecting_effects
@@ -133,7 +134,7 @@ def test_a_timer_step_loads_the_branch_whose_reminder_is_due(clock):
     workflow = whole(stored(instance.id))
     reminded = sorted(sub.last_task.data.get("reminded", 0)
                       for sub in workflow.subprocesses.values()
-                      if any(t.task_spec.bpmn_id == "note" and t.state == 64
+                      if any(t.task_spec.bpmn_id == "note" and t.state == TaskState.COMPLETED
                              for t in sub.tasks.values()))
     assert reminded == [1]
     assert stored(instance.id).next_timer_at == T0 + 4 * HOUR
@@ -157,7 +158,7 @@ def test_the_fan_out_s_deadline_reaches_the_parked_branches_and_ends_them_all(cl
     branch_rows = db.session.scalars(sa.select(HumanTask).where(
         HumanTask.instance_id == instance.id, HumanTask.name == "answer"))
     assert {row.state for row in branch_rows} == {CANCELLED}
-    assert not any(not sub.completed and sub.get_tasks(state=16)  # no branch task READY
+    assert not any(not sub.completed and sub.get_tasks(state=TaskState.READY)
                    for sub in whole(stored(instance.id)).subprocesses.values())
 
 

@@ -5,9 +5,9 @@ Revises: e1b7c3a9f5d2
 Create Date: 2026-12-07 11:40:00
 
 Every step rewrites the instance's workflow document, which PostgreSQL compresses (TOAST)
-when it is over about 2 KB. Its default, pglz, took 12.3 ms to rewrite a 100-department
-joint case's 0.8 MB document on the development machine, lz4 2.9 ms, and lz4's is smaller
-(135 KB against 173 KB). Documents written before keep pglz until their next step; both
+when it is over about 2 KB. Its default, pglz, took 6.9-7.8 ms to rewrite a 100-department
+joint case's 0.75 MB document on the development machine, lz4 0.9-1.2 ms, and lz4's is
+smaller (125 KB against 164 KB; bench/toast_compression.sql). Documents written before keep pglz until their next step; both
 read back the same. PostgreSQL before 14, or built without lz4, keeps pglz.
 """
 from alembic import op

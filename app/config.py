@@ -119,7 +119,6 @@ def build_config(instance_path: str) -> dict:
         "SECRET_KEY": _secret_key(app_env),
         "SQLALCHEMY_DATABASE_URI": _env_url("DATABASE_URL",
                                             f"sqlite:///{instance / 'govflow.sqlite'}"),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "CELERY_BROKER_URL": _env("CELERY_BROKER_URL", f"sqla+sqlite:///{instance / 'broker.sqlite'}"),
         "CELERY_ALWAYS_EAGER": False,
         # One claiming query a second costs a few ms and keeps due->fired under 2 s (bench_timers.py)

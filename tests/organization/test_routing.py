@@ -1,5 +1,12 @@
 """Lanes name roles; a task nobody else can act on goes to the center administrators."""
-from app.services.workflow import instances, tasks
+import sqlalchemy as sa
+
+from app.models import Department, Membership, Post, User, db
+from app.models.identity import DEPARTMENT_ROLES, ROLES, WINDOW_CLERK
+from app.models.organization import window_department
+from app.services.organization import routing
+from app.services.organization.routing import Assignment
+from app.services.workflow import instances, memo, tasks
 from app.services.workflow.actor import Actor
 from tests.conftest import deploy_test_file, user
 
@@ -16,11 +23,39 @@ def test_task_without_lane_is_offered_to_administrators(session):
 
 
 def test_lane_whose_role_nobody_holds_falls_back_to_administrators(session):
-    from app.services.organization import routing
-    from app.services.organization.routing import Assignment
     for member in routing.holders("committee_member", None):
         member.active = False  # rolled back with the test's savepoint
     assert routing.route("committee_member", {}) == Assignment("center_admin", None)
     assert routing.route("no_such_role", {}) == Assignment("center_admin", None)
     assert routing.route("approving_leader", {"department_id": 1}) == Assignment(
         "approving_leader", 1)
+
+
+def test_whether_anyone_holds_a_role_agrees_with_its_holders(session):
+    """has_holders (one EXISTS) decides a pool's task as holders() would, for every role and
+    department, window posts included, as people leave."""
+    def agree() -> None:
+        for role in ROLES:
+            for department_id in (None, *db.session.scalars(sa.select(Department.id))):
+                if department_id is not None and role not in DEPARTMENT_ROLES:
+                    continue
+                expected = bool(routing._holders_of(role, {department_id})[department_id]
+                                if department_id else routing.holders(role, None))
+                assert routing.has_holders(role, department_id) is expected, (role, department_id)
+
+    agree()
+    department_id = db.session.scalar(  # a department served by a window with posts
+        sa.select(window_department.c.department_id)
+        .join(Post, Post.window_id == window_department.c.window_id).limit(1))
+    db.session.execute(sa.delete(Membership).where(  # its posts' holders are left, unlisted
+        Membership.role == WINDOW_CLERK, Membership.department_id == department_id))
+    memo.forget()  # a bulk DELETE is not seen by the session's memos
+    agree()
+    assert routing.has_holders(WINDOW_CLERK, department_id)
+    for person in db.session.scalars(sa.select(User)):
+        person.active = False
+    db.session.flush()
+    agree()
+    assert not routing.has_holders(WINDOW_CLERK, department_id)
+    assert routing.route(WINDOW_CLERK, {"department_id": department_id}) == Assignment(
+        "center_admin", None)

@@ -163,7 +163,7 @@ def _pool(lane: str | None, department_id: int | None) -> Assignment:
     if lane not in ROLES:
         return Assignment(CENTER_ADMIN, None)
     department_id = department_id if lane in DEPARTMENT_ROLES else None
-    if not holders(lane, department_id):
+    if not has_holders(lane, department_id):
         return Assignment(CENTER_ADMIN, None)
     return Assignment(lane, department_id)
 
@@ -213,6 +213,32 @@ def holders(role: str, department_id: int | None) -> list[User]:
             return _holders_of(role, {department_id})[department_id]
     return list(memo.remembered("holders", (role, department_id), compute,
                                 depends_on=_HOLDER_MODELS))
+
+
+def has_holders(role: str, department_id: int | None) -> bool:
+    """Whether anyone holds `role` in the department (as holders() counts them): one EXISTS,
+    no one read, unless the holders are known already (a fan-out read them all at once)."""
+    known = memo.known("holders", (role, department_id), depends_on=_HOLDER_MODELS)
+    if known is not None:
+        return bool(known)
+    return memo.remembered("has_holders", (role, department_id),
+                           lambda: _anyone_holds(role, department_id),
+                           depends_on=_HOLDER_MODELS)
+
+
+def _anyone_holds(role: str, department_id: int | None) -> bool:
+    member = (sa.select(Membership.id).join(User)
+              .where(Membership.role == role, User.active.is_(True)))
+    if department_id is None:
+        return db.session.scalar(sa.select(member.exists()))
+    found = member.where(Membership.department_id == department_id).exists()
+    if role == WINDOW_CLERK:  # or an A or B post of a window serving the department
+        found = sa.or_(found, sa.select(Post.id)
+                       .join(window_department, window_department.c.window_id == Post.window_id)
+                       .join(User, sa.or_(User.id == Post.a_user_id, User.id == Post.b_user_id))
+                       .where(window_department.c.department_id == department_id,
+                              User.active.is_(True)).exists())
+    return db.session.scalar(sa.select(found))
 
 
 def _read_holders(role: str, departments: set[int]) -> None:

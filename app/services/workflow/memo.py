@@ -24,14 +24,24 @@ _KEY = "govflow.memo"  # in Session.info: {name: (models it depends on, {key: va
 def remembered(name: str, key: Hashable, compute: Callable[[], T],
                *, depends_on: tuple[type, ...]) -> T:
     """`compute()` the first time in this transaction, the remembered value afterwards."""
+    values = _current(name, depends_on)
+    if key not in values:
+        values[key] = compute()
+    return values[key]
+
+
+def known(name: str, key: Hashable, *, depends_on: tuple[type, ...]) -> object | None:
+    """What `remembered(name, key, ...)` holds in this transaction, or None (nothing read)."""
+    return _current(name, depends_on).get(key)
+
+
+def _current(name: str, depends_on: tuple[type, ...]) -> dict:
+    """The memo `name`'s values, emptied first if a pending change touches what it reads."""
     session = db.session()
     memos = session.info.setdefault(_KEY, {})
     if name in memos and _changed(session).intersection(depends_on):
         del memos[name]  # changed but not flushed yet: a query (autoflush) would see it
-    _, values = memos.setdefault(name, (depends_on, {}))
-    if key not in values:
-        values[key] = compute()
-    return values[key]
+    return memos.setdefault(name, (depends_on, {}))[1]
 
 
 def remember_all(name: str, values: dict, *, depends_on: tuple[type, ...]) -> None:

@@ -9,7 +9,8 @@ bench_assessment.py). Then, by COPY: BENCH_INSTANCES instances of the service it
 (a fifth running, with a timer due some time in the next weeks), each with its case, one
 open task per running instance (routed to a role, most to a department, some assigned) and
 completed tasks to BENCH_TASKS in all, completed by the demo staff; and two audit events per
-task. Every instance carries a real serialized workflow (the demo's, ~BENCH_JSON_KB).
+task; one case in ten was sent a 预警 (its case.warning event and warned_at). Every
+instance carries a real serialized workflow (the demo's, ~BENCH_JSON_KB).
 
 Then each query a page makes is run BENCH_ROUNDS times (30) through the services, as a
 window clerk and as an administrator, and its p50 and p99 printed in milliseconds with the
@@ -108,17 +109,25 @@ def _copy_cases(cursor, rng, items, staff, running) -> None:
                "case_no, status_code, received_at, received_by, accepted_at, deadline_at, "
                "concluded_at, decision, overdue, major_project, auto_accepted, "
                "decision_limit_exceeded, spot_not_decided, statutory_limit_exceeded, "
-               "supplements, history")
+               "supplements, history, warned_at")
     clerks = [s.user_id for s in staff if s.role == "window_clerk"]
+    warned = []  # a 预警 for one case in ten, the day before its deadline
     with cursor.copy(f"COPY service_case ({columns}) FROM STDIN") as copy:
         for n in range(1, INSTANCES + 1):
             live, started, item = n > INSTANCES - running, _started(n), rng.choice(items)
             name = rng.choice(SURNAMES) + rng.choice(SURNAMES) + str(n % 97)
+            warned_at = started + timedelta(days=13) if rng.random() < 0.1 else None
+            if warned_at:
+                warned.append((n, warned_at))
             copy.write_row((n, n, item.id, name, "{}", f"13{n:09d}", f"B{n:010d}",
                             3 if live else 11, started, rng.choice(clerks), started,
                             started + timedelta(days=14), None if live else started
                             + timedelta(days=5), None if live else "approve", False, False,
-                            False, False, False, False, "[]", "[]"))
+                            False, False, False, False, "[]", "[]", warned_at))
+    with cursor.copy("COPY audit_event (at, actor, action, instance_id, detail) FROM STDIN") \
+            as copy:
+        for instance, at in warned:
+            copy.write_row((at, "bench", "case.warning", instance, "{}"))
 
 
 def _copy_tasks(cursor, rng, items, staff, running) -> None:

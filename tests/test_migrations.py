@@ -39,3 +39,39 @@ def test_migrated_schema_matches_models(app):
     else:
         assert not (POSTGRESQL_INDEXES | POSTGRESQL_EXPRESSION_INDEXES) & indexes
     assert diffs == [], "models and migrations differ; run `flask --app app db-revision`"
+
+
+def test_cases_warned_before_keep_the_moment_of_their_last_warning(tmp_path):
+    """Migration c4f8a2d6e9b1 reads each case's last case.warning event into warned_at."""
+    import sqlite3
+
+    from app import create_app
+    path = tmp_path / "warned.sqlite"
+    application = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                              "SECRET_KEY": "test", "CELERY_BROKER_URL": "memory://"})
+    with application.app_context():
+        migrate.upgrade("b6e3d9a4c2f7")
+        db.engine.dispose()
+    raw = sqlite3.connect(path)  # rows with only what their NOT NULL columns need
+    for case_id in (1, 2):
+        _insert(raw, "service_case", id=case_id, instance_id=case_id * 10)
+    for n, (instance_id, at) in enumerate(((10, "2026-03-01 08:00:00.000000"),
+                                           (10, "2026-03-05 08:00:00.000000"),
+                                           (20, "2026-03-05 09:00:00.000000")), 1):
+        _insert(raw, "audit_event", id=n, instance_id=instance_id, at=at,
+                action="case.warning" if instance_id == 10 else "task.created")
+    raw.commit()
+    raw.close()
+    with application.app_context():
+        migrate.upgrade()
+        warned = dict(db.session.execute(sa.text("SELECT id, warned_at FROM service_case")).all())
+        db.engine.dispose()
+    assert warned == {1: "2026-03-05 08:00:00.000000", 2: None}
+
+
+def _insert(raw, table: str, **values) -> None:
+    for _, name, kind, notnull, default, _ in raw.execute(f"PRAGMA table_info({table})"):
+        if notnull and default is None and name not in values:
+            values[name] = 0 if kind in ("INTEGER", "BOOLEAN") else "{}" if kind == "JSON" else "x"
+    raw.execute(f"INSERT INTO {table} ({', '.join(values)}) VALUES "
+                f"({', '.join('?' * len(values))})", list(values.values()))

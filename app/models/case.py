@@ -39,6 +39,8 @@ POSTGRESQL_ONLY = {"dialect": "postgresql"}
 # on the day): the terms of ix_service_case_flagged, which the dashboard's count repeats.
 FLAGGED_OPEN = ("concluded_at IS NULL AND (auto_accepted OR decision_limit_exceeded "
                 "OR spot_not_decided)")
+# Open cases sent a 预警: the terms of ix_service_case_warned_open (已预警未办结).
+WARNED_OPEN = "warned_at IS NOT NULL AND concluded_at IS NULL"
 
 
 class Case(db.Model):
@@ -53,6 +55,8 @@ class Case(db.Model):
         # The dashboard's open cases a time limit flagged (its query spells the same terms).
         sa.Index("ix_service_case_flagged", "id",
                  sqlite_where=sa.text(FLAGGED_OPEN), postgresql_where=sa.text(FLAGGED_OPEN)),
+        sa.Index("ix_service_case_warned_open", "id",
+                 sqlite_where=sa.text(WARNED_OPEN), postgresql_where=sa.text(WARNED_OPEN)),
         # 办件查询 on PostgreSQL (app/services/cases/search.py says which serves which query):
         # a case number by its first characters, whatever the database's collation ...
         sa.Index("ix_service_case_case_no_prefix", "case_no",
@@ -85,6 +89,7 @@ class Case(db.Model):
     concluded_at: Mapped[datetime | None] = mapped_column(index=True)
     decision: Mapped[str | None] = mapped_column(sa.String(32))  # approved / denied / deemed
     overdue: Mapped[bool] = mapped_column(default=False)
+    warned_at: Mapped[datetime | None]  # the last 预警, one working day before the deadline
     responsible_unit: Mapped[str | None] = mapped_column(sa.String(120))  # who bears 超时默认
     # 重大项目及招商引资项目 (seed 004), chosen by the window at intake and only there.
     major_project: Mapped[bool] = mapped_column(default=False)

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from app.services.cases import dashboard
 from tests.cases.service_item_steps import (ALL_MATERIALS, case_of, complete, instance_state,
                                             notices, open_names, open_task, required_materials,
                                             start_case)
@@ -140,9 +141,12 @@ def test_warning_one_working_day_before_the_deadline(client, frozen_clock):
     case_id = _accepted_promise_case(client, "MSA-002")
     frozen_clock.move_to(datetime(2026, 3, 13, 18, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
     assert _fire_due(datetime.now(ZoneInfo("UTC"))) == []  # 9th working day not over yet
+    warned_before = dashboard.warned_cases()
     frozen_clock.move_to(datetime(2026, 3, 14, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
     assert _fire_due(datetime.now(ZoneInfo("UTC"))) == [case_id]
     assert notices(case_id, "warning")  # handlers told
+    assert case_of(case_id).warned_at == datetime.now(ZoneInfo("UTC"))
+    assert dashboard.warned_cases() == warned_before + 1  # 已预警未办结
     assert open_names(case_id) == ["window_review"]  # work goes on
     assert not case_of(case_id).overdue
 

@@ -288,8 +288,8 @@ def test_dashboard_counts_match_the_data(client):
     instance_row(fourth).state = COMPLETED
     ended = case_of(fourth)  # ended: a flag raised on the way is no longer counted
     ended.status_code, ended.concluded_at, ended.decision_limit_exceeded = 13, now, True
-    db.session.add(AuditEvent(actor="system:timer", action="case.warning", instance_id=third,
-                              detail={}))
+    case_of(third).warned_at = now  # open, warned
+    case.warned_at = now  # concluded: no longer counted
     db.session.commit()
     after = _snapshot(client)
     assert _delta(after["instances"], before["instances"]) == {"运行中": 1, "已挂起": 1, "异常": 1}

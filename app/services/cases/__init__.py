@@ -194,6 +194,7 @@ def concluded(case: Case, actor: Actor, decision: str, reasons: str = "",
 
 
 def warned(case: Case, actor: Actor) -> None:  # 预警
+    case.warned_at = utcnow()
     audit.record(actor, "case.warning", instance_id=case.instance_id)
     supervision.warned(case, actor)  # 黄牌
     tell_staff(case, "warning", "预警：办件即将到期",

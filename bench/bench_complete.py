@@ -14,6 +14,10 @@ load JSON -> complete -> advance -> dump with app.engine.runtime, in this proces
 
 Environment: BENCH_N completions per mode (200), BENCH_CLIENTS (8), BENCH_WORKERS gunicorn
 sync workers (4), BENCH_DATABASE_URL (optional). Results also go to bench/results/.
+
+Server CPU per completion: the user and system time the gunicorn workers and every postgres
+process of this machine spent while the completions ran (from /proc), divided by the
+completions; PostgreSQL's includes its background writers, and anything else using it then.
 """
 from __future__ import annotations
 
@@ -55,6 +59,35 @@ def summary(latencies: list[float], errors: int, wall: float) -> dict:
             "p50_ms": percentile(latencies, 50) * 1000 if latencies else float("nan"),
             "p99_ms": percentile(latencies, 99) * 1000 if latencies else float("nan"),
             "per_s": len(latencies) / wall if wall else float("nan")}
+
+
+def _ticks(pid: int) -> int:
+    """User plus system CPU of one process so far, in clock ticks (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def _postgres_pids() -> list[int]:
+    """Every postgres process on this machine (the server, its backends, its writers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdecimal():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def server_cpu(workers: list[int]) -> dict[str, float]:
+    """CPU seconds spent so far by the gunicorn workers and by PostgreSQL."""
+    tick = os.sysconf("SC_CLK_TCK")
+    return {"app": sum(map(_ticks, workers)) / tick,
+            "postgres": sum(map(_ticks, _postgres_pids())) / tick}
 
 
 def bare_engine() -> dict:
@@ -162,6 +195,11 @@ class Server:
             time.sleep(0.2)
         raise RuntimeError("gunicorn did not answer within 60 s")
 
+    def workers(self) -> list[int]:
+        """The worker processes gunicorn forked (their CPU is the app's)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
     def __exit__(self, *exc) -> None:
         if self.process is not None:
             self.process.terminate()
@@ -218,18 +256,24 @@ def complete_all(port: int, token: str, task_ids: list[str], clients: int) -> tu
     return latencies, errors[0]
 
 
-def run_mode(port: int, token: str, instance_ids: set[int], clients: int) -> dict:
-    lister = Client(port, token)
+def run_mode(server: Server, token: str, instance_ids: set[int], clients: int) -> dict:
+    lister = Client(server.port, token)
     latencies, errors, wall = [], 0, 0.0
+    cpu = {"app": 0.0, "postgres": 0.0}
+    workers = server.workers()
     for name in STEPS:
         task_ids = open_tasks(lister, instance_ids, name)  # untimed
-        started = time.perf_counter()
-        got, failed = complete_all(port, token, task_ids, clients)
+        before, started = server_cpu(workers), time.perf_counter()
+        got, failed = complete_all(server.port, token, task_ids, clients)
         wall += time.perf_counter() - started
+        after = server_cpu(workers)
+        cpu = {k: cpu[k] + after[k] - before[k] for k in cpu}
         latencies += got
         errors += failed + (len(instance_ids) - len(task_ids))
     lister.close()
-    return summary(latencies, errors, wall)
+    done = max(1, len(latencies))
+    return {**summary(latencies, errors, wall),
+            "app_cpu_ms": cpu["app"] / done * 1000, "db_cpu_ms": cpu["postgres"] / done * 1000}
 
 
 def bench_database(label: str, database_url: str) -> list[dict]:
@@ -251,10 +295,10 @@ def bench_database(label: str, database_url: str) -> list[dict]:
                 ids.add(instance["id"])
             groups[mode] = ids
         client.close()
-        run_mode(server.port, body["token"], groups["warm-up"], CLIENTS)  # compile, connect
+        run_mode(server, body["token"], groups["warm-up"], CLIENTS)  # compile, connect
         rows = []
         for mode in ("1", str(CLIENTS)):
-            result = run_mode(server.port, body["token"], groups[mode], int(mode))
+            result = run_mode(server, body["token"], groups[mode], int(mode))
             rows.append({"database": label, "clients": int(mode), **result})
             print(f"  {label}, {mode} client(s): {result}", file=sys.stderr)
         return rows
@@ -264,15 +308,17 @@ def bench_database(label: str, database_url: str) -> list[dict]:
 
 def table(rows: list[dict], bare: dict) -> str:
     lines = ["| database | clients | completions | errors | p50 ms | p99 ms | completions/s "
-             "| p50 / bare engine p50 |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "| app CPU ms | PostgreSQL CPU ms | p50 / bare engine p50 |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
+        db_cpu = f"{r['db_cpu_ms']:.1f}" if r["database"] == "PostgreSQL" else "—"
         lines.append(f"| {r['database']} | {r['clients']} | {r['n']} | {r['errors']} "
                      f"| {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['per_s']:.1f} "
+                     f"| {r['app_cpu_ms']:.1f} | {db_cpu} "
                      f"| {r['p50_ms'] / bare['p50_ms']:.1f}x |")
     lines.append(f"| bare engine step (in process) | 1 | {bare['n']} | 0 "
                  f"| {bare['p50_ms']:.2f} | {bare['p99_ms']:.2f} "
-                 f"| {1000 / bare['p50_ms']:.0f} | 1.0x |")
+                 f"| {1000 / bare['p50_ms']:.0f} | {bare['p50_ms']:.2f} | — | 1.0x |")
     return "\n".join(lines)
 
 

@@ -75,3 +75,24 @@ def _insert(raw, table: str, **values) -> None:
             values[name] = 0 if kind in ("INTEGER", "BOOLEAN") else "{}" if kind == "JSON" else "x"
     raw.execute(f"INSERT INTO {table} ({', '.join(values)}) VALUES "
                 f"({', '.join('?' * len(values))})", list(values.values()))
+
+
+def test_the_task_index_carries_every_column_instance_visibility_reads(session):
+    """ix_human_task_instance_id includes what visible_to tests of a task, so that the check
+    stays an index-only probe on PostgreSQL when the rule changes."""
+    from sqlalchemy.sql import visitors
+
+    from app.models import HumanTask, User
+    from app.models.task import VISIBILITY_COLUMNS
+    from app.services.workflow import instances
+    from tests.conftest import user
+    read = set()
+    for username in ("clerk", "leader", "chief"):
+        viewer = user(username) or db.session.scalar(sa.select(User).limit(1))
+        for element in visitors.iterate(instances.visible_to(viewer)):
+            if isinstance(element, sa.Column) and element.table is HumanTask.__table__:
+                read.add(element.name)
+    assert read - {"instance_id"} and read - {"instance_id"} <= set(VISIBILITY_COLUMNS)
+    [index] = [i for i in HumanTask.__table__.indexes if i.name == "ix_human_task_instance_id"]
+    assert [c.name for c in index.columns] == ["instance_id"]
+    assert index.dialect_options["postgresql"]["include"] == list(VISIBILITY_COLUMNS)

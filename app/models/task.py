@@ -33,6 +33,9 @@ class HumanTask(db.Model):
         # The dashboard's open tasks by department, counted from the index alone.
         sa.Index("ix_human_task_open_department", "candidate_department_id", "department_id",
                  sqlite_where=OPEN_ONLY, postgresql_where=OPEN_ONLY),
+        # The inbox's 我的待办 and 代办 (open tasks assigned to the clerk), and their counts.
+        sa.Index("ix_human_task_open_assignee", "assignee_id",
+                 sqlite_where=OPEN_ONLY, postgresql_where=OPEN_ONLY),
         # An instance's tasks, with what says who may see the instance through them
         # (instances.visible_to, probed once per instance a list or a search considers):
         # answered from the index alone on PostgreSQL, without reading the tasks.

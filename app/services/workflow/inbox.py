@@ -122,8 +122,10 @@ def order(sort: str) -> paging.Keyset:
     """The inbox's order by `sort`, a total one: the sort's own terms (a case number or an
     item name, missing ones last), then the API's default task order (the earliest due
     first, then the oldest), except by creation alone for `created`."""
-    sort = sort if sort in SORTS else "deadline"
+    return _ORDERS.get(sort) or _ORDERS["deadline"]
 
+
+def _order(sort: str) -> paging.Keyset:
     def of_task(key: paging.Key) -> paging.Key:
         return dataclasses.replace(key, read=lambda row: key.read(row[0]))
     by_due = tuple(of_task(key) for key in task_query.keys("dueDate"))
@@ -142,6 +144,9 @@ def _item_name(row) -> str | None:
     task, case = row
     name = case.item.name if case is not None and case.item is not None else None
     return task.item_code if name is None else name
+
+
+_ORDERS = {sort: _order(sort) for sort in SORTS}  # built once: the terms never change
 
 
 def _page(stmt: sa.Select, keyset: paging.Keyset,

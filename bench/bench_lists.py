@@ -170,7 +170,9 @@ class Statements:
         sa.event.remove(self.engine, "before_cursor_execute", self._keep)
 
     def _keep(self, _conn, _cursor, statement, parameters, _context, _many):
-        if statement.lstrip().upper().startswith("SELECT"):
+        # A setting (a page planned without parallel workers) is replayed before the EXPLAINs
+        # that follow it, so that they show the plans the page ran.
+        if statement.lstrip().upper().startswith(("SELECT", "SET", "SHOW")):
             self.seen.append((statement, parameters))
 
 
@@ -263,8 +265,11 @@ def measure(app) -> dict:
 
 def _plan(sql: str, params) -> dict:
     from app.models import db
-    plan = db.session.connection().exec_driver_sql(
-        "EXPLAIN (ANALYZE, BUFFERS) " + sql, params).scalars().all()
+    connection = db.session.connection()
+    if sql.lstrip().upper().startswith(("SET", "SHOW")):
+        connection.exec_driver_sql(sql, params)
+        return {"sql": sql, "plan": []}
+    plan = connection.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + sql, params).scalars().all()
     return {"sql": sql, "plan": plan}
 
 

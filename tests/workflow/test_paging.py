@@ -36,3 +36,29 @@ def test_a_clerk_lists_the_instances_of_the_clerks_tasks_only(client):
     assert {i["id"] for i in listed["items"]} == {mine, theirs}
     outsider = client.get("/api/process-instances", headers=headers_for("leader")).json
     assert outsider["items"] == [] and outsider["total"] == 0
+
+
+def test_a_page_is_planned_without_parallel_workers_and_the_setting_comes_back(session):
+    """serial_plans() turns PostgreSQL's parallel workers off for what it wraps (a search's
+    count and page) and gives the transaction's setting back after; SQLite has none."""
+    import sqlalchemy as sa
+    from app.models import db
+    postgres = db.engine.dialect.name == "postgresql"
+
+    def workers() -> str | None:
+        return db.session.scalar(sa.text("SHOW max_parallel_workers_per_gather")) \
+            if postgres else None
+    db.session.execute(sa.text("SET LOCAL max_parallel_workers_per_gather = 3")) \
+        if postgres else None
+    sent = []
+    sa.event.listen(db.engine, "before_cursor_execute", keep := lambda *a: sent.append(a[2]))
+    try:
+        with paging.serial_plans():
+            inside = workers()
+        after = workers()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", keep)
+    if postgres:
+        assert (inside, after) == ("0", "3")  # the transaction's own setting, back
+    else:
+        assert sent == [] and inside is None

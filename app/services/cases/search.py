@@ -66,10 +66,12 @@ NEWEST_FIRST = paging.Keyset("cases", (
 def find_cases(viewer: User, query: CaseQuery) -> tuple[list[Case], int]:
     """The newest first, page `query.page` of PAGE_SIZE; and how many match in all."""
     stmt = _matching(viewer, query)
-    total = paging.bounded_count(stmt)
-    rows = db.session.scalars(stmt.order_by(*NEWEST_FIRST.order_by())
-                              .limit(PAGE_SIZE).offset((query.page - 1) * PAGE_SIZE))
-    return list(rows.unique()), total
+    with paging.serial_plans():
+        total = paging.bounded_count(stmt)
+        rows = list(db.session.scalars(stmt.order_by(*NEWEST_FIRST.order_by())
+                                       .limit(PAGE_SIZE).offset((query.page - 1) * PAGE_SIZE))
+                    .unique())
+    return rows, total
 
 
 def find_page(viewer: User, query: CaseQuery, *, after: list | None, limit: int = PAGE_SIZE,
@@ -77,9 +79,10 @@ def find_page(viewer: User, query: CaseQuery, *, after: list | None, limit: int 
     """The newest first after the key `after` (of NEWEST_FIRST) and `offset` more; how many
     match in all (bounded); the key to continue after when more follow."""
     stmt = _matching(viewer, query)
-    total = paging.bounded_count(stmt)
-    rows, next_key = paging.keyset_page(stmt, NEWEST_FIRST, after=after, limit=limit,
-                                        offset=offset)
+    with paging.serial_plans():
+        total = paging.bounded_count(stmt)
+        rows, next_key = paging.keyset_page(stmt, NEWEST_FIRST, after=after, limit=limit,
+                                            offset=offset)
     return rows, total, next_key
 
 

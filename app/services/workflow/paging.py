@@ -20,7 +20,8 @@ import base64
 import binascii
 import dataclasses
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -35,6 +36,24 @@ MAX_TEXT = 200  # characters of a text key (a task's name or id, a case number, 
 # characters of a cursor: the longest key of ours (the inbox by item: an item name of
 # MAX_TEXT characters of 4 bytes each in UTF-8 and five short terms) stays under it
 MAX_CURSOR = 1500
+
+
+@contextmanager
+def serial_plans() -> Iterator[None]:
+    """Within: PostgreSQL plans without parallel workers. A page or a bounded count stops
+    after a few rows, but where the planner misjudges how soon (a LIMIT over a correlated
+    filter: who may see a case), it starts workers that cost more to start (about 10 ms
+    before their first row, bench/README.md "Lists at scale") than they save."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    # The transaction's own setting comes back after, for whatever it runs next (after an
+    # error the rollback undoes SET LOCAL, and the aborted transaction takes no statement).
+    previous = db.session.scalar(sa.text("SHOW max_parallel_workers_per_gather"))
+    db.session.execute(sa.text("SET LOCAL max_parallel_workers_per_gather = 0"))
+    yield
+    db.session.execute(sa.text("SELECT set_config('max_parallel_workers_per_gather', "
+                               ":previous, true)"), {"previous": previous})
 
 
 def bounded_count(stmt: sa.Select) -> int:

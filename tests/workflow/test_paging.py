@@ -56,9 +56,15 @@ def test_a_page_is_planned_without_parallel_workers_and_the_setting_comes_back(s
         with paging.serial_plans():
             inside = workers()
         after = workers()
+        try:  # a refusal inside (a bad cursor) gives the setting back too
+            with paging.serial_plans():
+                raise paging.BadCursor("not this list's")
+        except paging.BadCursor:
+            pass
+        after_refusal = workers()
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", keep)
     if postgres:
-        assert (inside, after) == ("0", "3")  # the transaction's own setting, back
+        assert (inside, after, after_refusal) == ("0", "3", "3")  # the transaction's own, back
     else:
-        assert sent == [] and inside is None
+        assert sent == [] and inside is after_refusal is None

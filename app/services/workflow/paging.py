@@ -47,13 +47,20 @@ def serial_plans() -> Iterator[None]:
     if db.session.get_bind().dialect.name != "postgresql":
         yield
         return
-    # The transaction's own setting comes back after, for whatever it runs next (after an
-    # error the rollback undoes SET LOCAL, and the aborted transaction takes no statement).
+    # The transaction's own setting comes back after, for whatever it runs next; after a
+    # database error the transaction takes no statement, and its rollback undoes SET LOCAL.
     previous = db.session.scalar(sa.text("SHOW max_parallel_workers_per_gather"))
     db.session.execute(sa.text("SET LOCAL max_parallel_workers_per_gather = 0"))
-    yield
-    db.session.execute(sa.text("SELECT set_config('max_parallel_workers_per_gather', "
-                               ":previous, true)"), {"previous": previous})
+    aborted = False
+    try:
+        yield
+    except sa.exc.DBAPIError:
+        aborted = True
+        raise
+    finally:
+        if not aborted:  # also after a refusal (a bad cursor) the caller may go on from
+            db.session.execute(sa.text("SELECT set_config('max_parallel_workers_per_gather', "
+                                       ":previous, true)"), {"previous": previous})
 
 
 def bounded_count(stmt: sa.Select) -> int:

@@ -1,14 +1,15 @@
 """Lanes name roles; a task nobody else can act on goes to the center administrators."""
 import sqlalchemy as sa
 
-from app.models import Department, Membership, Post, User, db
+from app.models import Department, HumanTask, Membership, Post, User, db
 from app.models.identity import DEPARTMENT_ROLES, ROLES, WINDOW_CLERK
 from app.models.organization import window_department
 from app.services.organization import routing
 from app.services.organization.routing import Assignment
-from app.services.workflow import instances, memo, tasks
+from app.services.workflow import assignment, instances, memo, tasks
 from app.services.workflow.actor import Actor
 from tests.conftest import deploy_test_file, user
+from tests.workflow.test_step_cost import count_statements
 
 
 def test_task_without_lane_is_offered_to_administrators(session):
@@ -59,3 +60,33 @@ def test_whether_anyone_holds_a_role_agrees_with_its_holders(session):
     assert not routing.has_holders(WINDOW_CLERK, department_id)
     assert routing.route(WINDOW_CLERK, {"department_id": department_id}) == Assignment(
         "center_admin", None)
+
+
+def test_who_serves_a_window_agrees_with_the_scopes_and_reads_posts_only_when_needed(session):
+    """_serves_at_window (memberships first, then window posts) answers as
+    `(WINDOW_CLERK, d) in scopes(user)`, for every user and department, a post-only clerk
+    included; and a candidate check the memberships answer reads no window post."""
+    department_id = db.session.scalar(
+        sa.select(window_department.c.department_id)
+        .join(Post, Post.window_id == window_department.c.window_id).limit(1))
+    db.session.execute(sa.delete(Membership).where(  # its clerks act by their posts alone
+        Membership.role == WINDOW_CLERK, Membership.department_id == department_id))
+    memo.forget()
+    departments = (None, *db.session.scalars(sa.select(Department.id)))
+    post_only = 0
+    for person in db.session.scalars(sa.select(User)):
+        for d in departments:
+            expected = person.active and (WINDOW_CLERK, d) in routing.scopes(person)
+            assert routing._serves_at_window(person, d) is expected, (person.username, d)
+            post_only += expected and (WINDOW_CLERK, d) not in assignment.member_scopes(person)
+    assert post_only  # the posts' branch was exercised
+
+    by_post = next(u for u in db.session.scalars(sa.select(User)) if (
+        WINDOW_CLERK, department_id) in routing.scopes(u))
+    task = HumanTask(candidate_role=WINDOW_CLERK, candidate_department_id=department_id)
+    assert assignment.is_candidate(by_post, task)  # through the post, as before
+    clerk = user("clerk")
+    member_task = HumanTask(candidate_role=WINDOW_CLERK, candidate_department_id=None)
+    memo.forget()
+    assert assignment.member_scopes(clerk) and count_statements(
+        lambda: assignment.is_candidate(clerk, member_task)) == []

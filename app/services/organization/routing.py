@@ -146,16 +146,28 @@ def _case_handler(instance: ProcessInstance, department_id: int | None,
     if authorization.is_one_stop_officer(starter, department_id, item_code,
                                          day or calendar.today()):
         return starter.id
+    if _serves_at_window(starter, department_id):  # most cases: started at the window
+        return starter.id
     first = db.session.execute(
         sa.select(HumanTask.delegated_from_id, HumanTask.completed_by)
         .where(HumanTask.instance_id == instance.id, HumanTask.lane == WINDOW_CLERK,
                HumanTask.state == COMPLETED)
         .order_by(HumanTask.completed_at).limit(1)).first()
-    for user_id in (instance.started_by, *(first or ())):
+    for user_id in first or ():
         handler = db.session.get(User, user_id) if user_id else None
-        if handler and handler.active and (WINDOW_CLERK, department_id) in scopes(handler):
+        if _serves_at_window(handler, department_id):
             return handler.id
     return None
+
+
+def _serves_at_window(user: User | None, department_id: int | None) -> bool:
+    """(WINDOW_CLERK, department_id) in scopes(user), the window posts read only when the
+    memberships say no and a department is named (a post serves named departments only)."""
+    if user is None or not user.active:
+        return False
+    if (WINDOW_CLERK, department_id) in assignment.member_scopes(user):
+        return True
+    return department_id is not None and department_id in post_departments(user.id)
 
 
 def _pool(lane: str | None, department_id: int | None) -> Assignment:
@@ -172,10 +184,15 @@ def scopes(user: User) -> set[tuple[str, int | None]]:
     """(role, department) pairs the user acts in: memberships, plus the departments served
     by the windows where the user holds an A or B post."""
     found = assignment.member_scopes(user)
-    found.update((WINDOW_CLERK, d) for d in memo.remembered(
-        "post_departments", user.id, lambda: _post_departments(user.id),
-        depends_on=(Post, Window)))
+    found.update((WINDOW_CLERK, d) for d in post_departments(user.id))
     return found
+
+
+def post_departments(user_id: int) -> frozenset[int]:
+    """The departments served by the windows where the user holds an A or B post, read once
+    per transaction."""
+    return memo.remembered("post_departments", user_id, lambda: _post_departments(user_id),
+                           depends_on=(Post, Window))
 
 
 def _post_departments(user_id: int) -> frozenset[int]:

@@ -61,8 +61,9 @@ _rules: dict[str, Callable] = {"route": _by_role, "scopes": member_scopes, "hold
 
 def use(*, route: Router, scopes: Scopes, holders: Holders,
         prefetch: Callable[[list[tuple[str | None, dict]]], None] | None = None) -> None:
-    """Register the domain's rules: a lane's assignment, a user's scopes, a role's holders,
-    and what to read at once before routing many tasks of one step (optional)."""
+    """Register the domain's rules: a lane's assignment, a user's scopes (the memberships'
+    own, member_scopes, and any the domain adds), a role's holders, and what to read at once
+    before routing many tasks of one step (optional)."""
     _rules.update(route=route, scopes=scopes, holders=holders)
     if prefetch is not None:
         _rules["prefetch"] = prefetch
@@ -96,7 +97,12 @@ def candidates(task: HumanTask) -> list[User]:
 
 
 def is_candidate(user: User, task: HumanTask) -> bool:
-    found = scopes(user)
+    # The memberships first: the user holds them already, and the domain's scopes only add to
+    # them, so the domain's own reads (window posts) happen only when memberships say no.
+    return _fits(member_scopes(user), task) or _fits(scopes(user), task)
+
+
+def _fits(found: set[tuple[str, int | None]], task: HumanTask) -> bool:
     return ((task.candidate_role, task.candidate_department_id) in found
             or (task.candidate_department_id is None
                 and any(role == task.candidate_role for role, _ in found)))

@@ -135,7 +135,8 @@ def save(instance: ProcessInstance, workflow: BpmnWorkflow, actor: Actor, collec
     if runtime.is_finished(workflow) and instance.state == RUNNING:
         instance.state, instance.ended_at, instance.next_timer_at = COMPLETED, utcnow(), None
         audit.record(actor, "instance.completed", instance_id=instance.id)
-    db.session.flush()  # the version check happens here: a lost race fails before side effects
+    # No flush here: the instance's row is written with the step's other rows in one flush,
+    # where its version is checked (a lost race rolls the whole step back, outboxes included).
     task_sync.sync(instance, workflow, actor, completed_task_id=completed_task_id)
     step_hooks.after_save(instance, collected, thrown, actor)
 

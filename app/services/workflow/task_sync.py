@@ -17,6 +17,14 @@ from app.services.workflow.actor import Actor
 
 def sync(instance: ProcessInstance, workflow, actor: Actor, *,
          completed_task_id: str | None = None) -> None:
+    # What the step changed is written with the new rows in one flush at the end: nothing it
+    # changed (the instance, the audit) decides which tasks are open or where new ones go.
+    with db.session.no_autoflush:
+        _sync(instance, workflow, actor, completed_task_id)
+
+
+def _sync(instance: ProcessInstance, workflow, actor: Actor,
+          completed_task_id: str | None) -> None:
     ready = {str(t.id): t for t in runtime.ready_user_tasks(workflow)} if workflow else {}
     untouched = runtime.parked_ready_ids(workflow) if workflow else set()  # still waiting
     query = sa.select(HumanTask).where(HumanTask.instance_id == instance.id,
@@ -38,10 +46,8 @@ def sync(instance: ProcessInstance, workflow, actor: Actor, *,
     if len(created) > 1:  # a fan-out: what routing each one reads, read for all at once
         assignment.prefetch([(t.task_spec.lane, t.data) for t in created])
     departments = _existing_departments(created)
-    # The rows are written in one flush at the end (one INSERT per table, not per task).
-    with db.session.no_autoflush:
-        for task in created:
-            _create(instance, task, actor, departments)
+    for task in created:  # the rows: one INSERT per table at the flush, not one per task
+        _create(instance, task, actor, departments)
 
 
 def _existing_departments(tasks: list) -> set[int]:

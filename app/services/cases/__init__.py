@@ -16,7 +16,7 @@ from app.services.cases import certificates, documents, events
 from app.services.evaluation import rating
 from app.services.organization import routing
 from app.services.supervision import case_hooks as supervision
-from app.services.workflow import audit, notifications, time_text
+from app.services.workflow import audit, memo, notifications, time_text
 from app.services.workflow.actor import Actor
 from app.services.workflow.errors import InvalidInput
 
@@ -53,7 +53,9 @@ def open_case(instance: ProcessInstance, item: Item, applicant: dict, actor: Act
 
 
 def case_of(instance_id: int) -> Case | None:
-    return db.session.scalar(sa.select(Case).where(Case.instance_id == instance_id))
+    """The instance's case, read once per transaction (a step's hooks each ask for it)."""
+    return memo.remembered("case_of", instance_id, lambda: db.session.scalar(
+        sa.select(Case).where(Case.instance_id == instance_id)), depends_on=(Case,))
 
 
 def set_status(case: Case, code: int, actor: Actor, note: str = "") -> None:
@@ -230,8 +232,9 @@ def tell_staff(case: Case, kind: str, subject: str, body: str, admins: bool = Fa
 
 def center_code(case: Case) -> str:
     """The code of the center whose department handles the case (a deployment may serve several)."""
-    return db.session.scalar(sa.select(Center.code).where(
-        Center.id == case.item.department.center_id))
+    center_id = case.item.department.center_id
+    return memo.remembered("center_code", center_id, lambda: db.session.scalar(
+        sa.select(Center.code).where(Center.id == center_id)), depends_on=(Center,))
 
 
 def next_case_number(now: datetime, center: str) -> str:

@@ -40,7 +40,9 @@ class Counter:
         self.statements.append(f"{' '.join(statement.split())[:70]:70}  {where}")
 
 
-def main() -> None:
+def bench_app():
+    """The app on the emptied bench database with bench/processes deployed, its test client,
+    and the demo clerk's bearer header."""
     url = bench_url()
     ensure_database(url)
     app = setup_app(url, date(2026, 3, 2))
@@ -50,10 +52,16 @@ def main() -> None:
         from app.services.workflow.actor import Actor
         deployment.deploy_directory(ROOT / "bench" / "processes", Actor.system("bench"))
         db.session.commit()
-        engine = db.engine
     client = app.test_client()
     token = client.post("/api/auth/token", json={"username": "clerk", "password": "demo"})
-    headers = {"Authorization": f"Bearer {token.json['token']}"}
+    return app, client, {"Authorization": f"Bearer {token.json['token']}"}
+
+
+def main() -> None:
+    app, client, headers = bench_app()
+    with app.app_context():
+        from app.models import db
+        engine = db.engine
     counter = Counter()
     sa.event.listen(engine, "before_cursor_execute", counter)
     for round_ in ("warm-up", "counted"):

@@ -244,18 +244,10 @@ def has_holders(role: str, department_id: int | None) -> bool:
 
 
 def _anyone_holds(role: str, department_id: int | None) -> bool:
-    member = (sa.select(Membership.id).join(User)
-              .where(Membership.role == role, User.active.is_(True)))
-    if department_id is None:
-        return db.session.scalar(sa.select(member.exists()))
-    found = member.where(Membership.department_id == department_id).exists()
-    if role == WINDOW_CLERK:  # or an A or B post of a window serving the department
-        found = sa.or_(found, sa.select(Post.id)
-                       .join(window_department, window_department.c.window_id == Post.window_id)
-                       .join(User, sa.or_(User.id == Post.a_user_id, User.id == Post.b_user_id))
-                       .where(window_department.c.department_id == department_id,
-                              User.active.is_(True)).exists())
-    return db.session.scalar(sa.select(found))
+    held = _holdings(role, None if department_id is None else {department_id})
+    return db.session.scalar(sa.select(
+        sa.select(User.id).join(held, held.c.user_id == User.id)
+        .where(User.active.is_(True)).exists()))
 
 
 def _read_holders(role: str, departments: set[int]) -> None:
@@ -266,23 +258,30 @@ def _read_holders(role: str, departments: set[int]) -> None:
 
 
 def _holders_of(role: str, departments: set[int]) -> dict[int, tuple[User, ...]]:
-    """Each department's holders of `role`, in one statement (three for window clerks)."""
+    """Each department's holders of `role`, in one statement."""
     found: dict[int, dict[int, User]] = {d: {} for d in departments}
+    held = _holdings(role, departments)
     for user, department_id in db.session.execute(
-            sa.select(User, Membership.department_id).join(Membership)
-            .where(Membership.role == role, Membership.department_id.in_(departments),
-                   User.active.is_(True))
+            sa.select(User, held.c.department_id).join(held, held.c.user_id == User.id)
+            .where(User.active.is_(True)).order_by(held.c.department_id, User.id)
             .options(lazyload(User.memberships))):
         found[department_id][user.id] = user
-    posts = db.session.execute(
-        sa.select(window_department.c.department_id, Post.a_user_id, Post.b_user_id)
-        .join(Post, Post.window_id == window_department.c.window_id)
-        .where(window_department.c.department_id.in_(departments))).all() \
-        if role == WINDOW_CLERK else []
-    wanted = {i for _, a, b in posts for i in (a, b)}
-    people = {u.id: u for u in db.session.scalars(
-        sa.select(User).where(User.id.in_(wanted), User.active.is_(True))
-        .options(lazyload(User.memberships)))} if wanted else {}
-    for department_id, *pair in posts:
-        found[department_id].update({i: people[i] for i in pair if i in people})
     return {d: tuple(users.values()) for d, users in found.items()}
+
+
+def _holdings(role: str, departments: set[int] | None) -> sa.Subquery:
+    """(user_id, department_id) of every holding of `role`: its memberships (in `departments`,
+    or in any department when None) and, for window clerks of named departments, the A and B
+    posts of the windows serving them. The one rule holders() and has_holders() both read."""
+    members = sa.select(Membership.user_id.label("user_id"),
+                        Membership.department_id.label("department_id")) \
+        .where(Membership.role == role)
+    if departments is None:
+        return members.subquery()
+    parts = [members.where(Membership.department_id.in_(departments))]
+    if role == WINDOW_CLERK:
+        parts += [sa.select(seat, window_department.c.department_id)
+                  .join(Post, Post.window_id == window_department.c.window_id)
+                  .where(window_department.c.department_id.in_(departments))
+                  for seat in (Post.a_user_id, Post.b_user_id)]
+    return sa.union_all(*parts).subquery()

@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.models import HumanTask, db
+from app.models import HumanTask, db, utcnow
 from app.services.workflow import inbox, paging
 from tests.conftest import deploy_test_file, headers_for, user
 from tests.test_i18n import _chrome_in_chinese, _data_strings
@@ -273,6 +273,24 @@ def test_a_page_by_cursor_costs_the_same_queries_for_more_tasks(client, many):
         assert _selects(client, counted, f"?after={cursor}") == few
     finally:
         sa.event.remove(engine, "before_cursor_execute", listener)
+
+
+def test_the_sections_of_a_paged_inbox_are_counted_in_one_statement(many):
+    seen = []
+    listener = lambda *args: seen.append(args[2])  # noqa: E731
+    engine = db.session.get_bind().engine
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        page = inbox.load(user("clerk"), inbox.Query())
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    assert page.next is not None  # more than a page: the sections are counted
+    assert sum("count(*)" in statement for statement in seen) == 1
+    clerk = user("clerk")
+    stmt = inbox._statement(clerk, inbox.Query(), utcnow())
+    assert page.counts == {kind: paging.bounded_count(stmt.where(inbox._section(kind, clerk)))
+                           for kind in inbox.KINDS}
+    assert sum(page.counts.values()) > len(page.rows)
 
 
 def _page_statement(query: inbox.Query) -> tuple[str, dict]:

@@ -12,8 +12,8 @@ page. The default order is the terms of ix_human_task_open_due (task_query's due
 PostgreSQL walks in order and stops at a page.
 
 The page costs a constant number of queries: one for the tasks with their cases and items,
-one for the people they are delegated from, one count per section when the tasks do not fit
-one page, and at most one more when a cursor leads nowhere (the working-day calendar is
+one for the people they are delegated from, one counting every section (each up to the
+cap) when the tasks do not fit one page, and at most one more when a cursor leads nowhere (the working-day calendar is
 cached).
 """
 from __future__ import annotations
@@ -113,7 +113,7 @@ def load(user: User, query: Query, now: datetime | None = None) -> Inbox:
     if next_key is None and previous_key is None:  # every task is on this page
         counts = dict(Counter(row.kind for row in rows))
     else:
-        counts = {kind: paging.bounded_count(stmt.where(_section(kind, user))) for kind in KINDS}
+        counts = paging.bounded_counts_where(stmt, {kind: _section(kind, user) for kind in KINDS})
     return Inbox(query, rows, counts, paging.encode_cursor(keyset, next_key),
                  paging.encode_cursor(keyset, previous_key), stale)
 

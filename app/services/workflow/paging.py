@@ -70,10 +70,16 @@ def bounded_count(stmt: sa.Select) -> int:
 
 def bounded_counts(stmt: sa.Select, column, values: Sequence) -> dict:
     """The bounded_count of `stmt` where `column` is each of `values`, in one statement."""
-    return dict(db.session.execute(sa.union_all(*(
-        sa.select(sa.literal(value).label("value"),
-                  _bounded(stmt.where(column == value)).scalar_subquery().label("n"))
-        for value in values))).all())
+    return bounded_counts_where(stmt, {value: column == value for value in values})
+
+
+def bounded_counts_where(stmt: sa.Select, conditions: dict) -> dict:
+    """The bounded_count of `stmt` under each condition ({key: condition}), in one statement."""
+    found = dict(db.session.execute(sa.union_all(*(
+        sa.select(sa.literal(number).label("key"),
+                  _bounded(stmt.where(condition)).scalar_subquery().label("n"))
+        for number, condition in enumerate(conditions.values())))).all())
+    return {key: found[number] for number, key in enumerate(conditions)}
 
 
 def _bounded(stmt: sa.Select) -> sa.Select:

@@ -169,3 +169,35 @@ def test_what_the_memo_hands_out_is_a_copy(session):
     got = routing.scopes(clerk)
     got.add(("intruder", 1))
     assert ("intruder", 1) not in routing.scopes(clerk)
+
+
+def test_two_steps_of_one_instance_in_one_transaction_see_each_others_tasks(two_step):
+    """A step's rows wait for the commit's flush; a second step on the instance in the same
+    transaction takes the lock first, whose read flushes them, so it finds the first step's
+    new task open, completes it, and writes it once."""
+    from uuid import UUID
+
+    from app.engine import runtime
+    from app.models import HumanTask
+    from app.models.task import COMPLETED
+    from app.services.workflow import execution, instances
+
+    actor = Actor.of(user("clerk"))
+    instance_id = instances.start("bench_two_step", actor, variables={}).id
+    db.session.commit()
+    [ready] = [t.id for t in instances.open_tasks(instance_id)]
+    for name in ("first", "second"):
+        instance = execution.lock_instance(instance_id)
+
+        def submit(workflow, task_id=ready):
+            engine_task = workflow.get_task_from_id(UUID(task_id))
+            assert engine_task.task_spec.bpmn_id == name
+            engine_task.data.update(FORM)
+            engine_task.run()
+        workflow = execution.step(instance, actor, submit, completed_task_id=ready)
+        ready = next((str(t.id) for t in runtime.ready_user_tasks(workflow)), None)
+    db.session.commit()
+
+    rows = db.session.scalars(sa.select(HumanTask).where(HumanTask.instance_id == instance_id)
+                              .order_by(HumanTask.created_at)).all()
+    assert [(r.name, r.state) for r in rows] == [("first", COMPLETED), ("second", COMPLETED)]

@@ -137,6 +137,8 @@ def save(instance: ProcessInstance, workflow: BpmnWorkflow, actor: Actor, collec
         audit.record(actor, "instance.completed", instance_id=instance.id)
     # No flush here: the instance's row is written with the step's other rows in one flush,
     # where its version is checked (a lost race rolls the whole step back, outboxes included).
+    # A later step on the instance in the same transaction takes the lock first, and the
+    # lock's read flushes these rows before it reads the instance afresh.
     task_sync.sync(instance, workflow, actor, completed_task_id=completed_task_id)
     step_hooks.after_save(instance, collected, thrown, actor)
 

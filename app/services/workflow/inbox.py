@@ -13,8 +13,8 @@ PostgreSQL walks in order and stops at a page.
 
 The page costs a constant number of queries: one for the tasks with their cases and items,
 one for the people they are delegated from, one counting every section (each up to the
-cap) when the tasks do not fit one page, and at most one more when a cursor leads nowhere (the working-day calendar is
-cached).
+cap) when the tasks do not fit one page, and at most one more when a cursor leads nowhere
+(the working-day calendar is cached).
 """
 from __future__ import annotations
 
